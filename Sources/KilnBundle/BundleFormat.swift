@@ -1,0 +1,51 @@
+import KilnCore
+
+/// The constants of the `.kiln` format; docs/FORMAT.md is the specification.
+public enum BundleFormat {
+    /// The eight bytes every bundle starts with.
+    public static let magic: [UInt8] = Array("KILNBNDL".utf8)
+    /// The format version this Kiln writes.
+    public static let version: UInt32 = 1
+    /// The format versions this Kiln reads.
+    public static let readableVersions: ClosedRange<UInt32> = 1...1
+    /// The size of the version-1 header.
+    public static let headerSize = 160
+    /// The size of one version-1 image-table entry.
+    public static let entrySize = 128
+    /// The alignment of the image table, the string table, the manifest and every image.
+    public static let alignment = 64
+    /// The largest image, raw or stored, that a reader accepts (1 GiB).
+    public static let maximumImageSize: UInt64 = 1 << 30
+    /// Where the writer's Kiln version is, in every format version: 16 bytes of UTF-8, NUL-padded.
+    static let writerVersionRange = 16..<32
+}
+
+/// How an image's bytes are stored.
+public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
+    /// Stored as is.
+    case none = 0
+    /// One zstd frame.
+    case zstd = 1
+
+    public var description: String { self == .none ? "none" : "zstd" }
+}
+
+extension ImageFormat {
+    /// The code of a format in the image table.
+    var code: UInt8 {
+        switch self {
+        case .cubin: 1
+        case .ptx: 2
+        case .zebin: 3
+        case .spirv: 4
+        case .poclBinary: 5
+        case .source: 6
+        }
+    }
+
+    /// The format with this code, or nil.
+    init?(code: UInt8) {
+        guard let format = ImageFormat.allCases.first(where: { $0.code == code }) else { return nil }
+        self = format
+    }
+}

@@ -1,0 +1,63 @@
+/// What identifies a device for resolution: the facts the rules look at.
+public struct DeviceIdentity: Sendable, Hashable, CustomStringConvertible {
+    /// The family-specific identity.
+    public enum Kind: Sendable, Hashable {
+        /// An NVIDIA GPU: its compute capability, and the driver's CUDA version
+        /// (`cuDriverGetVersion`, 13000 for 13.0) when known.
+        case nvidia(ComputeCapability, driverVersion: Int?)
+        /// An Intel GPU: its IP version, and whether its driver takes SPIR-V.
+        case intel(IntelIPVersion, acceptsSPIRV: Bool)
+        /// A CPU under PoCL: its device string, when known.
+        case cpu(hostString: String?)
+    }
+
+    /// A name for messages: `NVIDIA H100 80GB HBM3`, `sm_90`, `pvc`.
+    public var name: String
+    /// The identity.
+    public var kind: Kind
+    /// Whether a source compiler for this family (NVRTC, the OpenCL driver) is present at run time;
+    /// nil where that is not known yet (`kiln explain`).
+    public var canCompileSource: Bool?
+
+    /// Creates an identity.
+    public init(name: String, kind: Kind, canCompileSource: Bool? = nil) {
+        self.name = name
+        self.kind = kind
+        self.canCompileSource = canCompileSource
+    }
+
+    /// The family the device belongs to.
+    public var family: Family {
+        switch kind {
+        case .nvidia: .nvidia
+        case .intel: .intel
+        case .cpu: .cpu
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case .nvidia(let cc, _): "\(name) (compute capability \(cc))"
+        case .intel(let ip, _): "\(name) (IP version \(ip))"
+        case .cpu(let host): "\(name) (\(host ?? "CPU"))"
+        }
+    }
+}
+
+extension DeviceIdentity {
+    /// The identity of the device a target is built for, as `kiln explain` assumes it.
+    ///
+    /// Returns nil for portable targets, which name no device.
+    public init?(assumingTarget target: Target, name: String? = nil) {
+        switch target.kind {
+        case .cubin(let cc, _):
+            self.init(name: name ?? target.name, kind: .nvidia(cc, driverVersion: nil))
+        case .intelDevice(let ip):
+            self.init(name: name ?? target.name, kind: .intel(ip, acceptsSPIRV: true))
+        case .cpu:
+            self.init(name: name ?? target.name, kind: .cpu(hostString: nil))
+        case .ptx, .spirv, .source:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,1 @@
+@main struct Kiln { static func main() {} }
