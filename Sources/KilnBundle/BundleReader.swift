@@ -108,10 +108,6 @@ public final class BundleReader: Sendable {
         let base = Int(tableOffset) + index * BundleFormat.entrySize
         let what = "image table entry \(index)"
         let raw = try reader.slice(UInt64(base), UInt64(BundleFormat.entrySize), what)
-        let check = try reader.integer(UInt64.self, at: base + BundleFormat.entrySize - 8, what)
-        guard Digest.check(UnsafeRawBufferPointer(rebasing: raw[0..<(BundleFormat.entrySize - 8)])) == check else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) fails its checksum — the file is damaged; rebuild it")
-        }
         func string(_ at: Int, _ name: String) throws -> String {
             let offset: UInt32 = try reader.integer(at: base + at, what)
             let length: UInt32 = try reader.integer(at: base + at + 4, what)
@@ -129,8 +125,15 @@ public final class BundleReader: Sendable {
         guard let format = ImageFormat(code: formatCode), let codec = ImageCodec(rawValue: codecCode) else {
             throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has format \(formatCode) / codec \(codecCode), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
         }
+        let module = try string(0, "module"), target = try string(8, "target"), toolchain = try string(16, "toolchain")
+        // The check covers the entry and the strings it names.
+        let check = try reader.integer(UInt64.self, at: base + BundleFormat.entrySize - 8, what)
+        let checked = Array(raw[0..<(BundleFormat.entrySize - 8)]) + Array(module.utf8) + Array(target.utf8) + Array(toolchain.utf8)
+        guard checked.withUnsafeBytes({ Digest.check($0) }) == check else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) fails its checksum — the file is damaged; rebuild it")
+        }
         let entry = ImageEntry(
-            module: try string(0, "module"), target: try string(8, "target"), toolchain: try string(16, "toolchain"),
+            module: module, target: target, toolchain: toolchain,
             format: format, codec: codec,
             offset: try reader.integer(at: base + 32, what), storedSize: try reader.integer(at: base + 40, what),
             rawSize: try reader.integer(at: base + 48, what),

@@ -56,7 +56,9 @@ public struct BundleWriter: Sendable {
         let sorted = images.values.sorted {
             imageKey($0.module, $0.target).lexicographicallyPrecedes(imageKey($1.module, $1.target))
         }
-        let manifestBytes = try Array(Self.encoder.encode(manifest))
+        var canonical = manifest
+        canonical.modules.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let manifestBytes = try Array(Self.encoder.encode(canonical))
 
         // Strings, deduplicated, in sorted order.
         let strings = Set(sorted.flatMap { [$0.module, $0.target, $0.toolchain] })
@@ -130,7 +132,9 @@ public struct BundleWriter: Sendable {
             entry.append(UInt64(row.0.bytes.count))
             entry.append(row.digest)
             entry.append(repeatElement(0, count: 32))
-            entry.append(entry.bytes.withUnsafeBytes { Digest.check($0) })
+            // The check covers the entry and the strings it names.
+            let checked = entry.bytes + Array(row.0.module.utf8) + Array(row.0.target.utf8) + Array(row.0.toolchain.utf8)
+            entry.append(checked.withUnsafeBytes { Digest.check($0) })
             out.append(entry.bytes)
         }
         out.pad(to: a)

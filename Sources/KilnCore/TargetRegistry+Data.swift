@@ -86,7 +86,7 @@ extension TargetRegistry {
               targets: ["acm-g12"], family: .intel),
         .init(name: "Intel Iris Xe Graphics (Tiger Lake)", aliases: ["Tiger Lake", "TGL"],
               targets: ["tgllp"], family: .intel),
-        .init(name: "Intel UHD Graphics (Rocket Lake)", aliases: ["Rocket Lake", "RKL"],
+        .init(name: "Intel UHD Graphics (Rocket Lake)", aliases: ["Rocket Lake"],
               targets: ["rkl"], family: .intel),
         .init(name: "Intel UHD Graphics (Alder Lake-S)", aliases: ["Alder Lake-S", "Alder Lake desktop"],
               targets: ["adl-s"], family: .intel),
@@ -95,7 +95,7 @@ extension TargetRegistry {
         .init(name: "Intel UHD Graphics (Alder Lake-N)", aliases: ["Alder Lake-N"], targets: ["adl-n"], family: .intel),
         .init(name: "Intel Alder Lake integrated graphics", aliases: ["Alder Lake", "ADL"],
               targets: ["adl-s", "adl-p"], family: .intel),
-        .init(name: "Intel Iris Xe MAX", aliases: ["Iris Xe MAX", "DG1"], targets: ["dg1"], family: .intel),
+        .init(name: "Intel Iris Xe MAX", aliases: ["Iris Xe MAX"], targets: ["dg1"], family: .intel),
         .init(name: "Intel Iris Plus Graphics (Ice Lake)", aliases: ["Ice Lake", "ICL"], targets: ["icllp"], family: .intel),
 
         // NVIDIA.

@@ -33,7 +33,7 @@ public struct TargetRegistry: Sendable {
 
     /// Creates a registry from its tables.
     ///
-    /// Two entries that normalise to the same key are a programmer error and trap.
+    /// Two spellings that normalise alike but mean different things are a programmer error and trap.
     public init(nvidiaArchitectures: [NVIDIAArchitecture], intelDevices: [IntelDevice],
                 intelGroups: [TargetGroup], products: [Product]) {
         self.nvidiaArchitectures = nvidiaArchitectures
@@ -45,7 +45,8 @@ public struct TargetRegistry: Sendable {
         var spellings: [String: String] = [:]
         func add(_ spelling: String, _ meaning: Meaning) {
             let key = Self.normalise(spelling)
-            precondition(meanings[key] == nil, "registry: '\(spelling)' is listed twice")
+            precondition(meanings[key] == nil || meanings[key] == meaning,
+                         "registry: '\(spelling)' stands for two different things")
             meanings[key] = meaning
             spellings[key] = spelling
         }
