@@ -43,10 +43,6 @@ let package = Package(
         ),
         .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"]),
         .testTarget(name: "KilnBundleTests", dependencies: ["KilnBundle", "KilnTestSupport"]),
-        .testTarget(
-            name: "KilnCLITests",
-            dependencies: ["kiln", "KilnTestSupport"],
-            resources: [.copy("Golden")]
-        ),
+        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnTestSupport"]),
     ]
 )

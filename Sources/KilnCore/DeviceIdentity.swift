@@ -61,3 +61,29 @@ extension DeviceIdentity {
         }
     }
 }
+
+extension DeviceIdentity {
+    /// The identity of a device named as users name them: a product (`A10`, `Arc A380`, `H100`)
+    /// or a device target (`sm_86`, `pvc`, `12.60.7`, `cpu`).
+    ///
+    /// - Throws: `KilnError` if the name is unknown, names a portable form, or stands for several devices.
+    public static func named(_ name: String, registry: TargetRegistry = .standard) throws -> DeviceIdentity {
+        switch try registry.meaning(of: name) {
+        case .targets(let targets, let product):
+            let devices = targets.filter { !$0.isPortable }
+            guard !devices.isEmpty else {
+                throw KilnError(.invalidArgument,
+                    "'\(name)' is a portable form, not a device — name a device such as 'sm_90', 'pvc', 'cpu' or a product ('H100')")
+            }
+            guard devices.count == 1, let identity = DeviceIdentity(assumingTarget: devices[0], name: product ?? devices[0].name) else {
+                throw KilnError(.invalidArgument,
+                    "'\(name)' stands for several devices (\(devices.map(\.name).joined(separator: ", "))) — name one of them")
+            }
+            return identity
+        case .native:
+            throw KilnError(.invalidArgument, "'native' is not one device — name a device such as 'H100' or 'pvc'")
+        case .portable:
+            throw KilnError(.invalidArgument, "'\(name)' is a portable-form switch, not a device — name a device such as 'H100' or 'pvc'")
+        }
+    }
+}

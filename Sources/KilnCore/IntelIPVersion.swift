@@ -12,7 +12,8 @@ public struct IntelIPVersion: Hashable, Sendable, Comparable, Codable, CustomStr
         self.revision = revision
     }
 
-    /// Parses `12.60.7`; returns nil for anything else.
+    /// Parses `12.60.7`; returns nil for anything else, and for parts too large for ``rawValue``
+    /// (major over 1023, minor over 255, revision over 63).
     public init?(_ text: some StringProtocol) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return nil }
@@ -20,7 +21,7 @@ public struct IntelIPVersion: Hashable, Sendable, Comparable, Codable, CustomStr
             guard !part.isEmpty, part.count <= 4, part.allSatisfy(\.isASCIIDigit) else { return nil }
             return Int(part)
         }
-        guard numbers.count == 3 else { return nil }
+        guard numbers.count == 3, numbers[0] <= 1023, numbers[1] <= 255, numbers[2] <= 63 else { return nil }
         self.init(numbers[0], numbers[1], numbers[2])
     }
 

@@ -126,10 +126,14 @@ public struct TargetRegistry: Sendable {
     public func suggestion(for name: String) -> String? {
         let key = Self.normalise(name)
         guard !key.isEmpty else { return nil }
-        var best: (distance: Int, spelling: String)?
+        // Among equally near spellings, the one that shares the longest start with the
+        // input wins ('H10' → 'H100', not 'A10'), then the first in order.
+        var best: (distance: Int, shared: Int, spelling: String)?
         for (candidate, spelling) in spellings.sorted(by: { $0.key < $1.key }) {
             let distance = editDistance(key, candidate)
-            if distance < (best?.distance ?? .max) { best = (distance, spelling) }
+            let shared = zip(key, candidate).prefix { $0 == $1 }.count
+            if let best, (distance, -shared) >= (best.distance, -best.shared) { continue }
+            best = (distance, shared, spelling)
         }
         guard let best, best.distance <= max(2, key.count / 3) else { return nil }
         return best.spelling

@@ -1,1 +1,13 @@
-@main struct Kiln { static func main() {} }
+import ArgumentParser
+import KilnCore
+
+/// The `kiln` command: compiles compute kernels ahead of time and explains what runs where.
+@main
+struct Kiln: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiln",
+        abstract: "Compile compute kernels ahead of time for a list of devices, and explain what each device will load.",
+        version: KilnVersion.current,
+        subcommands: [TargetsCommand.self, InspectCommand.self, ExplainCommand.self]
+    )
+}

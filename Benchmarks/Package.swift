@@ -1,0 +1,19 @@
+// swift-tools-version: 6.0
+// Kiln's benchmarks, a package of their own so the library's build stays light.
+// Run from this folder: swift run -c release BundleOpenBenchmark
+import PackageDescription
+
+let package = Package(
+    name: "KilnBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(
+            name: "BundleOpenBenchmark",
+            dependencies: [
+                .product(name: "KilnCore", package: "main"),
+                .product(name: "KilnBundle", package: "main"),
+            ]
+        ),
+    ]
+)

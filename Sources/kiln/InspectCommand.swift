@@ -1,0 +1,57 @@
+import ArgumentParser
+import KilnBundle
+import KilnCore
+
+/// `kiln inspect FILE`: what a bundle holds and what each target costs.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a bundle's modules, kernels, targets and images, and how many bytes each target adds.")
+
+    @Argument(help: "The .kiln bundle to inspect.")
+    var file: String
+
+    @Flag(name: .long, help: "List every image, not only the totals per target.")
+    var images = false
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let summary = try BundleSummary(reader: BundleReader(path: file))
+        if output.json {
+            try output.printJSON(summary)
+            return
+        }
+        print("\(summary.path): Kiln bundle format \(summary.formatVersion), written by \(summary.writtenBy)")
+        print("device list: '\(summary.deviceList)'")
+        if !summary.toolchains.isEmpty {
+            print("toolchains: " + summary.toolchains.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        print("\nmodules (\(summary.modules.count)):")
+        print(TextTable(header: ["module", "language", "kernels"],
+                        rows: summary.modules.map { [$0.name, $0.language.rawValue, $0.kernels.joined(separator: ", ")] }).render())
+        print("\ntargets (\(summary.targets.count)):")
+        var table = TextTable(header: ["target", "format", "images", "stored", "raw", "only this target", "toolchain"],
+                              rightAligned: [2, 3, 4, 5])
+        table.rows = summary.targets.map {
+            [$0.name, $0.format.rawValue, "\($0.images)", formatBytes($0.storedBytes), formatBytes($0.rawBytes),
+             formatBytes($0.uniqueStoredBytes), $0.toolchain]
+        }
+        table.rows.append(["total", "", "\(summary.totals.images)", formatBytes(summary.totals.storedBytes),
+                           formatBytes(summary.totals.rawBytes), "", ""])
+        print(table.render())
+        let shared = summary.totals.images - summary.totals.distinctImages
+        print("\nfile: \(formatBytes(summary.totals.fileBytes)) (\(summary.totals.fileBytes) bytes); \(summary.totals.distinctImages) distinct images stored" +
+              (shared > 0 ? ", \(shared) identical ones stored once" : ""))
+        if images {
+            print("\nimages:")
+            var list = TextTable(header: ["module", "target", "format", "codec", "stored", "raw", "sha256", "shared with"],
+                                 rightAligned: [4, 5])
+            list.rows = summary.images.map {
+                [$0.module, $0.target, $0.format.rawValue, $0.codec, formatBytes($0.storedBytes), formatBytes($0.rawBytes),
+                 String($0.sha256.prefix(16)), $0.sharedWith.joined(separator: ", ")]
+            }
+            print(list.render())
+        }
+    }
+}
