@@ -156,18 +156,33 @@ public final class BundleReader: Sendable {
 
     /// The entry for one module and target, found by binary search; nil if the bundle has none.
     ///
-    /// - Complexity: O(log n) entries read.
+    /// The search compares names read with bounds checks only; the entry it lands on is then
+    /// read and checked in full.
+    /// - Complexity: O(log n) names compared, one entry checked.
     public func entry(module: String, target: String) throws -> ImageEntry? {
         let key = imageKey(module, target)
         var low = 0, high = imageCount
         while low < high {
             let mid = (low + high) / 2
-            let candidate = try entry(at: mid)
-            let candidateKey = imageKey(candidate.module, candidate.target)
-            if candidateKey == key { return candidate }
-            if candidateKey.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+            let candidate = try searchKey(at: mid)
+            if candidate.elementsEqual(key) { return try entry(at: mid) }
+            if candidate.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
         }
         return nil
+    }
+
+    /// The (module, target) sort key of an entry, as ``imageKey(_:_:)`` builds it, unchecked but in bounds.
+    private func searchKey(at index: Int) throws -> [UInt8] {
+        let base = Int(tableOffset) + index * BundleFormat.entrySize
+        func name(_ at: Int) throws -> UnsafeRawBufferPointer {
+            let offset: UInt32 = try reader.integer(at: base + at, "image table entry \(index)")
+            let length: UInt32 = try reader.integer(at: base + at + 4, "image table entry \(index)")
+            guard UInt64(offset) + UInt64(length) <= strings.size else {
+                throw KilnError(.corruptBundle, "bundle '\(path)': image table entry \(index) names a string outside the string table — the file is damaged; rebuild it")
+            }
+            return try reader.slice(strings.offset + UInt64(offset), UInt64(length), "image table entry \(index)")
+        }
+        return Array(try name(0)) + [0] + Array(try name(8))
     }
 
     /// The raw bytes of an image, decompressed and checked against its SHA-256.
