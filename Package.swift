@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "kiln", targets: ["kiln"]),
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnBundle", targets: ["KilnBundle"]),
+        .library(name: "KilnCompiler", targets: ["KilnCompiler"]),
+        .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -28,11 +30,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle"]),
+        .target(name: "KilnRuntime", dependencies: ["KilnCore", "KilnBundle"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
                 "KilnCore",
                 "KilnBundle",
+                "KilnCompiler",
+                "KilnRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +49,8 @@ let package = Package(
         ),
         .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"]),
         .testTarget(name: "KilnBundleTests", dependencies: ["KilnBundle", "KilnTestSupport"]),
-        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnTestSupport"]),
+        .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnTestSupport"]),
+        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnTestSupport"], exclude: ["Golden"]),
     ]
 )

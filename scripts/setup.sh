@@ -22,5 +22,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >&2
 fi
 
+# NVRTC 13.0.88 from PyPI, into .toolchains/nvrtc (Kiln finds it there; KILN_NVRTC overrides).
+# Its second build (the .alt libraries) is not used and is removed, which halves the 218 MiB.
+nvrtc=.toolchains/nvrtc
+if [ ! -f "$nvrtc/nvidia/cu13/lib/libnvrtc.so.13" ]; then
+  command -v python3 >/dev/null || { echo "Kiln's NVIDIA builds need python3 and pip to install NVRTC" >&2; exit 1; }
+  echo "installing NVRTC 13.0.88 into $nvrtc …" >&2
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$nvrtc" nvidia-cuda-nvrtc==13.0.88 >&2
+  rm -f "$nvrtc"/nvidia/cu13/lib/*.alt.*
+fi
+
 command -v swift >/dev/null || { echo "Kiln needs a Swift 6 toolchain on PATH (swift.org/install)." >&2; exit 1; }
 swift build --build-tests -q >&2

@@ -57,11 +57,15 @@ public struct KernelRecord: Codable, Sendable, Equatable {
     public var name: String
     /// Its parameters, in order.
     public var parameters: [ParameterRecord]
+    /// The symbol to look it up by in a loaded image, where that differs from the name
+    /// (the mangled name NVRTC gives a template instantiation).
+    public var symbol: String?
 
     /// Creates a kernel record.
-    public init(name: String, parameters: [ParameterRecord]) {
+    public init(name: String, parameters: [ParameterRecord], symbol: String? = nil) {
         self.name = name
         self.parameters = parameters
+        self.symbol = symbol
     }
 }
 

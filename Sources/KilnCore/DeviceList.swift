@@ -100,10 +100,3 @@ public struct DeviceList: Sendable, Equatable {
         return DeviceList(text: text, targets: targets)
     }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing white space.
-    func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
-}

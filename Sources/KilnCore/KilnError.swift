@@ -36,6 +36,13 @@ extension KilnError {
             case jitForbidden
             case io
             case invalidArgument
+            case driverUnavailable
+            case noDevice
+            case driverError
+            case invalidLaunch
+            case unsupported
+            case toolchainUnavailable
+            case compilationFailed
         }
 
         private let value: Value
@@ -59,6 +66,20 @@ extension KilnError {
         public static let io = Code(.io)
         /// An argument outside what the API accepts.
         public static let invalidArgument = Code(.invalidArgument)
+        /// A vendor driver (libcuda, an OpenCL ICD) that is not installed, too old, or incomplete.
+        public static let driverUnavailable = Code(.driverUnavailable)
+        /// A driver that is installed but finds no device it can use.
+        public static let noDevice = Code(.noDevice)
+        /// A driver call that failed; the cause is the driver's own status.
+        public static let driverError = Code(.driverError)
+        /// A kernel launch whose arguments or dimensions do not fit the kernel.
+        public static let invalidLaunch = Code(.invalidLaunch)
+        /// An operation this build of Kiln does not offer yet.
+        public static let unsupported = Code(.unsupported)
+        /// A compiler Kiln needs (NVRTC, ocloc, PoCL) is missing or unusable.
+        public static let toolchainUnavailable = Code(.toolchainUnavailable)
+        /// A kernel did not compile; the message carries the compiler's log.
+        public static let compilationFailed = Code(.compilationFailed)
 
         public var description: String { value.rawValue }
     }

@@ -182,21 +182,6 @@ public struct TargetRegistry: Sendable {
     }
 }
 
-extension String {
-    /// This string with every occurrence of `target` replaced; FoundationEssentials-free.
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
 /// The Levenshtein distance between two strings, by characters.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)

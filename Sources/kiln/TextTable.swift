@@ -35,3 +35,10 @@ func formatBytes(_ bytes: UInt64) -> String {
     let rounded = (value * 10).rounded() / 10
     return "\(rounded) \(units[unit])"
 }
+
+/// Seconds with two decimals: `0.42`.
+func formatSeconds(_ seconds: Double) -> String {
+    let hundredths = Int((seconds * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+}

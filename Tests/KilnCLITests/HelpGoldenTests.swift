@@ -10,6 +10,7 @@ import Testing
 struct HelpGoldenTests {
     static let commands: [(String, any ParsableCommand.Type)] = [
         ("kiln", Kiln.self),
+        ("build", BuildCommand.self),
         ("targets", TargetsCommand.self),
         ("inspect", InspectCommand.self),
         ("explain", ExplainCommand.self),

@@ -1,0 +1,14 @@
+// One partial sum per work-group of 256: a tree reduction in local memory.
+__kernel void reduce_sum(__global const float* in, __global float* partial, uint n) {
+    __local float scratch[256];
+    uint lid = get_local_id(0);
+    float v = 0.0f;
+    for (uint i = get_global_id(0); i < n; i += get_global_size(0)) v += in[i];
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = get_local_size(0) / 2; s > 0; s >>= 1) {
+        if (lid < s) scratch[lid] += scratch[lid + s];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) partial[get_group_id(0)] = scratch[0];
+}

@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Where to look for libnvrtc, in Kiln's search order.
+struct NVRTCLocator: Sendable {
+    /// File names tried in each directory, newest first.
+    static let libraryNames = ["libnvrtc.so.13", "libnvrtc.so"]
+    /// pip wheel layouts under a site-packages (or `--target`) folder: CUDA 13, then CUDA 12.
+    static let pipLayouts = ["nvidia/cu13/lib", "nvidia/cuda_nvrtc/lib"]
+
+    /// The environment to read (`KILN_NVRTC`, `CUDA_HOME`, `VIRTUAL_ENV`, `HOME`, ...).
+    var environment: [String: String]
+    /// Project-local toolchain roots that `pip install --target` filled, e.g. `.toolchains/nvrtc`.
+    var toolchainRoots: [String]
+
+    /// A locator reading the process environment and `./.toolchains/nvrtc`.
+    init(environment: [String: String] = NVRTCLocator.processEnvironment(),
+                toolchainRoots: [String] = [".toolchains/nvrtc"]) {
+        self.environment = environment
+        self.toolchainRoots = toolchainRoots
+    }
+
+    /// The candidate directories, in order, after the `KILN_NVRTC` override.
+    func candidateDirectories() -> [String] {
+        var dirs: [String] = []
+        if let cudaHome = environment["CUDA_HOME"], !cudaHome.isEmpty { dirs.append(cudaHome + "/lib64") }
+        dirs.append("/usr/local/cuda/lib64")
+        var pipRoots = toolchainRoots.map(Self.absolute)
+        if let venv = environment["VIRTUAL_ENV"] { pipRoots += Self.glob(venv + "/lib/python3*/site-packages") }
+        if let home = environment["HOME"] {
+            pipRoots += Self.glob(home + "/.local/lib/python3*/site-packages")
+            let pyenv = environment["PYENV_ROOT"] ?? home + "/.pyenv"
+            pipRoots += Self.glob(pyenv + "/versions/*/lib/python3*/site-packages")
+        }
+        pipRoots += Self.glob("/usr/local/lib/python3*/site-packages")
+        pipRoots += Self.glob("/usr/local/lib/python3*/dist-packages") + ["/usr/lib/python3/dist-packages"]
+        for root in pipRoots { dirs += Self.pipLayouts.map { root + "/" + $0 } }
+        return dirs
+    }
+
+    /// Finds libnvrtc, or throws listing every path tried and how to install it.
+    func locate() throws(NVRTCError) -> String {
+        if let override = environment["KILN_NVRTC"], !override.isEmpty {
+            guard Self.isFile(override) else { throw .overrideNotFound(path: override) }
+            return Self.absolute(override)
+        }
+        var searched: [String] = ["$KILN_NVRTC (unset)"]
+        for dir in candidateDirectories() {
+            for name in Self.libraryNames {
+                let path = dir + "/" + name
+                if Self.isFile(path) { return path }
+                searched.append(path)
+            }
+        }
+        throw .libraryNotFound(searched: searched)
+    }
+
+    /// The process environment as a dictionary (via `environ`, no Foundation).
+    static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let pair = String(cString: pointer)
+            if let eq = pair.firstIndex(of: "=") {
+                result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
+            entry += 1
+        }
+        return result
+    }
+
+    /// True when `path` exists and is not a directory (symlinks are followed).
+    static func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR
+    }
+
+    /// `path` made absolute against the current directory.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let cwd = getcwd(nil, 0) else { return path }
+        defer { free(cwd) }
+        return String(cString: cwd) + "/" + path
+    }
+
+    /// Paths matching a shell `pattern`, sorted descending so newer pythons come first.
+    static func glob(_ pattern: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
+            .sorted(by: >)
+    }
+}
+
+/// A loaded libnvrtc plus its builtins library; loading happens once per process.
+final class NVRTCLibrary: Sendable {
+    /// The libnvrtc file that was opened.
+    let path: String
+    /// The libnvrtc-builtins file that was opened first-class, next to `path`.
+    let builtinsPath: String
+    /// `nvrtcVersion()` as (major, minor).
+    let version: (major: Int, minor: Int)
+    /// The entry points.
+    let symbols: NVRTCSymbols
+
+    /// The process-wide library found by the default `NVRTCLocator`.
+    static func shared() throws(NVRTCError) -> NVRTCLibrary {
+        try sharedResult.get()
+    }
+
+    /// Loaded lazily and thread-safely on first use (Swift globals are `dispatch_once`d).
+    private static let sharedResult: Result<NVRTCLibrary, NVRTCError> = Result {
+        () throws(NVRTCError) -> NVRTCLibrary in try NVRTCLibrary(path: NVRTCLocator().locate())
+    }
+
+    /// Opens libnvrtc at `path`, resolves its symbols, then opens libnvrtc-builtins from the same folder.
+    ///
+    /// libnvrtc opens `libnvrtc-builtins.so.<major>.<minor>` by bare name only when compiling, so it
+    /// fails with `NVRTC_ERROR_BUILTIN_OPERATION_FAILURE` unless that file is on the loader path;
+    /// opening it here by absolute path registers its soname, and the later lookup finds it.
+    init(path: String) throws(NVRTCError) {
+        let library = try DynamicLibrary.open(path)
+        let symbols = try NVRTCSymbols(from: library)
+        var major: Int32 = 0, minor: Int32 = 0
+        let status = NVRTCStatus(rawValue: symbols.version(&major, &minor))
+        guard status == .success else { throw .call(function: "nvrtcVersion", status: status) }
+
+        let directories = Self.directories(of: path)
+        let isAlt = path.contains("libnvrtc.alt.")
+        let names = [isAlt ? "libnvrtc-builtins.alt.so.\(major).\(minor)" : "libnvrtc-builtins.so.\(major).\(minor)",
+                     "libnvrtc-builtins.so"]
+        var tried: [String] = []
+        var found: String?
+        search: for dir in directories {
+            for name in names {
+                let candidate = dir + "/" + name
+                tried.append(candidate)
+                if NVRTCLocator.isFile(candidate) { found = candidate; break search }
+            }
+        }
+        guard let builtins = found else { throw .builtinsNotFound(searched: tried) }
+        _ = try DynamicLibrary.open(builtins, global: true)
+
+        self.path = path
+        self.builtinsPath = builtins
+        self.version = (Int(major), Int(minor))
+        self.symbols = symbols
+    }
+
+    /// The GPU architectures this NVRTC accepts, e.g. `[75, 80, 86, ..., 120, 121]` for 13.0.
+    func supportedArchitectures() -> [Int] {
+        var count: Int32 = 0
+        guard symbols.getNumSupportedArchs(&count) == 0, count > 0 else { return [] }
+        var archs = [Int32](repeating: 0, count: Int(count))
+        guard symbols.getSupportedArchs(&archs) == 0 else { return [] }
+        return archs.map(Int.init)
+    }
+
+    /// NVRTC's own text for a status, e.g. `NVRTC_ERROR_COMPILATION`.
+    func errorString(_ status: NVRTCStatus) -> String {
+        symbols.getErrorString(status.rawValue).map { String(cString: $0) } ?? status.constantName
+    }
+
+    /// The folder holding `path`, then the folder of its resolved symlink target if different.
+    private static func directories(of path: String) -> [String] {
+        func parent(_ p: String) -> String {
+            guard let slash = p.lastIndex(of: "/") else { return "." }
+            return String(p[..<slash])
+        }
+        var result = [parent(path)]
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            let resolved = parent(String(cString: real))
+            if resolved != result[0] { result.append(resolved) }
+        }
+        return result
+    }
+}

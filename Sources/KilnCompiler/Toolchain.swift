@@ -1,0 +1,54 @@
+import KilnBundle
+import KilnCore
+
+/// A compiler that turns a module into an image for some targets: NVRTC, ocloc, PoCL.
+public protocol Toolchain: Sendable {
+    /// Its name and version as recorded in bundles: `nvrtc 13.0`.
+    var identity: String { get }
+    /// Whether it builds images for this target.
+    func builds(_ target: Target) -> Bool
+    /// The command line or options it would use, for `--verbose` and for the build cache key.
+    func invocation(for module: SourceModule, target: Target) -> String
+    /// Compiles one module for one target.
+    ///
+    /// - Throws: `KilnError.compilationFailed` with the compiler's log (file and line), or
+    ///   `.toolchainUnavailable` when the target is one this toolchain cannot build.
+    func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage
+    /// Text that changes the output without showing in the invocation (a built-in header), for the build cache key.
+    func cacheSalt(for module: SourceModule) -> String
+}
+
+extension Toolchain {
+    public func cacheSalt(for module: SourceModule) -> String { "" }
+}
+
+/// What one compile produced.
+public struct CompiledImage: Sendable, Codable {
+    /// The image's bytes.
+    public var bytes: [UInt8]
+    /// The compiler's log (warnings; empty when clean).
+    public var log: String
+    /// For PTX: the `.version` it declares.
+    public var ptxISAVersion: String?
+    /// Kernel name → symbol, where they differ (template instantiations).
+    public var symbols: [String: String]
+
+    /// Creates a compiled image.
+    public init(bytes: [UInt8], log: String = "", ptxISAVersion: String? = nil, symbols: [String: String] = [:]) {
+        self.bytes = bytes
+        self.log = log
+        self.ptxISAVersion = ptxISAVersion
+        self.symbols = symbols
+    }
+}
+
+/// The `source` portable form: the module's text as is.
+public struct SourceToolchain: Toolchain {
+    public init() {}
+    public var identity: String { "kiln \(KilnVersion.current)" }
+    public func builds(_ target: Target) -> Bool { target.kind == .source }
+    public func invocation(for module: SourceModule, target: Target) -> String { "copy \(module.path)" }
+    public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
+        CompiledImage(bytes: Array(module.text.utf8))
+    }
+}

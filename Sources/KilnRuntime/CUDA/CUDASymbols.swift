@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import KilnCore
+
+// The CUDA driver's C types, as cuda.h declares them.
+/// `CUresult`: a C enum, passed as a 32-bit integer.
+typealias CUresult = Int32
+/// `CUdevice`: a device ordinal's handle.
+typealias CUdevice = Int32
+/// `CUdeviceptr`: a device address.
+typealias CUdeviceptr = UInt64
+/// `CUcontext`, `CUmodule`, `CUfunction`, `CUstream`, `CUlinkState`: opaque handles.
+typealias CUhandle = OpaquePointer
+
+/// The CUDA driver's entry points, found once per process: `libcuda.so.1` is opened with
+/// `dlopen` (never linked), `cuGetProcAddress_v2` is the one symbol taken with `dlsym`, and
+/// every other entry point is asked of it by base name at ``apiVersion``, which picks the ABI
+/// (`cuMemAlloc` gives `cuMemAlloc_v2`).
+///
+/// This file is the only place that opens the driver library.
+struct CUDASymbols: @unchecked Sendable {
+    /// The library's soname, as the NVIDIA driver installs it.
+    static let libraryName = "libcuda.so.1"
+    /// The CUDA API version whose entry points are asked for: 12.0.
+    static let apiVersion: Int32 = 12000
+    /// `CU_GET_PROC_ADDRESS_DEFAULT`: the default-stream semantics the process was built for (legacy).
+    static let procAddressDefault: UInt64 = 0
+
+    typealias GetProcAddress = @convention(c) (
+        UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?, Int32, UInt64,
+        UnsafeMutablePointer<Int32>?) -> CUresult
+    typealias JITOptions = UnsafeMutablePointer<Int32>?
+    typealias JITValues = UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+
+    let cuInit: @convention(c) (UInt32) -> CUresult
+    let cuDriverGetVersion: @convention(c) (UnsafeMutablePointer<Int32>?) -> CUresult
+    let cuDeviceGetCount: @convention(c) (UnsafeMutablePointer<Int32>?) -> CUresult
+    let cuDeviceGet: @convention(c) (UnsafeMutablePointer<CUdevice>?, Int32) -> CUresult
+    let cuDeviceGetName: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, CUdevice) -> CUresult
+    let cuDeviceGetAttribute: @convention(c) (UnsafeMutablePointer<Int32>?, Int32, CUdevice) -> CUresult
+    let cuDeviceTotalMem: @convention(c) (UnsafeMutablePointer<Int>?, CUdevice) -> CUresult
+    let cuDeviceGetPCIBusId: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, CUdevice) -> CUresult
+    let cuDevicePrimaryCtxRetain: @convention(c) (UnsafeMutablePointer<CUhandle?>?, CUdevice) -> CUresult
+    let cuDevicePrimaryCtxRelease: @convention(c) (CUdevice) -> CUresult
+    let cuCtxSetCurrent: @convention(c) (CUhandle?) -> CUresult
+    let cuCtxSynchronize: @convention(c) () -> CUresult
+    let cuModuleLoadDataEx: @convention(c) (UnsafeMutablePointer<CUhandle?>?, UnsafeRawPointer?, UInt32,
+                                            JITOptions, JITValues) -> CUresult
+    let cuModuleUnload: @convention(c) (CUhandle?) -> CUresult
+    let cuModuleGetFunction: @convention(c) (UnsafeMutablePointer<CUhandle?>?, CUhandle?, UnsafePointer<CChar>?) -> CUresult
+    let cuLinkCreate: @convention(c) (UInt32, JITOptions, JITValues, UnsafeMutablePointer<CUhandle?>?) -> CUresult
+    let cuLinkAddData: @convention(c) (CUhandle?, Int32, UnsafeMutableRawPointer?, Int, UnsafePointer<CChar>?,
+                                       UInt32, JITOptions, JITValues) -> CUresult
+    let cuLinkComplete: @convention(c) (CUhandle?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                                        UnsafeMutablePointer<Int>?) -> CUresult
+    let cuLinkDestroy: @convention(c) (CUhandle?) -> CUresult
+    let cuMemAlloc: @convention(c) (UnsafeMutablePointer<CUdeviceptr>?, Int) -> CUresult
+    let cuMemFree: @convention(c) (CUdeviceptr) -> CUresult
+    let cuMemcpyHtoD: @convention(c) (CUdeviceptr, UnsafeRawPointer?, Int) -> CUresult
+    let cuMemcpyDtoH: @convention(c) (UnsafeMutableRawPointer?, CUdeviceptr, Int) -> CUresult
+    let cuMemsetD8: @convention(c) (CUdeviceptr, UInt8, Int) -> CUresult
+    let cuStreamCreate: @convention(c) (UnsafeMutablePointer<CUhandle?>?, UInt32) -> CUresult
+    let cuStreamDestroy: @convention(c) (CUhandle?) -> CUresult
+    let cuStreamSynchronize: @convention(c) (CUhandle?) -> CUresult
+    let cuLaunchKernel: @convention(c) (CUhandle?, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, CUhandle?,
+                                        UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                                        UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> CUresult
+    let cuGetErrorName: @convention(c) (CUresult, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> CUresult
+    let cuGetErrorString: @convention(c) (CUresult, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> CUresult
+
+    /// Opens the driver library and resolves every entry point Kiln uses.
+    ///
+    /// - Parameter library: The library to open; tests name a missing or wrong one.
+    /// - Throws: `KilnError.driverUnavailable` if the library is missing, is not the NVIDIA driver,
+    ///   is older than CUDA 12.0, or lacks an entry point — naming what to install.
+    static func load(library: String = libraryName) throws(KilnError) -> CUDASymbols {
+        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "not found"
+            throw KilnError(.driverUnavailable,
+                "the NVIDIA driver (\(library)) was not found (\(reason)) — install the NVIDIA driver for your GPU (e.g. `apt install nvidia-driver-580`, or your distribution's package), or in a container start it with the NVIDIA Container Toolkit (`--gpus all`); this machine cannot run CUDA kernels until then")
+        }
+        // The library stays open for the life of the process: its entry points are kept.
+        guard let raw = dlsym(handle, "cuGetProcAddress_v2") else {
+            throw KilnError(.driverUnavailable,
+                "\(library) has no cuGetProcAddress_v2, so it is not an NVIDIA driver of CUDA 12.0 or newer — install NVIDIA driver 525 or newer")
+        }
+        let getProcAddress = unsafeBitCast(raw, to: GetProcAddress.self)
+
+        func symbol<T>(_ name: String, _: T.Type = T.self) throws(KilnError) -> T {
+            var pointer: UnsafeMutableRawPointer?
+            var found: Int32 = 0
+            let status = name.withCString { getProcAddress($0, &pointer, apiVersion, procAddressDefault, &found) }
+            guard status == CUDAResult.success.rawValue, found == 0, let pointer else {
+                // CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT is 2.
+                let why = found == 2 ? "the driver is older than CUDA \(apiVersion / 1000).\(apiVersion % 1000 / 10)"
+                                     : "status \(CUDAResult(rawValue: status)), lookup result \(found)"
+                throw KilnError(.driverUnavailable,
+                    "\(library) lacks the entry point \(name) (\(why)) — install NVIDIA driver 525 (CUDA 12.0) or newer")
+            }
+            return unsafeBitCast(pointer, to: T.self)
+        }
+
+        return CUDASymbols(
+            cuInit: try symbol("cuInit"),
+            cuDriverGetVersion: try symbol("cuDriverGetVersion"),
+            cuDeviceGetCount: try symbol("cuDeviceGetCount"),
+            cuDeviceGet: try symbol("cuDeviceGet"),
+            cuDeviceGetName: try symbol("cuDeviceGetName"),
+            cuDeviceGetAttribute: try symbol("cuDeviceGetAttribute"),
+            cuDeviceTotalMem: try symbol("cuDeviceTotalMem"),
+            cuDeviceGetPCIBusId: try symbol("cuDeviceGetPCIBusId"),
+            cuDevicePrimaryCtxRetain: try symbol("cuDevicePrimaryCtxRetain"),
+            cuDevicePrimaryCtxRelease: try symbol("cuDevicePrimaryCtxRelease"),
+            cuCtxSetCurrent: try symbol("cuCtxSetCurrent"),
+            cuCtxSynchronize: try symbol("cuCtxSynchronize"),
+            cuModuleLoadDataEx: try symbol("cuModuleLoadDataEx"),
+            cuModuleUnload: try symbol("cuModuleUnload"),
+            cuModuleGetFunction: try symbol("cuModuleGetFunction"),
+            cuLinkCreate: try symbol("cuLinkCreate"),
+            cuLinkAddData: try symbol("cuLinkAddData"),
+            cuLinkComplete: try symbol("cuLinkComplete"),
+            cuLinkDestroy: try symbol("cuLinkDestroy"),
+            cuMemAlloc: try symbol("cuMemAlloc"),
+            cuMemFree: try symbol("cuMemFree"),
+            cuMemcpyHtoD: try symbol("cuMemcpyHtoD"),
+            cuMemcpyDtoH: try symbol("cuMemcpyDtoH"),
+            cuMemsetD8: try symbol("cuMemsetD8"),
+            cuStreamCreate: try symbol("cuStreamCreate"),
+            cuStreamDestroy: try symbol("cuStreamDestroy"),
+            cuStreamSynchronize: try symbol("cuStreamSynchronize"),
+            cuLaunchKernel: try symbol("cuLaunchKernel"),
+            cuGetErrorName: try symbol("cuGetErrorName"),
+            cuGetErrorString: try symbol("cuGetErrorString"))
+    }
+}

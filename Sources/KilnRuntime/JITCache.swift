@@ -1,0 +1,58 @@
+import KilnBundle
+import KilnCore
+
+/// Where the runtime keeps device binaries it compiled from portable forms, so each is
+/// compiled once. The on-disk cache implements this; ``NoJITCache`` keeps nothing.
+///
+/// Implementations check what they return (an entry's checksum) and never return half-written
+/// bytes; a failed store is theirs to report, not the launch's.
+public protocol JITCache: Sendable {
+    /// The bytes stored under a key, or nil.
+    func lookup(key: JITCacheKey) -> [UInt8]?
+    /// Stores bytes under a key.
+    func store(key: JITCacheKey, bytes: [UInt8])
+}
+
+/// A cache that keeps nothing: every JIT compiles.
+public struct NoJITCache: JITCache {
+    /// Creates the cache.
+    public init() {}
+
+    public func lookup(key: JITCacheKey) -> [UInt8]? { nil }
+
+    public func store(key: JITCacheKey, bytes: [UInt8]) {}
+}
+
+/// Everything that changes what a JIT makes, and nothing else (never a path).
+public struct JITCacheKey: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The SHA-256 of the portable bytes, in hexadecimal.
+    public var portableSHA256: String
+    /// The portable form's target: `compute_80`, `spirv`, `source`.
+    public var target: String
+    /// The device it was compiled for: `sm_90`, an Intel IP version, a PoCL host string.
+    public var device: String
+    /// The compiler that made it and its version: `cuda-driver 13000`.
+    public var compiler: String
+    /// The compile options, in order.
+    public var options: [String]
+
+    /// Creates a key.
+    public init(portableSHA256: String, target: String, device: String, compiler: String, options: [String] = []) {
+        self.portableSHA256 = portableSHA256
+        self.target = target
+        self.device = device
+        self.compiler = compiler
+        self.options = options
+    }
+
+    /// The key as one line per field, the text that ``digest`` hashes.
+    public var canonicalText: String {
+        ["kiln-jit-key 1", "portable \(portableSHA256)", "target \(target)", "device \(device)",
+         "compiler \(compiler)", "options \(options.joined(separator: " "))"].joined(separator: "\n")
+    }
+
+    /// The SHA-256 of ``canonicalText`` in hexadecimal: the name a cache files the entry under.
+    public var digest: String { SHA256Digest.hex(of: canonicalText) }
+
+    public var description: String { "\(target) → \(device) (\(compiler)), \(portableSHA256.prefix(12))" }
+}

@@ -1,0 +1,42 @@
+/// One argument of a kernel launch: a buffer for a pointer parameter, or a scalar value.
+///
+/// Scalars carry their width: `.int32(n)` fills an `int` or `unsigned int` parameter, `.uint64(n)`
+/// a `size_t`. A launch checks every argument against the kernel's recorded parameters before
+/// the driver sees it (see ``LaunchArguments``).
+public enum KernelArgument: Sendable {
+    /// A buffer, for a pointer parameter.
+    case buffer(any KernelBuffer)
+    /// A 32-bit signed integer (`int`, or `unsigned int` where the value is not negative).
+    case int32(Int32)
+    /// A 32-bit unsigned integer (`unsigned int`, or `int` where the value fits).
+    case uint32(UInt32)
+    /// A 64-bit signed integer (`long`, `ptrdiff_t`, or an unsigned 64-bit type where the value is not negative).
+    case int64(Int64)
+    /// A 64-bit unsigned integer (`size_t`, `unsigned long`, or a signed 64-bit type where the value fits).
+    case uint64(UInt64)
+    /// A 32-bit float (`float`).
+    case float32(Float)
+    /// A 64-bit float (`double`).
+    case float64(Double)
+
+    /// The argument as written in Swift, for messages: `.float32(2.5)`, `.buffer(float32 × 16 on …)`.
+    public var summary: String {
+        switch self {
+        case .buffer(let buffer): ".buffer(\(buffer.summary))"
+        case .int32(let value): ".int32(\(value))"
+        case .uint32(let value): ".uint32(\(value))"
+        case .int64(let value): ".int64(\(value))"
+        case .uint64(let value): ".uint64(\(value))"
+        case .float32(let value): ".float32(\(value))"
+        case .float64(let value): ".float64(\(value))"
+        }
+    }
+}
+
+/// An argument after checking: what a backend hands its driver for one parameter.
+public enum LaunchValue: Sendable {
+    /// A buffer whose device address fills a pointer parameter.
+    case buffer(any KernelBuffer)
+    /// A scalar's bytes, little-endian, exactly as wide as the parameter.
+    case scalar([UInt8])
+}

@@ -1,0 +1,121 @@
+import KilnBundle
+import KilnCore
+import Synchronization
+
+/// What a backend does with images for one device: load a device binary, or compile a
+/// portable form into one.
+protocol ImageLoader: Sendable {
+    /// A loaded module.
+    associatedtype Module: Sendable
+
+    /// The device, as resolution sees it.
+    var identity: DeviceIdentity { get }
+    /// The device's own name in JIT cache keys: `sm_90`.
+    var cacheDevice: String { get }
+    /// The compiler of portable forms and its version, for JIT cache keys: `cuda-driver 13000`.
+    var compiler: String { get }
+
+    /// Loads a device binary: an AOT image, or what ``compile(_:target:module:)`` made.
+    func load(binary: [UInt8], target: Target, module: String) throws -> Module
+    /// Compiles a portable form into a device binary for this device.
+    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8]
+}
+
+/// The modules of one bundle on one device: each resolved by ``Resolver`` on first use,
+/// loaded (or compiled, through the JIT cache) once, and recorded.
+final class ModuleTable<Loader: ImageLoader>: Sendable {
+    let reader: BundleReader
+    let manifest: Manifest
+    let loader: Loader
+    let policy: JITPolicy
+    let cache: any JITCache
+
+    private let modules = Mutex<[String: Loader.Module]>([:])
+    private let records = Mutex<[ResolutionRecord]>([])
+    /// Held while a module loads, so two threads never compile the same module twice.
+    private let loading = Mutex<Void>(())
+
+    init(reader: BundleReader, manifest: Manifest, loader: Loader, policy: JITPolicy, cache: any JITCache) {
+        self.reader = reader
+        self.manifest = manifest
+        self.loader = loader
+        self.policy = policy
+        self.cache = cache
+    }
+
+    /// The resolutions made so far, in the order the modules were first used.
+    var resolutions: [ResolutionRecord] { records.withLock { $0 } }
+
+    /// A module, resolved and loaded on first use.
+    func module(named name: String) throws -> Loader.Module {
+        if let module = modules.withLock({ $0[name] }) { return module }
+        return try loading.withLock { _ in
+            if let module = modules.withLock({ $0[name] }) { return module }
+            let (module, record) = try load(name)
+            modules.withLock { $0[name] = module }
+            records.withLock { $0.append(record) }
+            return module
+        }
+    }
+
+    /// The manifest's record of a module.
+    func record(of name: String) throws -> ModuleRecord {
+        guard let record = manifest.module(named: name) else {
+            let names = manifest.modules.map(\.name).joined(separator: ", ")
+            throw KilnError(.imageNotFound,
+                "bundle '\(reader.path)' has no module '\(name)' — it holds \(names.isEmpty ? "none" : names)")
+        }
+        return record
+    }
+
+    private func load(_ name: String) throws -> (Loader.Module, ResolutionRecord) {
+        let start = ContinuousClock.now
+        let record = try record(of: name)
+        let images = try reader.availableImages(for: record, in: manifest)
+        let identity = loader.identity
+        let plan = try Resolver.resolve(module: name, device: identity, images: images, policy: policy)
+        guard let entry = try reader.entry(module: name, target: plan.target.name) else {
+            throw KilnError(.imageNotFound, "bundle '\(reader.path)' lists \(plan.target.name) for module '\(name)' but holds no such image — rebuild it")
+        }
+        let bytes = try reader.image(entry)
+        var path = plan.path
+        let module: Loader.Module
+        do {
+            if plan.path.isJIT {
+                let key = JITCacheKey(portableSHA256: entry.sha256Hex, target: plan.target.name,
+                                      device: loader.cacheDevice, compiler: loader.compiler)
+                if let cached = cache.lookup(key: key),
+                   let loaded = try? loader.load(binary: cached, target: plan.target, module: name) {
+                    module = loaded
+                    path = .jitCached
+                } else {
+                    let binary = try loader.compile(bytes, target: plan.target, module: name)
+                    module = try loader.load(binary: binary, target: plan.target, module: name)
+                    cache.store(key: key, bytes: binary)
+                }
+            } else {
+                module = try loader.load(binary: bytes, target: plan.target, module: name)
+            }
+        } catch let error as KilnError where error.code == .driverError || error.code == .compilationFailed {
+            let held = images.map(\.target).sorted().map(\.name).joined(separator: ", ")
+            var message = "module '\(name)' on \(identity), through \(plan.target.name) (\(plan.path.rawValue)): \(error.message). The bundle holds \(held); the device is \(loader.cacheDevice)"
+            if plan.path.isJIT {
+                message += " — adding '\(loader.cacheDevice)' to the device list and rebuilding avoids the JIT"
+            }
+            throw KilnError(error.code, message, cause: error.cause)
+        } catch let error as KilnError where error.code == .unsupported && plan.target.kind == .source {
+            // Say why nothing else serves, as the resolver would without the source.
+            let others = images.filter { $0.target.kind != .source }
+            do {
+                _ = try Resolver.resolve(module: name, device: identity, images: others, policy: policy)
+                throw error
+            } catch let why as KilnError where why.code != .unsupported {
+                throw KilnError(.unsupported, "\(error.message). Without the source: \(why.message)")
+            }
+        }
+        let result = ResolutionRecord(module: name, device: identity.name, path: path, target: plan.target.name,
+                                      imageSHA256: entry.sha256Hex, seconds: (ContinuousClock.now - start).seconds,
+                                      reason: plan.reason)
+        return (module, result)
+    }
+}

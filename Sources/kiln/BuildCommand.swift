@@ -1,0 +1,115 @@
+import ArgumentParser
+import Dispatch
+import KilnCompiler
+import KilnCore
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `kiln build SOURCES… --devices LIST -o FILE`: compile a bundle.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Compile kernel sources for every device of a list into one bundle.",
+        discussion: """
+        SOURCES are .cl (portable OpenCL C) and .cu (CUDA C++) files, or folders holding them. \
+        The device list comes from --devices, else KILN_AOT_DEVLIST; `kiln targets` shows the names. \
+        Images whose source, target and toolchain did not change are taken from the build cache.
+        """)
+
+    @Argument(help: "Kernel source files (.cl, .cu) or folders of them.")
+    var sources: [String]
+
+    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc' (default: KILN_AOT_DEVLIST).")
+    var devices: String?
+
+    @Option(name: [.short, .long], help: "The bundle to write.")
+    var output: String
+
+    @Option(name: .long, help: "How many compiles run at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(name: .long, help: "The build cache folder (default: KILN_CACHE_DIR/build, else XDG_CACHE_HOME/kiln/build).")
+    var buildCache: String?
+
+    @Flag(name: .long, help: "Compile everything, without reading or writing the build cache.")
+    var noCache = false
+
+    @Flag(name: .long, help: "Show each toolchain invocation.")
+    var verbose = false
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if sources.isEmpty { throw ValidationError("Give at least one kernel source or folder.") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw ValidationError("Name the devices with --devices 'sm_90,pvc,…' or KILN_AOT_DEVLIST.")
+        }
+        let list = try DeviceList.parse(listText)
+        var toolchains: [any Toolchain] = [SourceToolchain()]
+        if list.targets.contains(where: { $0.family == .nvidia }) {
+            toolchains.append(try NVRTCToolchain())
+        }
+        let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
+        let cache = noCache ? nil : BuildCache(directory: buildCache ?? BuildCache.defaultDirectory(environment: environment))
+        let builder = Builder(deviceList: list, toolchains: toolchains,
+                              options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache))
+        let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
+        let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
+        reporter.finish()
+        if outputOptions.json {
+            try outputOptions.printJSON(report)
+        } else {
+            print("\(report.output): \(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
+            if !report.skipped.isEmpty {
+                print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+/// Shows a build's progress: a line that updates on a terminal, nothing in a pipe, and each
+/// toolchain invocation with --verbose.
+final class ProgressReporter: Sendable {
+    let verbose: Bool
+    let interactive: Bool
+
+    init(verbose: Bool, interactive: Bool) {
+        self.verbose = verbose
+        self.interactive = interactive
+    }
+
+    func handle(_ event: Builder.Event) {
+        switch event {
+        case .planned(let total, let cached):
+            if interactive || verbose { write("kiln: \(total) images to build, \(cached) in the build cache\n") }
+        case .started(let module, let target, let invocation):
+            if verbose { write("  \(module) × \(target): \(invocation)\n") }
+        case .finished(let module, let target, let seconds, let cached, let done, let total):
+            if interactive && !verbose {
+                write("\r\u{1B}[K[\(done)/\(total)] \(module) × \(target) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
+            }
+        case .skipped(let module, let target, let reason):
+            if verbose { write("  \(module) × \(target): skipped — \(reason)\n") }
+        }
+    }
+
+    func finish() {
+        if interactive && !verbose { write("\r\u{1B}[K") }
+    }
+
+    private func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}

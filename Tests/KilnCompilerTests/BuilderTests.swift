@@ -1,0 +1,86 @@
+import Foundation
+import KilnBundle
+@testable import KilnCompiler
+import KilnCore
+import KilnTestSupport
+import Testing
+
+@Suite("Builder", .enabled(if: Fixtures.nvrtc != nil,
+                           "NVRTC is not installed here: run scripts/setup.sh (it installs nvidia-cuda-nvrtc==13.0.88)"))
+struct BuilderTests {
+    /// A scratch folder with copies of two kernels.
+    static func workspace() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-build-\(UUID())")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("src"), withIntermediateDirectories: true)
+        for name in ["saxpy.cl", "transpose.cl"] {
+            try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("Kernels/\(name)"),
+                                             to: folder.appendingPathComponent("src/\(name)"))
+        }
+        return folder
+    }
+
+    static func build(_ folder: URL, devices: String = "sm_80,sm_90") throws -> Builder.Report {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let modules = try SourceModule.discover([folder.appendingPathComponent("src").path]).map(SourceModule.init(path:))
+        let builder = Builder(deviceList: try DeviceList.parse(devices), toolchains: [SourceToolchain(), toolchain],
+                              options: .init(jobs: 2, cache: BuildCache(directory: folder.appendingPathComponent("cache").path)))
+        return try builder.build(sources: modules, output: folder.appendingPathComponent("app.kiln").path)
+    }
+
+    @Test("a bundle holds every module × target, with kernel parameters and the PTX ISA recorded")
+    func builds() throws {
+        let folder = try Self.workspace()
+        let report = try Self.build(folder)
+        #expect(report.images == 2 * 4)
+        let reader = try BundleReader(path: report.output)
+        let manifest = try reader.manifest()
+        #expect(manifest.targets.map(\.name) == ["sm_80", "sm_90", "compute_80", "source"])
+        #expect(manifest.target(named: "compute_80")?.ptxISAVersion == "9.0")
+        #expect(manifest.module(named: "saxpy")?.kernels.first?.parameters.count == 4)
+        let cubin = try reader.image(module: "transpose", target: "sm_90")
+        #expect(CUBINHeader(cubin)?.smArchitecture == 90)
+    }
+
+    @Test("an unchanged rebuild compiles nothing and writes the same bytes; touching one module rebuilds only it")
+    func incremental() throws {
+        let folder = try Self.workspace()
+        let first = try Self.build(folder)
+        let firstBytes = try Data(contentsOf: URL(fileURLWithPath: first.output))
+        let second = try Self.build(folder)
+        #expect(second.compiled == 0)
+        #expect(second.reused == second.images)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: second.output)) == firstBytes)
+
+        let saxpy = folder.appendingPathComponent("src/saxpy.cl")
+        try (String(contentsOf: saxpy, encoding: .utf8) + "\n// touched\n").write(to: saxpy, atomically: true, encoding: .utf8)
+        let third = try Self.build(folder)
+        #expect(third.compiled == 4, "only saxpy's four images should be rebuilt")
+        #expect(third.reused == 4)
+    }
+
+    @Test("a failed compile writes no bundle and reports the log")
+    func failure() throws {
+        let folder = try Self.workspace()
+        try FileManager.default.copyItem(atPath: Fixtures.module("Tests/KilnCompilerTests/Fixtures/broken.cu").path,
+                                         toPath: folder.appendingPathComponent("src/broken.cu").path)
+        let error = try #require(throws: KilnError.self) { try Self.build(folder) }
+        #expect(error.code == .compilationFailed)
+        #expect(error.message.contains("broken.cu(2): error"))
+        #expect(error.message.contains("was not written"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("app.kiln").path))
+    }
+
+    @Test("a CUDA module is not built for Intel or CPU targets, and says so")
+    func cudaOnlyForNVIDIA() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
+        let folder = try Self.workspace()
+        let builder = Builder(deviceList: try DeviceList.parse("sm_90,spirv"), toolchains: [SourceToolchain(), toolchain],
+                              options: .init(jobs: 1, cache: nil))
+        let error = try #require(throws: KilnError.self) {
+            try builder.build(sources: [module], output: folder.appendingPathComponent("x.kiln").path)
+        }
+        #expect(error.code == .toolchainUnavailable)
+        #expect(error.message.contains("no toolchain here builds target 'spirv'"))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import KilnBundle
+@testable import KilnCompiler
+import KilnCore
+import KilnTestSupport
+import Testing
+
+/// The real NVRTC (the pip package scripts/setup.sh installs), compiling real kernels.
+@Suite("NVRTC", .enabled(if: Fixtures.nvrtc != nil,
+                         "NVRTC is not installed here: run scripts/setup.sh (it installs nvidia-cuda-nvrtc==13.0.88)"))
+struct NVRTCToolchainTests {
+    static let architectures = [75, 80, 86, 89, 90, 100, 120]
+
+    @Test("a .cu and a .cl module compile to cubins whose ELF header names their architecture",
+          arguments: ["Kernels/saxpy.cl", "Kernels/transpose.cl", "Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"])
+    func cubins(_ path: String) throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let module = try Fixtures.module(path)
+        for number in Self.architectures {
+            let image = try toolchain.compile(module, for: .sm(number))
+            let header = try #require(CUBINHeader(image.bytes), "sm_\(number) output of \(path) is not an ELF file")
+            #expect(header.isCUDA)
+            #expect(header.smArchitecture == number, "\(path) for sm_\(number) says sm_\(header.smArchitecture)")
+        }
+    }
+
+    @Test("PTX for compute_XY declares its target and PTX ISA 9.0")
+    func ptx() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let image = try toolchain.compile(try Fixtures.module("Kernels/saxpy.cl"), for: .compute(75))
+        let text = String(decoding: image.bytes, as: UTF8.self)
+        #expect(text.contains(".target sm_75"))
+        #expect(text.contains(".visible .entry saxpy("))
+        #expect(image.ptxISAVersion == "9.0")
+    }
+
+    @Test("template kernels get their lowered names through name expressions")
+    func templates() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let image = try toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .compute(90))
+        #expect(image.symbols["gemm<16,16>"] == "_Z4gemmILi16ELi16EEvPKfS1_Pfiii")
+        let text = String(decoding: image.bytes, as: UTF8.self)
+        #expect(text.contains(image.symbols["gemm<32,8>"] ?? "missing"))
+    }
+
+    @Test("a kernel that does not compile gives NVRTC's log with file and line")
+    func compileError() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/broken.cu")
+        let error = try #require(throws: KilnError.self) { try toolchain.compile(module, for: .sm(90)) }
+        #expect(error.code == .compilationFailed)
+        #expect(error.message.contains("broken.cu(2): error: identifier \"undefined_thing\" is undefined"))
+    }
+
+    @Test("an architecture NVRTC 13 dropped is refused with the fix")
+    func droppedArchitecture() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let error = try #require(throws: KilnError.self) { try toolchain.compile(try Fixtures.module("Kernels/saxpy.cl"), for: .sm(70)) }
+        #expect(error.code == .toolchainUnavailable)
+        #expect(error.message.contains("cannot compile for sm_70"))
+        #expect(error.message.contains("KILN_NVRTC"))
+    }
+}
+
+/// NVRTC missing: the command line says how to install it.
+@Suite("NVRTC missing")
+struct NVRTCMissingTests {
+    @Test("a KILN_NVRTC that names no file is an error with the install command")
+    func missing() throws {
+        let source = Fixtures.root.appendingPathComponent("Kernels/saxpy.cl").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID()).kiln").path
+        let run = try KilnProcess.run(["build", source, "--devices", "sm_90", "-o", output],
+                                      environment: ["KILN_NVRTC": "/nonexistent/libnvrtc.so.13"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("KILN_NVRTC=/nonexistent/libnvrtc.so.13 does not exist"))
+        #expect(run.stderr.contains("pip install nvidia-cuda-nvrtc==13.0.88"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}

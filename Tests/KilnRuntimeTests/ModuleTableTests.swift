@@ -1,0 +1,211 @@
+import KilnBundle
+import KilnCore
+@testable import KilnRuntime
+import KilnTestSupport
+import Synchronization
+import Testing
+
+/// A device that loads any bytes and "compiles" PTX by prefixing it, counting what it does;
+/// like the CUDA loader, it cannot compile source.
+final class FakeLoader: ImageLoader {
+    struct Module: Sendable, Equatable {
+        var bytes: [UInt8]
+        var target: String
+    }
+
+    let identity: DeviceIdentity
+    let cacheDevice: String
+    let compiler = "fake-driver 1"
+    /// A target whose images the device refuses, as a driver refuses a damaged cubin.
+    let refusing: String?
+    let loads = Mutex<[String]>([])
+    let compiles = Mutex<[String]>([])
+
+    init(_ major: Int, _ minor: Int, driver: Int = 13000, refusing: String? = nil) {
+        identity = DeviceIdentity(name: "Fake GPU \(major).\(minor)",
+                                  kind: .nvidia(ComputeCapability(major, minor), driverVersion: driver))
+        cacheDevice = "sm_\(major)\(minor)"
+        self.refusing = refusing
+    }
+
+    func load(binary: [UInt8], target: Target, module: String) throws -> Module {
+        loads.withLock { $0.append("\(module)/\(target.name)") }
+        if target.name == refusing {
+            throw KilnError(.driverError, "loading module '\(module)': CUDA_ERROR_NO_BINARY_FOR_GPU (209)", cause: CUDAResult.noBinaryForGPU)
+        }
+        return Module(bytes: binary, target: target.name)
+    }
+
+    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
+        compiles.withLock { $0.append("\(module)/\(target.name)") }
+        guard case .ptx = target.kind else {
+            throw KilnError(.unsupported, "module '\(module)': NVRTC is not wired up yet")
+        }
+        return Array("compiled:".utf8) + portable
+    }
+}
+
+/// A JIT cache in memory.
+final class MemoryCache: JITCache {
+    let entries = Mutex<[JITCacheKey: [UInt8]]>([:])
+
+    func lookup(key: JITCacheKey) -> [UInt8]? { entries.withLock { $0[key] } }
+
+    func store(key: JITCacheKey, bytes: [UInt8]) { entries.withLock { $0[key] = bytes } }
+}
+
+private func table(_ deviceList: String, modules: [String] = ["vector", "reduce"], loader: FakeLoader,
+                   policy: JITPolicy = .auto, cache: any JITCache = NoJITCache()) throws -> ModuleTable<FakeLoader> {
+    let path = try SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: modules, deviceList: deviceList))
+    let reader = try BundleReader(path: path)
+    return ModuleTable(reader: reader, manifest: try reader.manifest(), loader: loader, policy: policy, cache: cache)
+}
+
+@Suite("Resolving and loading modules lazily")
+struct ModuleTableTests {
+    @Test("An exact cubin loads as aot, lazily, once, and is recorded with its checksum")
+    func aot() throws {
+        let loader = FakeLoader(8, 0)
+        let modules = try table("sm_80", loader: loader)
+        #expect(modules.resolutions.isEmpty)
+        #expect(loader.loads.withLock { $0 }.isEmpty)
+
+        let vector = try modules.module(named: "vector")
+        _ = try modules.module(named: "vector")
+        #expect(vector.target == "sm_80")
+        #expect(vector.bytes == SyntheticBundle.image(module: "vector", target: "sm_80", size: 4096))
+        #expect(loader.loads.withLock { $0 } == ["vector/sm_80"])
+
+        let record = try #require(modules.resolutions.first)
+        #expect(modules.resolutions.count == 1)
+        #expect(record.module == "vector")
+        #expect(record.device == "Fake GPU 8.0")
+        #expect(record.path == .aot)
+        #expect(record.target == "sm_80")
+        #expect(record.imageSHA256 == SHA256Digest.hex(of: vector.bytes))
+        #expect(record.seconds >= 0 && record.seconds < 60)
+    }
+
+    @Test("A cubin of a lower minor serves as aot-compatible")
+    func aotCompatible() throws {
+        let modules = try table("sm_80", loader: FakeLoader(8, 6))
+        _ = try modules.module(named: "reduce")
+        #expect(modules.resolutions.map(\.path) == [.aotCompatible])
+    }
+
+    @Test("PTX is compiled once, stored in the cache, and a second device table takes it from the cache")
+    func jitThenCached() throws {
+        let cache = MemoryCache()
+        let first = FakeLoader(9, 0)
+        let modules = try table("sm_80", loader: first, cache: cache)
+        let compiled = try modules.module(named: "vector")
+        #expect(first.compiles.withLock { $0 } == ["vector/compute_80"])
+        #expect(compiled.bytes.starts(with: Array("compiled:".utf8)))
+        let record = try #require(modules.resolutions.first)
+        #expect(record.path == .jit)
+        #expect(record.target == "compute_80")
+        let ptx = SyntheticBundle.image(module: "vector", target: "compute_80", size: 4096)
+        #expect(record.imageSHA256 == SHA256Digest.hex(of: ptx))
+
+        let key = try #require(cache.entries.withLock { $0.keys.first })
+        #expect(key.portableSHA256 == record.imageSHA256)
+        #expect(key.target == "compute_80")
+        #expect(key.device == "sm_90")
+        #expect(key.compiler == "fake-driver 1")
+
+        let second = FakeLoader(9, 0)
+        let again = try table("sm_80", loader: second, cache: cache)
+        #expect(try again.module(named: "vector") == compiled)
+        #expect(second.compiles.withLock { $0 }.isEmpty)
+        #expect(again.resolutions.map(\.path) == [.jitCached])
+    }
+
+    @Test("KILN_JIT=always compiles the PTX even where a cubin serves")
+    func always() throws {
+        let loader = FakeLoader(8, 0)
+        let modules = try table("sm_80", loader: loader, policy: .always)
+        _ = try modules.module(named: "vector")
+        #expect(modules.resolutions.map(\.path) == [.jit])
+        #expect(loader.compiles.withLock { $0 } == ["vector/compute_80"])
+    }
+
+    @Test("KILN_JIT=never refuses to compile, naming the fix, and loads nothing")
+    func never() throws {
+        let loader = FakeLoader(9, 0)
+        let modules = try table("sm_80", loader: loader, policy: .never)
+        let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
+        #expect(error.code == .jitForbidden)
+        #expect(error.message.contains("sm_90"))
+        #expect(loader.loads.withLock { $0 }.isEmpty)
+        #expect(modules.resolutions.isEmpty)
+    }
+
+    @Test("PTX too new for the driver is an error listing the bundle's targets and the fix")
+    func ptxTooNew() throws {
+        let modules = try table("sm_80,no-source", loader: FakeLoader(9, 0, driver: 12040))
+        let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
+        #expect(error.code == .noCompatibleImage)
+        #expect(error.message.contains("sm_80, compute_80"))
+        #expect(error.message.contains("update the NVIDIA driver"))
+        #expect(error.message.contains("'sm_90'"))
+    }
+
+    @Test("Where only source serves, the loader's refusal comes through with why nothing else serves")
+    func sourceOnly() throws {
+        let modules = try table("sm_90,no-ptx", loader: FakeLoader(8, 0))
+        let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
+        #expect(error.code == .unsupported)
+        #expect(error.message.contains("NVRTC"))
+        #expect(error.message.contains("Without the source:"))
+        #expect(error.message.contains("cubin sm_90 cannot run on 8.0"))
+        #expect(error.message.contains("add 'sm_80' to the device list"))
+    }
+
+    @Test("A driver's refusal names the module, the device, the bundle's targets and the device's target")
+    func driverRefusal() throws {
+        let modules = try table("sm_80", loader: FakeLoader(8, 0, refusing: "sm_80"))
+        let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
+        #expect(error.code == .driverError)
+        #expect(error.cause as? CUDAResult == .noBinaryForGPU)
+        #expect(error.message.contains("module 'vector' on Fake GPU 8.0"))
+        #expect(error.message.contains("bundle holds sm_80, compute_80, source"))
+        #expect(error.message.contains("the device is sm_80"))
+        #expect(!error.message.contains("avoids the JIT"))
+        #expect(modules.resolutions.isEmpty)
+    }
+
+    @Test("A module the bundle lacks is an error that lists the bundle's modules")
+    func missingModule() throws {
+        let modules = try table("sm_80", loader: FakeLoader(8, 0))
+        let error = try #require(throws: KilnError.self) { try modules.module(named: "gemm") }
+        #expect(error.code == .imageNotFound)
+        #expect(error.message.contains("reduce, vector"))
+    }
+
+    @Test("Modules are resolved independently, in the order they are first used")
+    func independent() throws {
+        let modules = try table("sm_80", loader: FakeLoader(9, 0))
+        _ = try modules.module(named: "reduce")
+        _ = try modules.module(named: "vector")
+        #expect(modules.resolutions.map(\.module) == ["reduce", "vector"])
+    }
+}
+
+@Suite("JIT cache keys")
+struct JITCacheKeyTests {
+    @Test("Every field changes the digest; equal keys give equal digests")
+    func digest() {
+        let key = JITCacheKey(portableSHA256: "ab", target: "compute_80", device: "sm_90", compiler: "cuda-driver 13000")
+        #expect(key.digest == JITCacheKey(portableSHA256: "ab", target: "compute_80", device: "sm_90", compiler: "cuda-driver 13000").digest)
+        #expect(key.digest.count == 64)
+        var variants: [JITCacheKey] = []
+        var changed = key; changed.portableSHA256 = "ac"; variants.append(changed)
+        changed = key; changed.target = "compute_90"; variants.append(changed)
+        changed = key; changed.device = "sm_89"; variants.append(changed)
+        changed = key; changed.compiler = "cuda-driver 12080"; variants.append(changed)
+        changed = key; changed.options = ["-O3"]; variants.append(changed)
+        for variant in variants {
+            #expect(variant.digest != key.digest, "\(variant)")
+        }
+    }
+}
