@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // Kiln's benchmarks, a package of their own so the library's build stays light.
 // Run from this folder: swift run -c release BundleOpenBenchmark
+// GPUCheck runs on the GPU machine: see bench/gpu/run.sh.
 import PackageDescription
 
 let package = Package(
@@ -8,6 +9,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(path: "..")],
     targets: [
+        .executableTarget(
+            name: "GPUCheck",
+            dependencies: [
+                .product(name: "KilnCore", package: "main"),
+                .product(name: "KilnBundle", package: "main"),
+                .product(name: "KilnRuntime", package: "main"),
+            ]
+        ),
         .executableTarget(
             name: "BundleOpenBenchmark",
             dependencies: [

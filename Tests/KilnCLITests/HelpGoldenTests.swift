@@ -14,6 +14,7 @@ struct HelpGoldenTests {
         ("targets", TargetsCommand.self),
         ("inspect", InspectCommand.self),
         ("explain", ExplainCommand.self),
+        ("devices", DevicesCommand.self),
     ]
 
     @Test("--help matches its golden file", arguments: commands.map(\.0))

@@ -1,0 +1,86 @@
+import ArgumentParser
+import KilnBundle
+import KilnCore
+import KilnRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `kiln devices [FILE]`: this machine's devices, and what each would load from a bundle.
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices",
+        abstract: "List this machine's devices and, given a bundle, which image each would load.")
+
+    @Argument(help: "A .kiln bundle to explain for each device.")
+    var file: String?
+
+    @Option(name: .long, help: "The JIT policy: auto, never or always (default: KILN_JIT, else auto).")
+    var jit: JITPolicy?
+
+    @OptionGroup var output: OutputOptions
+
+    /// One device, for output.
+    struct Device: Encodable {
+        var family: String
+        var index: Int
+        var name: String
+        var target: String
+        var computeCapability: String?
+        var multiprocessors: Int?
+        var memoryBytes: Int?
+        var pciBusID: String?
+        var driverVersion: String?
+        var explanation: BundleExplanation?
+    }
+
+    /// A family whose driver could not be used, and why.
+    struct Unavailable: Encodable {
+        var family: String
+        var reason: String
+    }
+
+    struct Listing: Encodable {
+        var devices: [Device]
+        var unavailable: [Unavailable]
+    }
+
+    func run() throws {
+        let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
+        let reader = try file.map { try BundleReader(path: $0) }
+        var listing = Listing(devices: [], unavailable: [])
+        do {
+            let driver = try CUDADriver.load()
+            for device in driver.devices {
+                var identity = device.identity
+                identity.canCompileSource = false  // NVRTC at run time is not wired into the runtime yet
+                listing.devices.append(Device(
+                    family: "nvidia", index: device.ordinal, name: device.name, target: device.target.name,
+                    computeCapability: device.computeCapability.description, multiprocessors: device.multiprocessorCount,
+                    memoryBytes: device.totalMemory, pciBusID: device.pciBusID, driverVersion: driver.versionString,
+                    explanation: try reader.map { try BundleExplanation(reader: $0, device: identity, policy: policy) }))
+            }
+        } catch let error as KilnError {
+            listing.unavailable.append(Unavailable(family: "nvidia", reason: error.message))
+        }
+        listing.unavailable.append(Unavailable(family: "intel, cpu",
+            reason: "OpenCL devices (Intel GPUs, PoCL) are not listed by this Kiln yet"))
+        if output.json {
+            try output.printJSON(listing)
+            return
+        }
+        if listing.devices.isEmpty { print("no devices found") }
+        for device in listing.devices {
+            print("\(device.family) \(device.index): \(device.name) — \(device.target), \(device.multiprocessors ?? 0) SMs, \(formatBytes(UInt64(device.memoryBytes ?? 0))), PCI \(device.pciBusID ?? "?"), driver CUDA \(device.driverVersion ?? "?")")
+            if let explanation = device.explanation {
+                print(TextTable(header: ["module", "path", "image", "why"], rows: explanation.modules.map { outcome in
+                    guard outcome.error == nil else { return [outcome.module, "FAILS", "-", outcome.error ?? ""] }
+                    return [outcome.module, outcome.path?.rawValue ?? "", outcome.target ?? "", outcome.reason ?? ""]
+                }).render(indent: "    "))
+            }
+        }
+        for family in listing.unavailable { print("\(family.family): \(family.reason)") }
+    }
+}

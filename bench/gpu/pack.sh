@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Prepares .gpu/ for bench/gpu/run.sh on the GPU machine (which has no Swift toolchain):
+# static release builds of kiln and GPUCheck, stripped and gzipped, and the bundles the proof
+# and the benchmark use, built here with NVRTC. Name ".gpu" in the device tool's `carry`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+rm -rf .gpu && mkdir -p .gpu/bundles
+swift build -c release --static-swift-stdlib --product kiln >&2
+strip -o .gpu/kiln "$(swift build -c release --show-bin-path)/kiln"
+(cd Benchmarks && swift build -c release --static-swift-stdlib --product GPUCheck >&2)
+strip -o .gpu/GPUCheck "$(cd Benchmarks && swift build -c release --show-bin-path)/GPUCheck"
+kiln="$(swift build -c release --show-bin-path)/kiln"
+proof=(Kernels/saxpy.cl Kernels/transpose.cl Kernels/reduce_sum.cl Kernels/histogram.cl Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu)
+"$kiln" build "${proof[@]}" --devices sm_90 -o .gpu/bundles/aot.kiln
+"$kiln" build "${proof[@]}" --devices sm_80 -o .gpu/bundles/jit.kiln
+"$kiln" build "${proof[@]}" --devices sm_80,no-ptx,no-source -o .gpu/bundles/nojit.kiln
+"$kiln" build Kernels/gemm_variants.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/gemm_aot.kiln
+"$kiln" build Kernels/gemm_variants.cl --devices compute_90,no-source -o .gpu/bundles/gemm_jit.kiln
+gzip -9 .gpu/kiln .gpu/GPUCheck
+du -sh .gpu/* .gpu/bundles/*
