@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,8 +31,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle"]),
-        .target(name: "KilnRuntime", dependencies: ["KilnCore", "KilnBundle"]),
+        .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnRuntime"]),
+        .target(
+            name: "KilnRuntime",
+            dependencies: ["KilnCore", "KilnBundle", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "kiln",
             dependencies: [
@@ -49,8 +53,10 @@ let package = Package(
         ),
         .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"]),
         .testTarget(name: "KilnBundleTests", dependencies: ["KilnBundle", "KilnTestSupport"]),
-        .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnTestSupport"]),
+        .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnRuntime", "KilnTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnCompiler", "KilnTestSupport"]),
+        // A program that uses the JIT cache as a user's program does, for the multi-process tests.
+        .executableTarget(name: "KilnCacheProbe", dependencies: ["KilnRuntime", "KilnCompiler"], path: "Tests/KilnCacheProbe"),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnTestSupport"], exclude: ["Golden"]),
     ]
 )

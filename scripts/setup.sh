@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: zstd for bundles.
-packages=(libzstd-dev pkg-config)
+# Debian packages: zstd for bundles; the OpenCL ICD loader, PoCL (the cpu target and CPU runs)
+# and Intel's OpenCL driver with ocloc (Intel targets); clinfo to see what OpenCL finds.
+packages=(libzstd-dev pkg-config ocl-icd-libopencl1 pocl-opencl-icd intel-opencl-icd clinfo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

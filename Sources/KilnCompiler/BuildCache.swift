@@ -37,6 +37,7 @@ public struct BuildCache: Sendable {
         var log: String
         var ptxISAVersion: String?
         var symbols: [String: String]
+        var hostString: String?
     }
 
     /// The image stored under a key, if there is one and it is intact.
@@ -47,14 +48,15 @@ public struct BuildCache: Sendable {
               SHA256Digest.hex(of: Array(bytes)) == metadata.sha256
         else { return nil }
         return CompiledImage(bytes: Array(bytes), log: metadata.log, ptxISAVersion: metadata.ptxISAVersion,
-                             symbols: metadata.symbols)
+                             symbols: metadata.symbols, hostString: metadata.hostString)
     }
 
     /// Stores an image under a key; a failure to write only costs a recompile next time.
     public func store(_ image: CompiledImage, key: String) {
         let base = URL(fileURLWithPath: directory).appendingPathComponent(key)
         let metadata = Metadata(sha256: SHA256Digest.hex(of: image.bytes), log: image.log,
-                                ptxISAVersion: image.ptxISAVersion, symbols: image.symbols)
+                                ptxISAVersion: image.ptxISAVersion, symbols: image.symbols,
+                                hostString: image.hostString)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try Data(image.bytes).write(to: base.appendingPathExtension("bin"), options: .atomic)

@@ -192,6 +192,7 @@ public struct Builder: Sendable {
             var record = TargetRecord(name: target.name, format: target.format,
                                       toolchain: first?.0.toolchain.identity ?? toolchains.first { $0.builds(target) }?.identity ?? "")
             record.ptxISAVersion = first?.1.ptxISAVersion
+            record.hostString = first?.1.hostString
             if case .intelDevice(let ip) = target.kind { record.ipVersion = ip.description }
             return record
         }

@@ -32,13 +32,17 @@ public struct CompiledImage: Sendable, Codable {
     public var ptxISAVersion: String?
     /// Kernel name → symbol, where they differ (template instantiations).
     public var symbols: [String: String]
+    /// For `cpu`: the PoCL device string the binary is tied to, recorded as the target's host string.
+    public var hostString: String?
 
     /// Creates a compiled image.
-    public init(bytes: [UInt8], log: String = "", ptxISAVersion: String? = nil, symbols: [String: String] = [:]) {
+    public init(bytes: [UInt8], log: String = "", ptxISAVersion: String? = nil, symbols: [String: String] = [:],
+                hostString: String? = nil) {
         self.bytes = bytes
         self.log = log
         self.ptxISAVersion = ptxISAVersion
         self.symbols = symbols
+        self.hostString = hostString
     }
 }
 

@@ -43,6 +43,7 @@ extension KilnError {
             case unsupported
             case toolchainUnavailable
             case compilationFailed
+            case cacheRefused
         }
 
         private let value: Value
@@ -80,6 +81,8 @@ extension KilnError {
         public static let toolchainUnavailable = Code(.toolchainUnavailable)
         /// A kernel did not compile; the message carries the compiler's log.
         public static let compilationFailed = Code(.compilationFailed)
+        /// A cache folder that is unsafe to use (others can write to it).
+        public static let cacheRefused = Code(.cacheRefused)
 
         public var description: String { value.rawValue }
     }

@@ -11,6 +11,24 @@ public protocol JITCache: Sendable {
     func lookup(key: JITCacheKey) -> [UInt8]?
     /// Stores bytes under a key.
     func store(key: JITCacheKey, bytes: [UInt8])
+    /// The bytes under a key, compiling and storing them if there are none. A cache shared
+    /// between processes compiles each key once: the others wait, then read.
+    ///
+    /// - Returns: the bytes, and whether they came from the cache.
+    func compileOnce(key: JITCacheKey, compile: () throws -> [UInt8]) throws -> (bytes: [UInt8], cached: Bool)
+    /// Drops an entry that turned out unusable (a driver refused it).
+    func remove(key: JITCacheKey)
+}
+
+extension JITCache {
+    public func compileOnce(key: JITCacheKey, compile: () throws -> [UInt8]) throws -> (bytes: [UInt8], cached: Bool) {
+        if let bytes = lookup(key: key) { return (bytes, true) }
+        let bytes = try compile()
+        store(key: key, bytes: bytes)
+        return (bytes, false)
+    }
+
+    public func remove(key: JITCacheKey) {}
 }
 
 /// A cache that keeps nothing: every JIT compiles.

@@ -84,14 +84,23 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
             if plan.path.isJIT {
                 let key = JITCacheKey(portableSHA256: entry.sha256Hex, target: plan.target.name,
                                       device: loader.cacheDevice, compiler: loader.compiler)
-                if let cached = cache.lookup(key: key),
-                   let loaded = try? loader.load(binary: cached, target: plan.target, module: name) {
+                let compile = {
+                    try JITProgress.around(module: name, from: plan.target.name, to: self.loader.cacheDevice) {
+                        try self.loader.compile(bytes, target: plan.target, module: name)
+                    }
+                }
+                let (binary, cached) = try cache.compileOnce(key: key, compile: compile)
+                if !cached {
+                    module = try loader.load(binary: binary, target: plan.target, module: name)
+                } else if let loaded = try? loader.load(binary: binary, target: plan.target, module: name) {
                     module = loaded
                     path = .jitCached
                 } else {
-                    let binary = try loader.compile(bytes, target: plan.target, module: name)
-                    module = try loader.load(binary: binary, target: plan.target, module: name)
-                    cache.store(key: key, bytes: binary)
+                    // The driver refused what the cache held: drop it and compile afresh.
+                    cache.remove(key: key)
+                    let fresh = try compile()
+                    module = try loader.load(binary: fresh, target: plan.target, module: name)
+                    cache.store(key: key, bytes: fresh)
                 }
             } else {
                 module = try loader.load(binary: bytes, target: plan.target, module: name)
@@ -116,6 +125,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         let result = ResolutionRecord(module: name, device: identity.name, path: path, target: plan.target.name,
                                       imageSHA256: entry.sha256Hex, seconds: (ContinuousClock.now - start).seconds,
                                       reason: plan.reason)
+        ResolutionLog.shared.append(result)
         return (module, result)
     }
 }

@@ -60,6 +60,12 @@ struct BuildCommand: ParsableCommand {
         if list.targets.contains(where: { $0.family == .nvidia }) {
             toolchains.append(try NVRTCToolchain())
         }
+        if list.targets.contains(where: { $0.family == .intel }) {
+            toolchains.append(try OclocToolchain(environment: environment))
+        }
+        if list.targets.contains(.cpu) {
+            toolchains.append(try PoCLToolchain())
+        }
         let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
         let cache = noCache ? nil : BuildCache(directory: buildCache ?? BuildCache.defaultDirectory(environment: environment))
         let builder = Builder(deviceList: list, toolchains: toolchains,

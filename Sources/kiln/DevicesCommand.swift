@@ -33,6 +33,10 @@ struct DevicesCommand: ParsableCommand {
         var memoryBytes: Int?
         var pciBusID: String?
         var driverVersion: String?
+        var ipVersion: String?
+        var pciDeviceID: String?
+        var hostString: String?
+        var ilVersions: [String]?
         var explanation: BundleExplanation?
     }
 
@@ -65,15 +69,41 @@ struct DevicesCommand: ParsableCommand {
         } catch let error as KilnError {
             listing.unavailable.append(Unavailable(family: "nvidia", reason: error.message))
         }
-        listing.unavailable.append(Unavailable(family: "intel, cpu",
-            reason: "OpenCL devices (Intel GPUs, PoCL) are not listed by this Kiln yet"))
+        do {
+            let runtime = try OpenCLRuntime.load()
+            for device in runtime.devices {
+                let identity = device.identity
+                listing.devices.append(Device(
+                    family: identity.family.rawValue, index: device.index, name: device.name, target: device.target.name,
+                    multiprocessors: device.computeUnits, memoryBytes: device.globalMemory,
+                    driverVersion: "\(device.platform.name) \(device.driverVersion)",
+                    ipVersion: device.ipVersion?.description,
+                    pciDeviceID: device.pciDeviceID.map { "0x" + String($0, radix: 16, uppercase: true) },
+                    hostString: device.hostString, ilVersions: device.ilVersions,
+                    explanation: try reader.map { try BundleExplanation(reader: $0, device: identity, policy: policy) }))
+            }
+            for reason in runtime.skipped { listing.unavailable.append(Unavailable(family: "opencl", reason: reason)) }
+        } catch let error as KilnError {
+            listing.unavailable.append(Unavailable(family: "intel, cpu", reason: error.message))
+        }
         if output.json {
             try output.printJSON(listing)
             return
         }
         if listing.devices.isEmpty { print("no devices found") }
         for device in listing.devices {
-            print("\(device.family) \(device.index): \(device.name) — \(device.target), \(device.multiprocessors ?? 0) SMs, \(formatBytes(UInt64(device.memoryBytes ?? 0))), PCI \(device.pciBusID ?? "?"), driver CUDA \(device.driverVersion ?? "?")")
+            if device.family == "nvidia" {
+                print("\(device.family) \(device.index): \(device.name) — \(device.target), \(device.multiprocessors ?? 0) SMs, \(formatBytes(UInt64(device.memoryBytes ?? 0))), PCI \(device.pciBusID ?? "?"), driver CUDA \(device.driverVersion ?? "?")")
+            } else {
+                var facts = [device.target]
+                if let ip = device.ipVersion { facts.append("IP version \(ip)") }
+                if let pci = device.pciDeviceID { facts.append("PCI device \(pci)") }
+                if let host = device.hostString { facts.append("host string \(host)") }
+                facts.append("\(device.multiprocessors ?? 0) compute units")
+                facts.append(device.ilVersions?.isEmpty == false ? "IL \(device.ilVersions!.joined(separator: " "))" : "no IL")
+                facts.append("driver \(device.driverVersion ?? "?")")
+                print("\(device.family) \(device.index) (OpenCL): \(device.name) — " + facts.joined(separator: ", "))
+            }
             if let explanation = device.explanation {
                 print(TextTable(header: ["module", "path", "image", "why"], rows: explanation.modules.map { outcome in
                     guard outcome.error == nil else { return [outcome.module, "FAILS", "-", outcome.error ?? ""] }

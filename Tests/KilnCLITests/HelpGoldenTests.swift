@@ -15,6 +15,8 @@ struct HelpGoldenTests {
         ("inspect", InspectCommand.self),
         ("explain", ExplainCommand.self),
         ("devices", DevicesCommand.self),
+        ("cache", CacheCommand.self),
+        ("cache-warm", CacheCommand.Warm.self),
     ]
 
     @Test("--help matches its golden file", arguments: commands.map(\.0))

@@ -106,6 +106,10 @@ func proof(_ folder: String) throws {
     try runKernels(jit, label: "[jit from compute_80]")
     check(jit.resolutions.allSatisfy { $0.path == .jit && $0.target == "compute_80" }, "every module of jit.kiln (sm_80 + PTX) took the JIT path from compute_80")
 
+    let cached = try CUDABackend(reader: BundleReader(path: folder + "/jit.kiln"), device: device, policy: .auto)
+    try runKernels(cached, label: "[jit-cached]")
+    check(cached.resolutions.allSatisfy { $0.path == .jitCached }, "a second backend on jit.kiln took every module from Kiln's JIT cache")
+
     do {
         let strict = try CUDABackend(reader: BundleReader(path: folder + "/jit.kiln"), device: device, policy: .never)
         _ = try strict.kernel("saxpy", in: "saxpy")

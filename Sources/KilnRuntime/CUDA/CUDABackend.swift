@@ -28,15 +28,16 @@ public final class CUDABackend: Sendable {
     ///   - reader: The bundle.
     ///   - device: The GPU to run on.
     ///   - policy: When PTX may be compiled at run time (`KILN_JIT`).
-    ///   - cache: Where compiled PTX is kept between runs.
-    /// - Throws: `KilnError.corruptBundle` if the bundle's manifest is damaged.
+    ///   - cache: Where compiled PTX is kept between runs; nil for the disk cache the environment names.
+    /// - Throws: `KilnError.corruptBundle` if the bundle's manifest is damaged, `.cacheRefused` if the
+    ///   cache folder is unsafe.
     public init(reader: BundleReader, device: CUDADevice, policy: JITPolicy = .auto,
-                cache: any JITCache = NoJITCache()) throws {
+                cache: (any JITCache)? = nil) throws {
         self.reader = reader
         self.device = device
         self.policy = policy
         table = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: CUDAImageLoader(device: device),
-                            policy: policy, cache: cache)
+                            policy: policy, cache: try cache ?? DiskJITCache.fromEnvironment())
     }
 
     /// The bundle's manifest.

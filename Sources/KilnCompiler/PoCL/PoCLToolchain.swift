@@ -1,0 +1,73 @@
+import KilnBundle
+import KilnCore
+import KilnRuntime
+
+/// The `cpu` target through PoCL (Debian's `pocl-opencl-icd`) on the building machine: each module
+/// is built from source with `clBuildProgram` on PoCL's CPU device, and its `CL_PROGRAM_BINARIES`
+/// kept, tied to that device's host string (``OpenCLDevice/hostString``), which the manifest records.
+///
+/// A PoCL binary holds the module's LLVM bitcode (`program.bc`) and, per kernel, a generic
+/// work-group function compiled to a shared object (`KERNEL/0-0-0/KERNEL.so`). PoCL runs that
+/// generic function when work-group specialisation is off, which ``OpenCLRuntime`` arranges, so
+/// loading a `cpu` image compiles nothing at run time.
+public struct PoCLToolchain: Toolchain {
+    /// The PoCL CPU device that builds.
+    public let device: OpenCLDevice
+
+    /// Finds PoCL's CPU device through the OpenCL ICD loader.
+    ///
+    /// - Throws: `KilnError.toolchainUnavailable` naming what to install.
+    public init() throws {
+        let runtime: OpenCLRuntime
+        switch Result(catching: { () throws(KilnError) -> OpenCLRuntime in try OpenCLRuntime.load() }) {
+        case .success(let loaded):
+            runtime = loaded
+        case .failure(let error):
+            throw KilnError(.toolchainUnavailable,
+                "the cpu target needs PoCL, and OpenCL is not usable here (\(error.message)) — install it with `apt-get install pocl-opencl-icd`", cause: error)
+        }
+        guard let device = runtime.poclDevice else {
+            let found = runtime.devices.map(\.name).joined(separator: ", ")
+            throw KilnError(.toolchainUnavailable,
+                "the cpu target needs PoCL's CPU device, and OpenCL here has only \(found) — install it with `apt-get install pocl-opencl-icd`")
+        }
+        self.device = device
+    }
+
+    /// `pocl VERSION`: `pocl 3.1+debian`.
+    public var identity: String { "pocl \(device.driverVersion)" }
+
+    /// The host string the binaries are tied to: `pthread-x86_64-pc-linux-gnu-skylake-avx512`.
+    public var hostString: String { device.hostString ?? device.name }
+
+    public func builds(_ target: Target) -> Bool { target.kind == .cpu }
+
+    public func invocation(for module: SourceModule, target: Target) -> String {
+        "pocl clBuildProgram \(module.path) on \(hostString)"
+    }
+
+    public func cacheSalt(for module: SourceModule) -> String { hostString }
+
+    public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
+        guard builds(target) else {
+            throw KilnError(.toolchainUnavailable, "PoCL does not build target \(target.name)")
+        }
+        guard module.language == .openCLC else {
+            throw KilnError(.invalidArgument, "\(module.path): PoCL compiles OpenCL C (.cl), not \(module.language.rawValue)")
+        }
+        let built = Result(catching: { () throws(KilnError) -> OpenCLProgram in
+            try OpenCLProgram(source: Array(module.text.utf8), name: module.name, device: device)
+        })
+        let program: OpenCLProgram
+        switch built {
+        case .success(let made):
+            program = made
+        case .failure(let error) where error.code == .compilationFailed:
+            throw KilnError(.compilationFailed,
+                "\(module.path) for cpu: \(identity) rejected it:\n\(error.message)\n— fix the kernel", cause: error.cause)
+        case .failure(let error):
+            throw error
+        }
+        return CompiledImage(bytes: try program.binary(), log: program.log, hostString: hostString)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import KilnBundle
+import KilnCore
+import KilnRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `kiln cache list|stats|clear|prune|warm`: the JIT cache.
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "Look after the JIT cache: list, stats, clear, prune, or warm it for a bundle.",
+        discussion: """
+        The cache lives in KILN_CACHE_DIR/jit (default XDG_CACHE_HOME/kiln/jit, else ~/.cache/kiln/jit), \
+        is bounded by KILN_CACHE_MAX_BYTES, and is read after a read-only layer in KILN_CACHE_READONLY.
+        """,
+        subcommands: [List.self, Stats.self, Clear.self, Prune.self, Warm.self])
+
+    static func open() throws -> DiskJITCache {
+        try DiskJITCache(environment: ProcessInfo.processInfo.environment)
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the cache's entries, most recently used first.")
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let entries = try CacheCommand.open().entries()
+            if output.json { return try output.printJSON(entries) }
+            if entries.isEmpty { print("the JIT cache is empty") }
+            print(TextTable(header: ["entry", "bytes", "key"], rows: entries.map { entry in
+                let key = entry.key?.split(separator: "\n").dropFirst(2).joined(separator: "; ") ?? "damaged"
+                return [String(entry.digest.prefix(16)), formatBytes(UInt64(entry.bytes)), key]
+            }).render())
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show where the cache is, how many entries it holds, and its size against the bound.")
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let stats = try CacheCommand.open().stats()
+            if output.json { return try output.printJSON(stats) }
+            print("JIT cache: \(stats.directory)")
+            if let readOnly = stats.readOnlyDirectory { print("read-only layer: \(readOnly)") }
+            print("\(stats.entries) entries, \(formatBytes(UInt64(stats.bytes))) of \(formatBytes(UInt64(stats.maximumBytes)))")
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete every entry of the local cache.")
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let removed = try CacheCommand.open().clear()
+            if output.json { return try output.printJSON(["removed": removed]) }
+            print("removed \(removed) entries")
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Drop damaged entries and leftovers of killed writers, and evict down to the size bound.")
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let result = try CacheCommand.open().prune()
+            if output.json { return try output.printJSON(result) }
+            print("removed \(result.damaged) damaged entries and \(result.leftovers) leftover files; evicted \(result.evicted) entries")
+        }
+    }
+
+    struct Warm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile, for every device of this machine, each module of a bundle that would need a JIT, so the first run is fast.")
+        @Argument(help: "The .kiln bundle to warm the cache for.")
+        var file: String
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let cache = try CacheCommand.open()
+            let reader = try BundleReader(path: file)
+            var records: [ResolutionRecord] = []
+            var problems: [String] = []
+            do {
+                for device in try CUDADriver.load().devices {
+                    records += try CUDABackend(reader: reader, device: device, policy: .auto, cache: cache).loadAll()
+                }
+            } catch let error as KilnError where error.code == .driverUnavailable || error.code == .noDevice {
+                problems.append("nvidia: \(error.message)")
+            }
+            if output.json {
+                try output.printJSON(records)
+            } else {
+                print(ResolutionLog.summary(records))
+                for problem in problems { print(problem) }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// A process that uses the JIT cache the way a program does, for the cache's multi-process tests:
+//
+//   KilnCacheProbe compile SOURCE.cl LOG [SEED]  compile SOURCE to PTX with NVRTC through the cache
+//                                                (appending "compiled PID" to LOG when it really
+//                                                compiles), print "cached|compiled SHA256"
+//   KilnCacheProbe store-big MEGABYTES           store an entry of that size (to be killed midway)
+//
+// The cache is the one the environment names (KILN_CACHE_DIR, …).
+#if canImport(Glibc)
+import Glibc
+#endif
+import KilnBundle
+import KilnCompiler
+import KilnCore
+import KilnRuntime
+
+func fail(_ message: String) -> Never {
+    StandardErrorProbe.write("probe: \(message)\n")
+    exit(1)
+}
+
+enum StandardErrorProbe {
+    static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+let arguments = CommandLine.arguments
+do {
+    let cache = try DiskJITCache.fromEnvironment()
+    switch arguments.dropFirst().first {
+    case "compile" where arguments.count >= 4:
+        let module = try SourceModule(path: arguments[2])
+        let toolchain = try NVRTCToolchain()
+        let key = JITCacheKey(portableSHA256: module.sha256, target: "compute_80", device: "probe",
+                              compiler: toolchain.identity, options: arguments.count > 4 ? [arguments[4]] : [])
+        let (bytes, cached) = try cache.compileOnce(key: key) {
+            let log = open(arguments[3], O_WRONLY | O_APPEND | O_CREAT, 0o644)
+            let line = Array("compiled \(getpid())\n".utf8)
+            _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }
+            close(log)
+            return try toolchain.compile(module, for: .compute(80)).bytes
+        }
+        print("\(cached ? "cached" : "compiled") \(SHA256Digest.hex(of: bytes))")
+    case "store-big" where arguments.count == 3:
+        guard let megabytes = Int(arguments[2]) else { fail("store-big takes a number of megabytes") }
+        let key = JITCacheKey(portableSHA256: "big", target: "compute_80", device: "probe", compiler: "probe")
+        cache.store(key: key, bytes: [UInt8](repeating: 7, count: megabytes << 20))
+        print("stored")
+    default:
+        fail("usage: KilnCacheProbe compile SOURCE LOG [SEED] | store-big MEGABYTES")
+    }
+} catch {
+    fail("\(error)")
+}
