@@ -5,6 +5,7 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
+import KilnRuntime
 
 /// Compiled images kept between builds, so that an unchanged module and target are not
 /// compiled again. Keyed by a SHA-256 of everything that changes the output; entries are
@@ -18,11 +19,10 @@ public struct BuildCache: Sendable {
         self.directory = directory
     }
 
-    /// The default folder: `$KILN_CACHE_DIR/build`, else `$XDG_CACHE_HOME/kiln/build`, else `~/.cache/kiln/build`.
-    public static func defaultDirectory(environment: [String: String]) -> String {
-        if let dir = environment["KILN_CACHE_DIR"], !dir.isEmpty { return dir + "/build" }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/kiln/build" }
-        return (environment["HOME"] ?? "/tmp") + "/.cache/kiln/build"
+    /// The default folder: `build` in the cache root (`KILN_CACHE_DIR`, else `$XDG_CACHE_HOME/kiln`,
+    /// else `~/.cache/kiln`), beside the JIT cache's `jit`.
+    public static func defaultDirectory(environment: [String: String]) throws -> String {
+        try CacheConfiguration(environment: environment).root + "/build"
     }
 
     /// The key of one compile: the toolchain, its invocation and salt, and the source text.

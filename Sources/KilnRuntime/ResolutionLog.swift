@@ -6,7 +6,7 @@ import Logging
 import Synchronization
 
 /// Every resolution this process made, on every device: kept for the API, logged through
-/// swift-log (`kiln.resolution`, info level), and printed at exit when `KILN_REPORT=1`.
+/// swift-log (`kiln.resolution`, debug level), and printed at exit when `KILN_REPORT=1`.
 public final class ResolutionLog: Sendable {
     /// The process's log.
     public static let shared = ResolutionLog()
@@ -20,7 +20,7 @@ public final class ResolutionLog: Sendable {
 
     func append(_ record: ResolutionRecord) {
         records.withLock { $0.append(record) }
-        logger.info("resolved", metadata: [
+        logger.debug("resolved", metadata: [
             "module": "\(record.module)", "device": "\(record.device)", "path": "\(record.path.rawValue)",
             "image": "\(record.target)", "sha256": "\(record.imageSHA256)", "seconds": "\(record.seconds)",
         ])
@@ -37,7 +37,8 @@ public final class ResolutionLog: Sendable {
         }
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         let lines = ([header] + rows).map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0]) }.joined(separator: "  ")
+            String(row.enumerated().map { $1.padding(toLength: widths[$0]) }.joined(separator: "  ")
+                .reversed().drop { $0 == " " }.reversed())
         }
         let compiled = records.filter { $0.path == .jit }.count
         return "kiln: \(records.count) module loads, \(compiled) compiled at run time\n" + lines.map { "  " + $0 }.joined(separator: "\n")

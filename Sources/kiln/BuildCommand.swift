@@ -67,7 +67,7 @@ struct BuildCommand: ParsableCommand {
             toolchains.append(try PoCLToolchain())
         }
         let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
-        let cache = noCache ? nil : BuildCache(directory: buildCache ?? BuildCache.defaultDirectory(environment: environment))
+        let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment))
         let builder = Builder(deviceList: list, toolchains: toolchains,
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache))
         let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
