@@ -8,6 +8,6 @@ struct Kiln: AsyncParsableCommand {
         commandName: "kiln",
         abstract: "Compile compute kernels ahead of time for a list of devices, and explain what each device will load.",
         version: KilnVersion.current,
-        subcommands: [BuildCommand.self, TargetsCommand.self, InspectCommand.self, ExplainCommand.self, DevicesCommand.self, CacheCommand.self]
+        subcommands: [BuildCommand.self, TargetsCommand.self, InspectCommand.self, ExplainCommand.self, DevicesCommand.self, VerifyCommand.self, CacheCommand.self]
     )
 }

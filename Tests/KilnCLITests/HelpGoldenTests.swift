@@ -15,6 +15,7 @@ struct HelpGoldenTests {
         ("inspect", InspectCommand.self),
         ("explain", ExplainCommand.self),
         ("devices", DevicesCommand.self),
+        ("verify", VerifyCommand.self),
         ("cache", CacheCommand.self),
         ("cache-warm", CacheCommand.Warm.self),
     ]

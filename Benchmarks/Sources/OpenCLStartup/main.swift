@@ -133,8 +133,9 @@ func compare(runs: Int) throws {
         }
         totals.aot += times["aot"]!
         totals.jit += times["jit"]!
-        print(String(format: "%-15@ %7d  %7.1f  %7.1f   %6.1fx", module.name as NSString, module.kernels.count,
-                     times["aot"]! * 1000, times["jit"]! * 1000, times["jit"]! / times["aot"]!))
+        let name = module.name.padding(toLength: 15, withPad: " ", startingAt: 0)
+        print(name + String(format: " %7d  %7.1f  %7.1f   %6.1fx", module.kernels.count,
+                            times["aot"]! * 1000, times["jit"]! * 1000, times["jit"]! / times["aot"]!))
     }
     print(String(format: "all modules             %7.1f  %7.1f   %6.1fx", totals.aot * 1000, totals.jit * 1000, totals.jit / totals.aot))
 

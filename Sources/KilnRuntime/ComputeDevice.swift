@@ -1,0 +1,119 @@
+import KilnCore
+
+/// A device Kiln runs on, whichever its family, so a caller writes the same Swift for an
+/// NVIDIA GPU (through CUDA) and an Intel GPU or a CPU (through OpenCL).
+public enum ComputeDevice: Sendable, CustomStringConvertible {
+    case cuda(CUDADevice)
+    case openCL(OpenCLDevice)
+
+    /// A family whose driver could not be used on this machine, and why.
+    public struct Unavailable: Sendable, Encodable {
+        public var family: String
+        public var reason: String
+    }
+
+    /// Every device of this machine that Kiln serves, CUDA first, and each family it could not
+    /// reach with the reason (no driver, no device).
+    public static func all() -> (devices: [ComputeDevice], unavailable: [Unavailable]) {
+        var devices: [ComputeDevice] = []
+        var unavailable: [Unavailable] = []
+        do {
+            devices += try CUDADriver.load().devices.map(ComputeDevice.cuda)
+        } catch {
+            unavailable.append(Unavailable(family: "nvidia", reason: error.message))
+        }
+        do {
+            let runtime = try OpenCLRuntime.load()
+            devices += runtime.devices.map(ComputeDevice.openCL)
+            unavailable += runtime.skipped.map { Unavailable(family: "opencl", reason: $0) }
+        } catch {
+            unavailable.append(Unavailable(family: "opencl", reason: error.message))
+        }
+        return (devices, unavailable)
+    }
+
+    /// What resolution sees of the device.
+    public var identity: DeviceIdentity {
+        switch self {
+        case .cuda(let device): device.identity
+        case .openCL(let device): device.identity
+        }
+    }
+
+    /// The device target it runs: `sm_90`, an Intel device, `cpu`.
+    public var target: Target {
+        switch self {
+        case .cuda(let device): device.target
+        case .openCL(let device): device.target
+        }
+    }
+
+    /// The device in a few words: `GPU 0 (NVIDIA H100 80GB HBM3, sm_90)`.
+    public var summary: String {
+        switch self {
+        case .cuda(let device): device.summary
+        case .openCL(let device): device.summary
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cuda(let device): device.description
+        case .openCL(let device): device.description
+        }
+    }
+
+    /// A buffer holding these values.
+    public func makeBuffer<T: KernelScalar>(_ values: [T]) throws(KilnError) -> DeviceBuffer {
+        switch self {
+        case .cuda(let device): .cuda(try device.makeBuffer(values))
+        case .openCL(let device): .openCL(try device.makeBuffer(values))
+        }
+    }
+
+    /// An uninitialised buffer of `count` values.
+    public func makeBuffer<T: KernelScalar>(of type: T.Type, count: Int) throws(KilnError) -> DeviceBuffer {
+        switch self {
+        case .cuda(let device): .cuda(try device.makeBuffer(of: type, count: count))
+        case .openCL(let device): .openCL(try device.makeBuffer(of: type, count: count))
+        }
+    }
+
+    /// Waits until the device has finished all work given to it.
+    public func synchronize() throws(KilnError) {
+        switch self {
+        case .cuda(let device): try device.synchronize()
+        case .openCL(let device): try device.synchronize()
+        }
+    }
+}
+
+/// Device memory of either family.
+public enum DeviceBuffer: Sendable {
+    case cuda(CUDABuffer)
+    case openCL(OpenCLBuffer)
+
+    /// The buffer as a launch argument.
+    public var argument: KernelArgument {
+        switch self {
+        case .cuda(let buffer): .buffer(buffer)
+        case .openCL(let buffer): .buffer(buffer)
+        }
+    }
+
+    /// Copies values into the buffer.
+    public func upload<T: KernelScalar>(_ values: [T]) throws(KilnError) {
+        switch self {
+        case .cuda(let buffer): try buffer.upload(values)
+        case .openCL(let buffer): try buffer.upload(values)
+        }
+    }
+
+    /// Copies the buffer's values out (all of them, or the first `count`).
+    public func download<T: KernelScalar>(as type: T.Type = T.self, count: Int? = nil) throws(KilnError) -> [T] {
+        switch self {
+        case .cuda(let buffer): try buffer.download(as: type, count: count)
+        case .openCL(let buffer): try buffer.download(as: type, count: count)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import KilnBundle
+import KilnCore
+
+/// `kiln verify`: on every device of this machine, loads the exact images a bundle would use —
+/// AOT images as shipped — resolves every module and every kernel, and runs Kiln's own kernels
+/// against float64 references. The seed's promise that "final code executing on the target
+/// device can be tested as-is before delivery".
+public enum Verifier {
+    /// What verification found on one device.
+    public struct DeviceReport: Sendable, Encodable {
+        public var device: String
+        public var target: String
+        public var modules: [ModuleReport]
+        public var passed: Bool { modules.allSatisfy(\.passed) }
+    }
+
+    /// One module on one device.
+    public struct ModuleReport: Sendable, Encodable {
+        public var module: String
+        public var resolution: ResolutionRecord?
+        /// Kernels found in the loaded image.
+        public var kernelsResolved: Int
+        public var kernels: [KernelReport]
+        /// Why the module failed to load, or a kernel could not be found.
+        public var error: String?
+        public var passed: Bool { error == nil && kernels.allSatisfy(\.passed) }
+    }
+
+    /// One kernel run against its reference.
+    public struct KernelReport: Sendable, Encodable {
+        public var kernel: String
+        public var error: Double?
+        public var tolerance: Double
+        public var failure: String?
+        public var passed: Bool { failure == nil && (error ?? .infinity) <= tolerance }
+    }
+
+    /// The whole run.
+    public struct Report: Sendable, Encodable {
+        public var bundle: String
+        public var policy: JITPolicy
+        public var devices: [DeviceReport]
+        public var unavailable: [ComputeDevice.Unavailable]
+        public var passed: Bool { !devices.isEmpty && devices.allSatisfy(\.passed) }
+    }
+
+    /// Verifies a bundle on the given devices (by default, every device of this machine).
+    ///
+    /// - Throws: `KilnError` only when the bundle cannot be opened at all; everything else is a report.
+    public static func verify(bundle path: String, policy: JITPolicy,
+                              devices found: (devices: [ComputeDevice], unavailable: [ComputeDevice.Unavailable]) = ComputeDevice.all(),
+                              progress: @Sendable (String) -> Void = { _ in }) throws -> Report {
+        let reader = try BundleReader(path: path)
+        let manifest = try reader.manifest()
+        var reports: [DeviceReport] = []
+        for device in found.devices {
+            progress("verifying on \(device.summary)")
+            var modules: [ModuleReport] = []
+            let session: BundleSession
+            do {
+                session = try BundleSession(reader: reader, device: device, policy: policy)
+            } catch {
+                reports.append(DeviceReport(device: device.summary, target: device.target.name, modules: [
+                    ModuleReport(module: "*", resolution: nil, kernelsResolved: 0, kernels: [], error: "\(error)")]))
+                continue
+            }
+            for module in manifest.modules {
+                var report = ModuleReport(module: module.name, resolution: nil, kernelsResolved: 0, kernels: [], error: nil)
+                do {
+                    for record in module.kernels {
+                        let kernel = try session.kernel(record.name, in: module.name)
+                        report.kernelsResolved += 1
+                        guard let check = ReferenceChecks.all.first(where: { $0.applies(to: record, in: module.name) }) else { continue }
+                        do {
+                            let error = try check.run(kernel, device)
+                            report.kernels.append(KernelReport(kernel: record.name, error: error, tolerance: check.tolerance,
+                                                               failure: error <= check.tolerance ? nil : "error \(error) over \(check.tolerance)"))
+                        } catch {
+                            report.kernels.append(KernelReport(kernel: record.name, error: nil, tolerance: check.tolerance,
+                                                               failure: "\(error)"))
+                        }
+                    }
+                } catch {
+                    report.error = "\(error)"
+                }
+                report.resolution = session.resolutions.first { $0.module == module.name }
+                modules.append(report)
+            }
+            reports.append(DeviceReport(device: device.summary, target: device.target.name, modules: modules))
+        }
+        return Report(bundle: path, policy: policy, devices: reports, unavailable: found.unavailable)
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import KilnCore
+import KilnRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `kiln verify FILE`: load and check every image a bundle would use on this machine's devices.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Load, on every device of this machine, the images a bundle would use, resolve every kernel, and check Kiln's own kernels against float64 references.",
+        discussion: "Exits 0 only when every module loads and every check passes on at least one device.")
+
+    @Argument(help: "The .kiln bundle to verify.")
+    var file: String
+
+    @Option(name: .long, help: "The JIT policy: auto, never or always (default: KILN_JIT, else auto).")
+    var jit: JITPolicy?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
+        let report = try Verifier.verify(bundle: file, policy: policy)
+        if output.json {
+            try output.printJSON(report)
+        } else {
+            for device in report.devices {
+                print("\(device.device): \(device.passed ? "PASS" : "FAIL")")
+                print(TextTable(header: ["module", "path", "image", "kernels", "checked", "result"], rows: device.modules.map { m in
+                    let checked = m.kernels.count
+                    let failed = m.kernels.filter { !$0.passed }
+                    let result = m.error ?? (failed.isEmpty ? "ok" : failed.map { "\($0.kernel): \($0.failure ?? "")" }.joined(separator: "; "))
+                    return [m.module, m.resolution?.path.rawValue ?? "-", m.resolution?.target ?? "-", "\(m.kernelsResolved)",
+                            "\(checked)", result]
+                }).render())
+            }
+            if report.devices.isEmpty { print("no devices to verify on") }
+            for family in report.unavailable { print("\(family.family): \(family.reason)") }
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import KilnBundle
+import KilnTestSupport
+import Testing
+
+/// `kiln verify` on this machine's PoCL CPU device: Kiln's kernels, AOT and JIT, and a damaged image.
+@Suite("kiln verify", .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"),
+                               "needs PoCL (pocl-opencl-icd, which scripts/setup.sh installs)"))
+struct VerifyCommandTests {
+    static let kernels = ["saxpy", "add", "gelu", "reduce_sum", "reduce_max", "histogram", "softmax", "layernorm", "transpose", "gemm"]
+
+    /// A bundle of the reference kernels (without the 160 variants, to stay quick) for `devices`.
+    static func bundle(_ devices: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-verify-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let sources = kernels.map { KilnProcess.projectRoot().appendingPathComponent("Kernels/\($0).cl").path }
+        let output = folder.appendingPathComponent("ref.kiln").path
+        let build = try KilnProcess.run(["build"] + sources + ["--devices", devices, "-o", output, "--no-cache"])
+        #expect(build.status == 0, "\(build.stderr)")
+        return output
+    }
+
+    /// The modules of the cpu device's report, by name.
+    static func cpuModules(_ stdout: String) throws -> [String: [String: Any]] {
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        let devices = try #require(report["devices"] as? [[String: Any]])
+        let cpu = try #require(devices.first { ($0["target"] as? String) == "cpu" })
+        let modules = try #require(cpu["modules"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: modules.map { ($0["module"] as? String ?? "?", $0) })
+    }
+
+    static func environment() -> [String: String] {
+        ["KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
+    }
+
+    @Test("every reference kernel passes on the AOT cpu image, and each module says aot")
+    func aot() throws {
+        let run = try KilnProcess.run(["verify", try Self.bundle("cpu"), "--json"], environment: Self.environment())
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let devices = try #require(report["devices"] as? [[String: Any]])
+        let cpu = try #require(devices.first { ($0["target"] as? String) == "cpu" })
+        let modules = try #require(cpu["modules"] as? [[String: Any]])
+        #expect(modules.count == Self.kernels.count)
+        for module in modules {
+            let resolution = try #require(module["resolution"] as? [String: Any])
+            #expect(resolution["path"] as? String == "aot")
+            #expect((module["kernels"] as? [[String: Any]])?.count == 1, "\(module["module"] ?? "?") ran no check")
+        }
+    }
+
+    @Test("with cpu left out, the same kernels pass through the JIT, and strict mode fails clearly")
+    func jit() throws {
+        let bundle = try Self.bundle("sm_90")
+        let run = try KilnProcess.run(["verify", bundle, "--json"], environment: Self.environment())
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        for (name, module) in try Self.cpuModules(run.stdout) {
+            let resolution = module["resolution"] as? [String: Any]
+            #expect(resolution?["path"] as? String == "jit" && resolution?["target"] as? String == "source", "\(name)")
+        }
+        let strict = try KilnProcess.run(["verify", bundle, "--jit", "never"], environment: Self.environment())
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("KILN_JIT=never forbids"))
+    }
+
+    @Test("a bundle with one image corrupted fails, naming that image")
+    func corrupted() throws {
+        let path = try Self.bundle("cpu")
+        let entry = try #require(try BundleReader(path: path).entry(module: "softmax", target: "cpu"))
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
+        #expect(run.status == 1)
+        let modules = try Self.cpuModules(run.stdout)
+        let error = modules["softmax"]?["error"] as? String ?? ""
+        #expect(error.contains("softmax × cpu") && error.contains("SHA-256"), "\(error)")
+        #expect(modules["saxpy"]?["error"] == nil, "the other modules still verify")
+    }
+}
