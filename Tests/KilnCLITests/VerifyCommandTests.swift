@@ -78,3 +78,27 @@ struct VerifyCommandTests {
         #expect(modules["saxpy"]?["error"] == nil, "the other modules still verify")
     }
 }
+
+/// The JIT cache shared by 8 processes that start together on one bundle.
+@Suite("JIT cache: 8 processes, one bundle", .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"),
+                                                      "needs PoCL (pocl-opencl-icd, which scripts/setup.sh installs)"))
+struct SharedCacheTests {
+    @Test("8 `kiln verify --jit always` on a cold cache: each module compiled by exactly one, all 8 pass")
+    func eightProcesses() throws {
+        let bundle = try VerifyCommandTests.bundle("sm_90")
+        let environment = VerifyCommandTests.environment()
+        let runs = try (0..<8).map { _ in try KilnProcess.start(["verify", bundle, "--jit", "always", "--json"], environment: environment) }
+        let outcomes = runs.map { $0.wait() }
+        var compiledBy: [String: Int] = [:]
+        for outcome in outcomes {
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            for (name, module) in try VerifyCommandTests.cpuModules(outcome.stdout) {
+                let path = (module["resolution"] as? [String: Any])?["path"] as? String
+                #expect(path == "jit" || path == "jit-cached")
+                if path == "jit" { compiledBy[name, default: 0] += 1 }
+            }
+        }
+        #expect(compiledBy.count == VerifyCommandTests.kernels.count, "every module was compiled by some process")
+        #expect(compiledBy.values.allSatisfy { $0 == 1 }, "compiles per module: \(compiledBy)")
+    }
+}
