@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KilnBundle", targets: ["KilnBundle"]),
         .library(name: "KilnCompiler", targets: ["KilnCompiler"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
+        .plugin(name: "KilnBuildPlugin", targets: ["KilnBuildPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -46,6 +47,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .plugin(name: "KilnBuildPlugin", capability: .buildTool(), dependencies: ["kiln"]),
         .target(
             name: "KilnTestSupport",
             dependencies: ["KilnCore", "KilnBundle"],

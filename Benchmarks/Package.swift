@@ -3,7 +3,11 @@
 // Run from this folder: swift run -c release BundleOpenBenchmark
 // GPUCheck runs on the GPU machine: see bench/gpu/run.sh.
 // OpenCLStartup: swift run -c release OpenCLStartup compare (PoCL, AOT vs JIT time to first result).
+import Foundation
 import PackageDescription
+
+// Kiln is the package one folder up; SwiftPM names a path dependency after its folder.
+let kiln = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "KilnBenchmarks",
@@ -13,25 +17,25 @@ let package = Package(
         .executableTarget(
             name: "GPUCheck",
             dependencies: [
-                .product(name: "KilnCore", package: "main"),
-                .product(name: "KilnBundle", package: "main"),
-                .product(name: "KilnRuntime", package: "main"),
+                .product(name: "KilnCore", package: kiln),
+                .product(name: "KilnBundle", package: kiln),
+                .product(name: "KilnRuntime", package: kiln),
             ]
         ),
         .executableTarget(
             name: "OpenCLStartup",
             dependencies: [
-                .product(name: "KilnCore", package: "main"),
-                .product(name: "KilnBundle", package: "main"),
-                .product(name: "KilnCompiler", package: "main"),
-                .product(name: "KilnRuntime", package: "main"),
+                .product(name: "KilnCore", package: kiln),
+                .product(name: "KilnBundle", package: kiln),
+                .product(name: "KilnCompiler", package: kiln),
+                .product(name: "KilnRuntime", package: kiln),
             ]
         ),
         .executableTarget(
             name: "BundleOpenBenchmark",
             dependencies: [
-                .product(name: "KilnCore", package: "main"),
-                .product(name: "KilnBundle", package: "main"),
+                .product(name: "KilnCore", package: kiln),
+                .product(name: "KilnBundle", package: kiln),
             ]
         ),
     ]

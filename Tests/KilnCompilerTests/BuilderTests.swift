@@ -84,3 +84,19 @@ struct BuilderTests {
         #expect(error.message.contains("no toolchain here builds target 'spirv'"))
     }
 }
+
+@Suite("Builder, device list changes", .enabled(if: Fixtures.nvrtc != nil,
+                                                "NVRTC is not installed here: run scripts/setup.sh (it installs nvidia-cuda-nvrtc==13.0.88)"))
+struct DeviceListChangeTests {
+    @Test("adding a target to the device list compiles only that target's images")
+    func addTarget() throws {
+        let folder = try BuilderTests.workspace()
+        let first = try BuilderTests.build(folder, devices: "sm_80,sm_90")
+        #expect(first.compiled == first.images)
+        let second = try BuilderTests.build(folder, devices: "sm_80,sm_90,sm_100")
+        #expect(second.images == first.images + 2)
+        #expect(second.compiled == 2, "only the two modules' sm_100 images are new")
+        let third = try BuilderTests.build(folder, devices: "sm_90")
+        #expect(third.compiled == 2, "only compute_90, the new default PTX, is new")
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares .gpu/ for bench/gpu/run.sh on the GPU machine (which has no Swift toolchain):
 # static release builds of kiln and GPUCheck, stripped and gzipped, and the bundles the proof
-# and the benchmark use, built here with NVRTC. Name ".gpu" in the device tool's `carry`.
+# and the benchmarks (run.sh, bench.sh) use, built here with NVRTC. Name ".gpu" in the device tool's `carry`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
@@ -17,5 +17,14 @@ proof=(Kernels/saxpy.cl Kernels/transpose.cl Kernels/reduce_sum.cl Kernels/histo
 "$kiln" build "${proof[@]}" --devices sm_80,no-ptx,no-source -o .gpu/bundles/nojit.kiln
 "$kiln" build Kernels/gemm_variants.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/gemm_aot.kiln
 "$kiln" build Kernels/gemm_variants.cl --devices compute_90,no-source -o .gpu/bundles/gemm_jit.kiln
+# For bench/gpu/bench.sh: the same 160 kernels with the nvcc comparison's targets, the speed
+# bundles (AOT = sm_90 cubins only, JIT = compute_90 PTX only, same modules), and the prelude as
+# a header for nvcc.
+"$kiln" build Kernels/gemm_variants.cl --devices sm_80,sm_90,compute_90,no-source -o .gpu/bundles/gemm_multi.kiln
+speed=(bench/gpu/kernels/copy.cl Kernels/saxpy.cl Kernels/add.cl Kernels/gemm.cl Kernels/gemm_variants.cl)
+"$kiln" build "${speed[@]}" --devices sm_90,no-ptx,no-source -o .gpu/bundles/speed_aot.kiln
+"$kiln" build "${speed[@]}" --devices compute_90,no-source -o .gpu/bundles/speed_jit.kiln
+python3 scripts/extract_prelude.py .gpu/kiln_opencl.h
+"$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
 gzip -9 .gpu/kiln .gpu/GPUCheck
 du -sh .gpu/* .gpu/bundles/*

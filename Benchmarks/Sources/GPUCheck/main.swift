@@ -2,6 +2,7 @@
 //
 //   GPUCheck proof FOLDER         the proof: bundles FOLDER/{aot,jit,nojit}.kiln
 //   GPUCheck first-result BUNDLE  load the 160-kernel module, run one kernel, check it, exit
+//   GPUCheck speed AOT JIT OUT_JSON  kernel speed, AOT cubin vs JIT image (Speed.swift, bench/gpu/bench.sh)
 //   GPUCheck extract BUNDLE MODULE TARGET OUT   write one image to a file (for the C floor)
 #if canImport(Glibc)
 import Glibc
@@ -183,13 +184,15 @@ do {
         exit(failures == 0 ? 0 : 1)
     case "first-result" where arguments.count == 3:
         try firstResult(arguments[2])
+    case "speed" where arguments.count == 5:
+        try speed(aotPath: arguments[2], jitPath: arguments[3], outPath: arguments[4])
     case "extract" where arguments.count == 6:
         let bytes = try BundleReader(path: arguments[2]).image(module: arguments[3], target: arguments[4])
         let file = fopen(arguments[5], "wb")
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         fclose(file)
     default:
-        print("usage: GPUCheck proof FOLDER | first-result BUNDLE | extract BUNDLE MODULE TARGET OUT")
+        print("usage: GPUCheck proof FOLDER | first-result BUNDLE | speed AOT_BUNDLE JIT_BUNDLE OUT_JSON | extract BUNDLE MODULE TARGET OUT")
         exit(2)
     }
 } catch {

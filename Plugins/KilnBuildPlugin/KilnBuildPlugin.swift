@@ -1,0 +1,67 @@
+import Foundation
+import PackagePlugin
+
+/// Runs `kiln build` over the `.cl` / `.cu` kernels of a target and adds the bundle to the
+/// target's resources, as `TARGET.kiln`.
+///
+/// The device list comes from `KILN_AOT_DEVLIST` (the counterpart of `USE_AOT_DEVLIST`), else
+/// from `kiln.json` in the target (`{"devices": "sm_90,pvc"}`), else ``defaultDevices``: the
+/// data-center GPUs AOT, with the portable forms for every other device — like the seed's
+/// prebuilt wheels. The plugin holds no logic of its own beyond choosing the list.
+@main
+struct KilnBuildPlugin: BuildToolPlugin {
+    /// The device list when neither `KILN_AOT_DEVLIST` nor `kiln.json` names one.
+    static let defaultDevices = "sm_80,sm_90,sm_100,pvc,ats-m150"
+
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        guard let target = target as? SourceModuleTarget else { return [] }
+        let kernels = target.sourceFiles.map(\.url).filter { ["cl", "cu"].contains($0.pathExtension) }
+            .sorted { $0.path < $1.path }
+        guard !kernels.isEmpty else { return [] }
+        let config = target.directoryURL.appendingPathComponent("kiln.json")
+        let devices = try deviceList(config: config)
+        let output = context.pluginWorkDirectoryURL.appendingPathComponent("\(target.name).kiln")
+        let arguments = ["build"] + kernels.map(\.path) + [
+            "--devices", devices, "-o", output.path,
+            "--build-cache", context.pluginWorkDirectoryURL.appendingPathComponent("cache").path,
+        ]
+        return [.buildCommand(
+            displayName: "Kiln: compiling \(kernels.count) kernel file(s) of \(target.name) for \(devices)",
+            executable: try context.tool(named: "kiln").url,
+            arguments: arguments,
+            environment: toolchainEnvironment(),
+            inputFiles: kernels + (FileManager.default.fileExists(atPath: config.path) ? [config] : []),
+            outputFiles: [output])]
+    }
+
+    /// Points `kiln` at the NVRTC that Kiln's scripts/setup.sh installed beside Kiln's own
+    /// sources (`.toolchains/nvrtc`), unless `KILN_NVRTC` already names one; the build command's
+    /// working folder is not Kiln's, so `kiln` would not find it on its own.
+    func toolchainEnvironment() -> [String: String] {
+        let environment = ProcessInfo.processInfo.environment
+        var result = environment.filter { ["KILN_NVRTC", "KILN_OCLOC"].contains($0.key) }
+        let kilnRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let nvrtc = kilnRoot.appendingPathComponent(".toolchains/nvrtc/nvidia/cu13/lib/libnvrtc.so.13")
+        if environment["KILN_NVRTC"] == nil, FileManager.default.fileExists(atPath: nvrtc.path) {
+            result["KILN_NVRTC"] = nvrtc.path
+        }
+        return result
+    }
+
+    func deviceList(config: URL) throws -> String {
+        if let list = ProcessInfo.processInfo.environment["KILN_AOT_DEVLIST"], !list.isEmpty { return list }
+        guard let data = FileManager.default.contents(atPath: config.path) else { return Self.defaultDevices }
+        struct Config: Decodable { var devices: String }
+        do {
+            return try JSONDecoder().decode(Config.self, from: data).devices
+        } catch {
+            throw PluginError("\(config.path) must be JSON like {\"devices\": \"sm_90,pvc\"}: \(error)")
+        }
+    }
+}
+
+struct PluginError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
