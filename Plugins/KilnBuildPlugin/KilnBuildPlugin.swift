@@ -5,14 +5,11 @@ import PackagePlugin
 /// target's resources, as `TARGET.kiln`.
 ///
 /// The device list comes from `KILN_AOT_DEVLIST` (the counterpart of `USE_AOT_DEVLIST`), else
-/// from `kiln.json` in the target (`{"devices": "sm_90,pvc"}`), else ``defaultDevices``: the
-/// data-center GPUs AOT, with the portable forms for every other device — like the seed's
-/// prebuilt wheels. The plugin holds no logic of its own beyond choosing the list.
+/// from `kiln.json` in the target (`{"devices": "sm_90,pvc"}`), else it is `kiln build`'s
+/// default: the data-center GPUs AOT, with the portable forms for every other device — like the
+/// seed's prebuilt wheels. The plugin holds no logic of its own beyond finding the list.
 @main
 struct KilnBuildPlugin: BuildToolPlugin {
-    /// The device list when neither `KILN_AOT_DEVLIST` nor `kiln.json` names one.
-    static let defaultDevices = "sm_80,sm_90,sm_100,pvc,ats-m150"
-
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
         let kernels = target.sourceFiles.map(\.url).filter { ["cl", "cu"].contains($0.pathExtension) }
@@ -21,12 +18,11 @@ struct KilnBuildPlugin: BuildToolPlugin {
         let config = target.directoryURL.appendingPathComponent("kiln.json")
         let devices = try deviceList(config: config)
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("\(target.name).kiln")
-        let arguments = ["build"] + kernels.map(\.path) + [
-            "--devices", devices, "-o", output.path,
-            "--build-cache", context.pluginWorkDirectoryURL.appendingPathComponent("cache").path,
+        let arguments = ["build"] + kernels.map(\.path) + (devices.map { ["--devices", $0] } ?? []) + [
+            "-o", output.path, "--build-cache", context.pluginWorkDirectoryURL.appendingPathComponent("cache").path,
         ]
         return [.buildCommand(
-            displayName: "Kiln: compiling \(kernels.count) kernel file(s) of \(target.name) for \(devices)",
+            displayName: "Kiln: compiling \(kernels.count) kernel file(s) of \(target.name) for \(devices ?? "the default devices")",
             executable: try context.tool(named: "kiln").url,
             arguments: arguments,
             environment: toolchainEnvironment(),
@@ -49,9 +45,10 @@ struct KilnBuildPlugin: BuildToolPlugin {
         return result
     }
 
-    func deviceList(config: URL) throws -> String {
+    /// The list from `KILN_AOT_DEVLIST` or `kiln.json`; nil for kiln's default.
+    func deviceList(config: URL) throws -> String? {
         if let list = ProcessInfo.processInfo.environment["KILN_AOT_DEVLIST"], !list.isEmpty { return list }
-        guard let data = FileManager.default.contents(atPath: config.path) else { return Self.defaultDevices }
+        guard let data = FileManager.default.contents(atPath: config.path) else { return nil }
         struct Config: Decodable { var devices: String }
         do {
             return try JSONDecoder().decode(Config.self, from: data).devices

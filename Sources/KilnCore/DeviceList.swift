@@ -6,6 +6,11 @@
 /// (`ats-m150`), an `ocloc` group (`xe-hpg`), a product (`H100`, `Arc A380`), `native`,
 /// or a portable-form switch (`no-ptx`, `no-spirv`, `no-source`).
 public struct DeviceList: Sendable, Equatable {
+    /// The list used when none is given: the data-center GPUs (NVIDIA A100, H100/H200, B200;
+    /// Intel Max and Flex 170) AOT, with the portable forms for every other device — what the
+    /// seed's prebuilt wheels ship.
+    public static let shippingDefault = "sm_80,sm_90,sm_100,pvc,ats-m150"
+
     /// The list as the user wrote it.
     public let text: String
     /// Every target to build, device binaries first, then the portable forms.

@@ -170,6 +170,11 @@ public struct TargetRegistry: Sendable {
         return prefix == "sm" ? .sm(number, archSpecific: archSpecific) : .compute(number, archSpecific: archSpecific)
     }
 
+    /// The entries of a device list, each normalised as lookups see them.
+    public static func normalisedNames(in list: String) -> [String] {
+        list.split(separator: ",").map { normalise(String($0)) }
+    }
+
     /// Lowercases, drops spaces, `-`, `_`, trademark signs and a leading vendor name.
     static func normalise(_ name: String) -> String {
         var text = name.lowercased()

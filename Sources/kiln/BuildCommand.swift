@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import KilnCompiler
 import KilnCore
+import KilnRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,14 +19,15 @@ struct BuildCommand: ParsableCommand {
         abstract: "Compile kernel sources for every device of a list into one bundle.",
         discussion: """
         SOURCES are .cl (portable OpenCL C) and .cu (CUDA C++) files, or folders holding them. \
-        The device list comes from --devices, else KILN_AOT_DEVLIST; `kiln targets` shows the names. \
+        The device list comes from --devices, else KILN_AOT_DEVLIST, else the data-center default; \
+        `native` in it stands for this machine's devices, and `kiln targets` shows the names. \
         Images whose source, target and toolchain did not change are taken from the build cache.
         """)
 
     @Argument(help: "Kernel source files (.cl, .cu) or folders of them.")
     var sources: [String]
 
-    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc' (default: KILN_AOT_DEVLIST).")
+    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc,native' (default: KILN_AOT_DEVLIST, else sm_80,sm_90,sm_100,pvc,ats-m150).")
     var devices: String?
 
     @Option(name: [.short, .long], help: "The bundle to write.")
@@ -52,10 +54,8 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            throw ValidationError("Name the devices with --devices 'sm_90,pvc,…' or KILN_AOT_DEVLIST.")
-        }
-        let list = try DeviceList.parse(listText)
+        let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap { $0.isEmpty ? nil : $0 } ?? DeviceList.shippingDefault
+        let list = try DeviceList.parse(listText, native: nativeTargets(for: listText))
         var toolchains: [any Toolchain] = [SourceToolchain()]
         if list.targets.contains(where: { $0.family == .nvidia }) {
             toolchains.append(try NVRTCToolchain())
@@ -118,4 +118,11 @@ final class ProgressReporter: Sendable {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
+}
+
+/// This machine's device targets when a device list names `native`; nil otherwise (devices are
+/// looked for only then).
+func nativeTargets(for list: String) -> [Target]? {
+    guard TargetRegistry.normalisedNames(in: list).contains("native") else { return nil }
+    return ComputeDevice.all().devices.map(\.target)
 }

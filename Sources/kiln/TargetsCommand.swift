@@ -48,7 +48,7 @@ struct TargetsCommand: ParsableCommand {
             }
             return
         }
-        let parsed = try DeviceList.parse(list, registry: registry)
+        let parsed = try DeviceList.parse(list, registry: registry, native: nativeTargets(for: list))
         let rows = parsed.targets.map { target in
             NormalisedTarget(target: target, registry: registry)
         }
