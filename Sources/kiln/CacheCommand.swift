@@ -83,14 +83,15 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let cache = try CacheCommand.open()
             let reader = try BundleReader(path: file)
+            let found = ComputeDevice.all()
             var records: [ResolutionRecord] = []
-            var problems: [String] = []
-            do {
-                for device in try CUDADriver.load().devices {
-                    records += try CUDABackend(reader: reader, device: device, policy: .auto, cache: cache).loadAll()
+            var problems = found.unavailable.map { "\($0.family): \($0.reason)" }
+            for device in found.devices {
+                do {
+                    records += try BundleSession(reader: reader, device: device, policy: .auto, cache: cache).loadAll()
+                } catch {
+                    problems.append("\(device.summary): \(error)")
                 }
-            } catch let error as KilnError where error.code == .driverUnavailable || error.code == .noDevice {
-                problems.append("nvidia: \(error.message)")
             }
             if output.json {
                 try output.printJSON(records)
@@ -98,6 +99,7 @@ struct CacheCommand: ParsableCommand {
                 print(ResolutionLog.summary(records))
                 for problem in problems { print(problem) }
             }
+            if found.devices.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -9,6 +9,7 @@
 #   2. nvcc fatbin sizes of the same kernels (default compression, --compress-mode=size, none);
 #   3. kernel speed: copy/saxpy/add/gemm/best gemm variant, AOT cubin vs JIT image (GPUCheck
 #      speed), and the ceilings through PyTorch (copy_, cuBLAS SGEMM).
+# FATBIN_ONLY=1 runs the prelude check and step 2 alone.
 # Writes $OUT/bench-log.txt, first-kernel.json, fatbin-size.json, speed.json, torch.json.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -36,6 +37,7 @@ else
   PRE="-I.gpu -include bench/gpu/nvcc_prelude.h"; prelude=wrapped
   $NVCC -O3 $G90 -x cu $PRE -c Kernels/gemm_variants.cl -o $W/k90.o || { echo "nvcc cannot compile the kernels"; prelude=failed; }
 fi
+if [ -z "${FATBIN_ONLY:-}" ]; then  # FATBIN_ONLY=1: the prelude check and the fatbin sizes alone
 $NVCC -O3 $G90 -c bench/gpu/nvcc_first.cu -o $W/m90.o && $NVCC $G90 $W/m90.o $W/k90.o -o $W/nvcc_sm90
 $NVCC -O3 --threads 0 $GMULTI -x cu $PRE -c Kernels/gemm_variants.cl -o $W/kmulti.o \
   && $NVCC -O3 $GMULTI -c bench/gpu/nvcc_first.cu -o $W/mmulti.o && $NVCC $GMULTI $W/mmulti.o $W/kmulti.o -o $W/nvcc_multi
@@ -91,6 +93,7 @@ KILN_CACHE_DIR=$(mktemp -d) CUDA_CACHE_DISABLE=1 .gpu/GPUCheck speed .gpu/bundle
 echo "== 5. ceilings through PyTorch (copy_, cuBLAS SGEMM fp32, TF32 off)"
 PYTHONUNBUFFERED=1 python3 bench/gpu/torch_ref.py "$OUT/torch.json" || echo "torch reference failed"
 nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
+fi
 echo "== 2. fatbin sizes (gemm_variants.cl, 160 kernels), built last, 3 at a time, each under a 150 s timeout (the first try, all at once, ran past 9 minutes)"
 fat() {  # name, compress flag ('' = nvcc's default), gencode flags...
   local name=$1 flag=$2; shift 2
@@ -111,7 +114,7 @@ for key in "sm_80,sm_90+compute_90" "sm_80,sm_90" "sm_90" "8cubins"; do for m in
   [ $left -lt 30 ] && { echo "skipped $safe: the call's time is nearly spent"; continue; }
   FATLIMIT=$left fat "$safe" "${m#*|}" ${SETS[$key]} &
   while [ $(jobs -rp | wc -l) -ge 3 ]; do sleep 1; done
-done; done; wait
+done; done; wait $(jobs -p)  # not a bare `wait`: bash 5.1+ would also wait for the tee above, forever
 echo "fatbins built in $(( $(date +%s) - t0 )) s"
 { echo "{\"card\": \"$card\", \"driver\": \"$driver\", \"nvcc\": \"$nvccver\", \"prelude\": \"$prelude\", \"module\": \"Kernels/gemm_variants.cl (160 kernels)\", \"bytes\": {"
   first=1
