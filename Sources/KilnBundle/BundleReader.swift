@@ -28,6 +28,8 @@ public final class BundleReader: Sendable {
     private let strings: (offset: UInt64, size: UInt64)
     private let manifestRange: (offset: UInt64, size: UInt64)
     private let manifestDigest: [UInt8]
+    private let manifestCodec: ImageCodec
+    private let manifestRawSize: UInt64
     private let data: (offset: UInt64, size: UInt64)
 
     /// Opens a bundle and validates its header.
@@ -81,6 +83,15 @@ public final class BundleReader: Sendable {
         data = (try r.integer(at: 88, "the data offset"), try r.integer(at: 96, "the data size"))
         try r.check(data.offset, data.size, "the data region")
         manifestDigest = Array(try r.slice(104, 32, "the manifest checksum"))
+        let codec: UInt8 = try r.integer(at: 136, "the manifest codec")
+        guard let manifestCodec = ImageCodec(rawValue: codec) else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': manifest codec \(codec) is unknown — the file is damaged; rebuild it")
+        }
+        self.manifestCodec = manifestCodec
+        manifestRawSize = manifestCodec == .none ? manifestRange.size : try r.integer(at: 144, "the manifest's raw size")
+        guard manifestRawSize <= BundleFormat.maximumImageSize else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': its manifest claims \(manifestRawSize) bytes — the file is damaged; rebuild it")
+        }
     }
 
     /// The manifest, checked against the header's SHA-256 of it.
@@ -91,8 +102,12 @@ public final class BundleReader: Sendable {
         guard Digest.sha256(bytes) == manifestDigest else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the manifest's checksum does not match — the file is damaged; rebuild it")
         }
+        let json: [UInt8] = switch manifestCodec {
+        case .none: Array(bytes)
+        case .zstd: try Zstd.decompress(bytes, rawSize: Int(manifestRawSize), what: "bundle '\(path)': the manifest")
+        }
         do {
-            return try JSONDecoder().decode(Manifest.self, from: Data(bytes))
+            return try JSONDecoder().decode(Manifest.self, from: Data(json))
         } catch {
             throw KilnError(.corruptBundle, "bundle '\(path)': its manifest cannot be read — rebuild it with this Kiln", cause: error)
         }

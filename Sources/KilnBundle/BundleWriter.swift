@@ -58,7 +58,11 @@ public struct BundleWriter: Sendable {
         }
         var canonical = manifest
         canonical.modules.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        let manifestBytes = try Array(Self.encoder.encode(canonical))
+        let manifestJSON = try Array(Self.encoder.encode(canonical))
+        // The manifest is stored with zstd when that is smaller (kernel signatures compress well).
+        let compressedManifest = Zstd.compress(manifestJSON, level: compressionLevel)
+        let manifestCodec: ImageCodec = compressedManifest.count < manifestJSON.count ? .zstd : .none
+        let manifestBytes = manifestCodec == .zstd ? compressedManifest : manifestJSON
 
         // Strings, deduplicated, in sorted order.
         let strings = Set(sorted.flatMap { [$0.module, $0.target, $0.toolchain] })
@@ -111,7 +115,9 @@ public struct BundleWriter: Sendable {
         out.append(UInt64(dataOffset))
         out.append(UInt64(data.bytes.count))
         out.append(Digest.sha256(manifestBytes))
-        out.append(repeatElement(0, count: 16))
+        out.append(manifestCodec.rawValue)
+        out.append(repeatElement(0, count: 7))
+        out.append(UInt64(manifestJSON.count))
         out.append(out.bytes.withUnsafeBytes { Digest.check($0) })
         assert(out.bytes.count == BundleFormat.headerSize)
 

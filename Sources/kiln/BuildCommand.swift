@@ -42,6 +42,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Compile everything, without reading or writing the build cache.")
     var noCache = false
 
+    @Option(name: .long, help: "The zstd level images are stored with, 1 to 22 (default 19, the smallest; 3 writes a bundle far faster while iterating).")
+    var compressionLevel: Int32 = 19
+
     @Flag(name: .long, help: "Show each toolchain invocation.")
     var verbose = false
 
@@ -49,6 +52,7 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if !(1...22).contains(compressionLevel) { throw ValidationError("--compression-level must be between 1 and 22.") }
         if sources.isEmpty { throw ValidationError("Give at least one kernel source or folder.") }
     }
 
@@ -69,7 +73,8 @@ struct BuildCommand: ParsableCommand {
         let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
         let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment))
         let builder = Builder(deviceList: list, toolchains: toolchains,
-                              options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache))
+                              options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
+                                            compressionLevel: compressionLevel))
         let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
         let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()
