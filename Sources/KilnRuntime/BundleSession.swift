@@ -38,7 +38,6 @@ public final class BundleSession: Sendable {
     public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil) throws {
         let policy = try policy ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
         self.device = device
-        let cache = try cache ?? DiskJITCache.fromEnvironment()
         switch device {
         case .cuda(let gpu): backend = .cuda(try CUDABackend(reader: reader, device: gpu, policy: policy, cache: cache))
         case .openCL(let cl): backend = .openCL(try OpenCLBackend(reader: reader, device: cl, policy: policy, cache: cache))

@@ -58,6 +58,36 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         }
     }
 
+    /// The module that holds a kernel, and the kernel's record: from a named module, or from
+    /// whichever module of the bundle has it.
+    ///
+    /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the kernel.
+    func kernelRecord(_ name: String, in moduleName: String?) throws -> (module: String, record: KernelRecord) {
+        let owner: ModuleRecord
+        if let moduleName {
+            owner = try record(of: moduleName)
+        } else {
+            let owners = manifest.modules.filter { $0.kernels.contains { $0.name == name } }
+            guard owners.count == 1 else {
+                throw KilnError(.imageNotFound, owners.isEmpty
+                    ? "bundle '\(reader.path)' has no kernel '\(name)' — `kiln inspect \(reader.path)` lists its kernels"
+                    : "kernel '\(name)' is in several modules of bundle '\(reader.path)' (\(owners.map(\.name).joined(separator: ", "))) — name the module")
+            }
+            owner = owners[0]
+        }
+        guard let record = owner.kernels.first(where: { $0.name == name }) else {
+            throw KilnError(.imageNotFound,
+                "module '\(owner.name)' of bundle '\(reader.path)' has no kernel '\(name)' — it has \(owner.kernels.map(\.name).joined(separator: ", "))")
+        }
+        return (owner.name, record)
+    }
+
+    /// Resolves and loads every module, and returns the resolutions.
+    func loadAll() throws -> [ResolutionRecord] {
+        for module in manifest.modules { _ = try self.module(named: module.name) }
+        return resolutions
+    }
+
     /// The manifest's record of a module.
     func record(of name: String) throws -> ModuleRecord {
         guard let record = manifest.module(named: name) else {

@@ -23,8 +23,8 @@ struct OpenCLBackendTests {
     @Test("With cpu left out, the same kernels run through JIT from source and give the same results",
           .enabled(if: OpenCLFixtures.ocloc != nil, "ocloc (intel-opencl-icd) is not installed"))
     func jitOnPoCL() throws {
-        let aot = try OpenCLFixtures.run(try OpenCLBackend(reader: try OpenCLFixtures.bundle("cpu"), device: device))
-        let backend = try OpenCLBackend(reader: try OpenCLFixtures.bundle("ats-m150,pvc"), device: device)
+        let aot = try OpenCLFixtures.run(try OpenCLBackend(reader: try OpenCLFixtures.bundle("cpu"), device: device, cache: NoJITCache()))
+        let backend = try OpenCLBackend(reader: try OpenCLFixtures.bundle("ats-m150,pvc"), device: device, cache: NoJITCache())
         let jit = try OpenCLFixtures.run(backend)
         for (kernel, error) in jit.errors { #expect(error < 1e-6, "\(kernel): relative error \(error)") }
         for record in backend.resolutions {
@@ -52,7 +52,7 @@ struct OpenCLBackendTests {
 
     @Test("KILN_JIT=always ignores the cpu binary and compiles the source")
     func alwaysJIT() throws {
-        let backend = try OpenCLBackend(reader: try OpenCLFixtures.bundle("cpu"), device: device, policy: .always)
+        let backend = try OpenCLBackend(reader: try OpenCLFixtures.bundle("cpu"), device: device, policy: .always, cache: NoJITCache())
         let results = try OpenCLFixtures.run(backend)
         #expect(results.errors.values.allSatisfy { $0 < 1e-6 })
         #expect(backend.resolutions.allSatisfy { $0.path == .jit && $0.target == "source" })

@@ -17,6 +17,7 @@ proof=(Kernels/saxpy.cl Kernels/transpose.cl Kernels/reduce_sum.cl Kernels/histo
 "$kiln" build "${proof[@]}" --devices sm_80,no-ptx,no-source -o .gpu/bundles/nojit.kiln
 "$kiln" build Kernels/gemm_variants.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/gemm_aot.kiln
 "$kiln" build Kernels/gemm_variants.cl --devices compute_90,no-source -o .gpu/bundles/gemm_jit.kiln
+"$kiln" build Kernels --devices sm_90 -o .gpu/bundles/kernels.kiln
 # For bench/gpu/bench.sh: the same 160 kernels with the nvcc comparison's targets, the speed
 # bundles (AOT = sm_90 cubins only, JIT = compute_90 PTX only, same modules), and the prelude as
 # a header for nvcc.

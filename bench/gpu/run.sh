@@ -14,6 +14,8 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 echo "== kiln devices"; .gpu/kiln devices .gpu/bundles/aot.kiln
 echo "== kiln devices --json"; .gpu/kiln devices --json | head -30
 echo "== proof"; KILN_CACHE_DIR=$(mktemp -d) .gpu/GPUCheck proof .gpu/bundles; proof=$?
+echo "== kiln verify (AOT sm_90 images as shipped; PoCL here JITs the source)"; KILN_CACHE_DIR=$(mktemp -d) .gpu/kiln verify .gpu/bundles/kernels.kiln || proof=1
+echo "== kiln verify --jit always (the GPU compiles compute_90 PTX; OpenCL hidden)"; KILN_CACHE_DIR=$(mktemp -d) OCL_ICD_VENDORS=/nonexistent .gpu/kiln verify .gpu/bundles/kernels.kiln --jit always || proof=1
 echo "== KILN_REPORT=1 at exit"; KILN_CACHE_DIR=$(mktemp -d) KILN_REPORT=1 .gpu/GPUCheck first-result .gpu/bundles/gemm_jit.kiln
 
 echo "== startup benchmark (160-kernel module, median of 7 fresh processes)"

@@ -57,31 +57,15 @@ public final class CUDABackend: Sendable {
     /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the
     ///   kernel; any error of ``module(named:)``.
     public func kernel(_ name: String, in moduleName: String? = nil) throws -> CUDAKernel {
-        let owner: ModuleRecord
-        if let moduleName {
-            owner = try table.record(of: moduleName)
-        } else {
-            let owners = manifest.modules.filter { $0.kernels.contains { $0.name == name } }
-            guard owners.count == 1 else {
-                throw KilnError(.imageNotFound, owners.isEmpty
-                    ? "bundle '\(reader.path)' has no kernel '\(name)' — `kiln inspect \(reader.path)` lists its kernels"
-                    : "kernel '\(name)' is in several modules of bundle '\(reader.path)' (\(owners.map(\.name).joined(separator: ", "))) — name the module")
-            }
-            owner = owners[0]
-        }
-        guard let record = owner.kernels.first(where: { $0.name == name }) else {
-            throw KilnError(.imageNotFound,
-                "module '\(owner.name)' of bundle '\(reader.path)' has no kernel '\(name)' — it has \(owner.kernels.map(\.name).joined(separator: ", "))")
-        }
-        return try module(named: owner.name).kernel(record)
+        let (owner, record) = try table.kernelRecord(name, in: moduleName)
+        return try module(named: owner).kernel(record)
     }
 
     /// Resolves and loads every module of the bundle, and returns their records (`kiln verify`).
     ///
     /// - Throws: The first module's error.
     public func loadAll() throws -> [ResolutionRecord] {
-        for module in manifest.modules { _ = try self.module(named: module.name) }
-        return resolutions
+        try table.loadAll()
     }
 
     /// The resolutions made so far, in the order the modules were first used.

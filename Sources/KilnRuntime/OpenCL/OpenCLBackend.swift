@@ -28,15 +28,16 @@ public final class OpenCLBackend: Sendable {
     ///   - reader: The bundle.
     ///   - device: The device to run on.
     ///   - policy: When SPIR-V or source may be compiled at run time (`KILN_JIT`).
-    ///   - cache: Where compiled binaries are kept between runs.
-    /// - Throws: `KilnError.corruptBundle` if the bundle's manifest is damaged.
+    ///   - cache: Where compiled binaries are kept between runs; nil for the disk cache the environment names.
+    /// - Throws: `KilnError.corruptBundle` if the bundle's manifest is damaged, `.cacheRefused` if the
+    ///   cache folder is unsafe.
     public init(reader: BundleReader, device: OpenCLDevice, policy: JITPolicy = .auto,
-                cache: any JITCache = NoJITCache()) throws {
+                cache: (any JITCache)? = nil) throws {
         self.reader = reader
         self.device = device
         self.policy = policy
         table = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: OpenCLImageLoader(device: device),
-                            policy: policy, cache: cache)
+                            policy: policy, cache: try cache ?? DiskJITCache.fromEnvironment())
     }
 
     /// The bundle's manifest.
@@ -56,31 +57,15 @@ public final class OpenCLBackend: Sendable {
     /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the
     ///   kernel; any error of ``module(named:)``.
     public func kernel(_ name: String, in moduleName: String? = nil) throws -> OpenCLKernel {
-        let owner: ModuleRecord
-        if let moduleName {
-            owner = try table.record(of: moduleName)
-        } else {
-            let owners = manifest.modules.filter { $0.kernels.contains { $0.name == name } }
-            guard owners.count == 1 else {
-                throw KilnError(.imageNotFound, owners.isEmpty
-                    ? "bundle '\(reader.path)' has no kernel '\(name)' — `kiln inspect \(reader.path)` lists its kernels"
-                    : "kernel '\(name)' is in several modules of bundle '\(reader.path)' (\(owners.map(\.name).joined(separator: ", "))) — name the module")
-            }
-            owner = owners[0]
-        }
-        guard let record = owner.kernels.first(where: { $0.name == name }) else {
-            throw KilnError(.imageNotFound,
-                "module '\(owner.name)' of bundle '\(reader.path)' has no kernel '\(name)' — it has \(owner.kernels.map(\.name).joined(separator: ", "))")
-        }
-        return try module(named: owner.name).kernel(record)
+        let (owner, record) = try table.kernelRecord(name, in: moduleName)
+        return try module(named: owner).kernel(record)
     }
 
     /// Resolves and builds every module of the bundle, and returns their records (`kiln verify`).
     ///
     /// - Throws: The first module's error.
     public func loadAll() throws -> [ResolutionRecord] {
-        for module in manifest.modules { _ = try self.module(named: module.name) }
-        return resolutions
+        try table.loadAll()
     }
 
     /// The resolutions made so far, in the order the modules were first used.
