@@ -66,16 +66,4 @@ public final class CUDABuffer: KernelBuffer {
         try device.makeCurrent()
         try device.calls.get(device.calls.fill(address, byte: byte, count: byteCount), "filling \(byteCount) bytes on \(device.summary)")
     }
-
-    private func checkAccess<T: KernelScalar>(_: T.Type, count: Int, _ what: String) throws(KilnError) {
-        if let elementType, elementType != T.scalarType, T.self != UInt8.self {
-            throw KilnError(.invalidArgument,
-                "cannot \(what) \(T.scalarType) values with a buffer of \(elementType) on \(device.summary) — use [\(elementType)] values, or [UInt8] for raw bytes")
-        }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
-        guard count >= 0, !overflow, bytes <= byteCount else {
-            throw KilnError(.invalidArgument,
-                "cannot \(what) \(count) \(T.scalarType) values (\(overflow ? "too many" : "\(bytes)") bytes) with a buffer of \(byteCount) bytes on \(device.summary) — make the buffer larger, or move fewer values")
-        }
-    }
 }
