@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: zstd for bundles; the OpenCL ICD loader, PoCL (the cpu target and CPU runs)
-# and Intel's OpenCL driver with ocloc (Intel targets); clinfo to see what OpenCL finds.
-packages=(libzstd-dev pkg-config ocl-icd-libopencl1 pocl-opencl-icd intel-opencl-icd clinfo)
+# and Intel's OpenCL driver with ocloc (Intel targets); clinfo to see what OpenCL finds; clang 16
+# and libclc 16, which compile OpenCL C for NVIDIA and list every .cl module's kernels.
+packages=(libzstd-dev pkg-config ocl-icd-libopencl1 pocl-opencl-icd intel-opencl-icd clinfo clang-16 libclc-16)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,6 +32,14 @@ if [ ! -f "$nvrtc/nvidia/cu13/lib/libnvrtc.so.13" ]; then
   echo "installing NVRTC 13.0.88 into $nvrtc …" >&2
   python3 -m pip install -q --disable-pip-version-check --no-deps --target "$nvrtc" nvidia-cuda-nvrtc==13.0.88 >&2
   rm -f "$nvrtc"/nvidia/cu13/lib/*.alt.*
+fi
+
+# nvJitLink 13.0.88 from PyPI, into .toolchains/nvjitlink: links clang's PTX into cubins for every sm_XY.
+nvjitlink=.toolchains/nvjitlink
+if [ ! -f "$nvjitlink/nvidia/cu13/lib/libnvJitLink.so.13" ]; then
+  command -v python3 >/dev/null || { echo "Kiln's NVIDIA builds need python3 and pip to install nvJitLink" >&2; exit 1; }
+  echo "installing nvJitLink 13.0.88 into $nvjitlink …" >&2
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$nvjitlink" nvidia-nvjitlink==13.0.88 >&2
 fi
 
 command -v swift >/dev/null || { echo "Kiln needs a Swift 6 toolchain on PATH (swift.org/install)." >&2; exit 1; }

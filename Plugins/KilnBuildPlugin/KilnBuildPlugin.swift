@@ -30,17 +30,20 @@ struct KilnBuildPlugin: BuildToolPlugin {
             outputFiles: [output])]
     }
 
-    /// Points `kiln` at the NVRTC that Kiln's scripts/setup.sh installed beside Kiln's own
-    /// sources (`.toolchains/nvrtc`), unless `KILN_NVRTC` already names one; the build command's
-    /// working folder is not Kiln's, so `kiln` would not find it on its own.
+    /// Points `kiln` at the NVRTC and nvJitLink that Kiln's scripts/setup.sh installed beside
+    /// Kiln's own sources (`.toolchains/`), unless `KILN_NVRTC`/`KILN_NVJITLINK` already name them;
+    /// the build command's working folder is not Kiln's, so `kiln` would not find them on its own.
     func toolchainEnvironment() -> [String: String] {
         let environment = ProcessInfo.processInfo.environment
-        var result = environment.filter { ["KILN_NVRTC", "KILN_OCLOC"].contains($0.key) }
+        let names = ["KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC"]
+        var result = environment.filter { names.contains($0.key) }
         let kilnRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let nvrtc = kilnRoot.appendingPathComponent(".toolchains/nvrtc/nvidia/cu13/lib/libnvrtc.so.13")
-        if environment["KILN_NVRTC"] == nil, FileManager.default.fileExists(atPath: nvrtc.path) {
-            result["KILN_NVRTC"] = nvrtc.path
+        let installed = ["KILN_NVRTC": ".toolchains/nvrtc/nvidia/cu13/lib/libnvrtc.so.13",
+                         "KILN_NVJITLINK": ".toolchains/nvjitlink/nvidia/cu13/lib/libnvJitLink.so.13"]
+        for (variable, path) in installed where environment[variable] == nil {
+            let file = kilnRoot.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: file.path) { result[variable] = file.path }
         }
         return result
     }

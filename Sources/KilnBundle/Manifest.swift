@@ -60,12 +60,25 @@ public struct KernelRecord: Codable, Sendable, Equatable {
     /// The symbol to look it up by in a loaded image, where that differs from the name
     /// (the mangled name NVRTC gives a template instantiation).
     public var symbol: String?
+    /// The work-group size the kernel requires (`reqd_work_group_size(X, Y, Z)`), checked at launch.
+    public var requiredWorkGroupSize: [Int]?
+    /// The targets whose images hold the kernel, where that is not every image: a kernel inside
+    /// `#ifdef cl_khr_fp64` is compiled out for a device without double precision. nil: every image.
+    public var targets: [String]?
 
     /// Creates a kernel record.
-    public init(name: String, parameters: [ParameterRecord], symbol: String? = nil) {
+    public init(name: String, parameters: [ParameterRecord], symbol: String? = nil,
+                requiredWorkGroupSize: [Int]? = nil, targets: [String]? = nil) {
         self.name = name
         self.parameters = parameters
         self.symbol = symbol
+        self.requiredWorkGroupSize = requiredWorkGroupSize
+        self.targets = targets
+    }
+
+    /// Whether the image of a target holds the kernel.
+    public func isIn(target: String) -> Bool {
+        targets?.contains(target) ?? true
     }
 }
 

@@ -31,12 +31,15 @@ public struct Builder: Sendable {
         public var cache: BuildCache?
         /// The zstd level for images.
         public var compressionLevel: Int32
+        /// The OpenCL C frontend that lists `.cl` modules' kernels; nil to find clang when a `.cl` module needs it.
+        public var clang: ClangOpenCL?
 
         /// Creates options.
-        public init(jobs: Int, cache: BuildCache?, compressionLevel: Int32 = 19) {
+        public init(jobs: Int, cache: BuildCache?, compressionLevel: Int32 = 19, clang: ClangOpenCL? = nil) {
             self.jobs = max(1, jobs)
             self.cache = cache
             self.compressionLevel = compressionLevel
+            self.clang = clang
         }
     }
 
@@ -88,19 +91,19 @@ public struct Builder: Sendable {
             }
             names[module.name] = module.path
         }
+        let sources = try listKernels(sources)
         var jobs: [Job] = []
         var skipped: [String] = []
         for target in deviceList.targets {
-            guard let toolchain = toolchains.first(where: { $0.builds(target) }) else {
-                throw KilnError(.toolchainUnavailable,
-                    "no toolchain here builds target '\(target.name)' (\(target.family?.rawValue ?? "any")) — leave it out of the device list, or install its compiler")
-            }
             for module in sources {
-                if module.language == .cuda, target.family != .nvidia, target.kind != .source {
-                    let reason = "CUDA C++ builds for NVIDIA targets only"
-                    skipped.append("\(module.name) × \(target.name)")
-                    progress(.skipped(module: module.name, target: target.name, reason: reason))
-                    continue
+                guard let toolchain = toolchains.first(where: { $0.builds(target) && $0.languages.contains(module.language) }) else {
+                    if module.language == .cuda, target.family != .nvidia {
+                        skipped.append("\(module.name) × \(target.name)")
+                        progress(.skipped(module: module.name, target: target.name, reason: "CUDA C++ builds for NVIDIA targets only"))
+                        continue
+                    }
+                    throw KilnError(.toolchainUnavailable,
+                        "no toolchain here builds \(module.language.rawValue) for target '\(target.name)' — install its compiler (scripts/setup.sh), or leave \(target.name) out")
                 }
                 jobs.append(Job(module: module, target: target, toolchain: toolchain,
                                 key: BuildCache.key(toolchain: toolchain, module: module, target: target)))
@@ -146,20 +149,27 @@ public struct Builder: Sendable {
         }
 
         let outcomes = results.withLock { $0 }
-        let failures = jobs.indices.compactMap { index -> String? in
+        var failures: [(Job, KilnError)] = jobs.indices.compactMap { index in
             guard case .failure(let error) = outcomes[index] else { return nil }
-            return "\(jobs[index].module.path) for \(jobs[index].target.name):\n\(error.message)"
+            return (jobs[index], error)
+        }
+        var images: [(Job, CompiledImage, Bool)] = []
+        var held: [String: [String: Set<String>]] = [:]  // module → target → kernels its image holds
+        for index in jobs.indices {
+            guard case .success(let (image, wasCached)) = outcomes[index] else { continue }
+            let job = jobs[index]
+            do {
+                held[job.module.name, default: [:]][job.target.name] = try heldKernels(image, of: job)
+                images.append((job, image, wasCached))
+            } catch let error as KilnError {
+                failures.append((job, error))
+            }
         }
         if !failures.isEmpty {
             throw KilnError(.compilationFailed,
-                "\(failures.count) of \(jobs.count) compiles failed; '\(output)' was not written\n\n" + failures.joined(separator: "\n\n"))
+                "\(failures.count) of \(jobs.count) compiles failed; '\(output)' was not written\n\n" + Self.describe(failures))
         }
-
-        var images: [(Job, CompiledImage, Bool)] = []
-        for index in jobs.indices {
-            if case .success(let (image, wasCached)) = outcomes[index] { images.append((jobs[index], image, wasCached)) }
-        }
-        let manifest = makeManifest(sources: sources, images: images.map { ($0.0, $0.1) })
+        let manifest = makeManifest(sources: sources, images: images.map { ($0.0, $0.1) }, held: held)
         var writer = BundleWriter(manifest: manifest, compressionLevel: options.compressionLevel)
         for (job, image, _) in images {
             try writer.add(module: job.module.name, target: job.target.name, format: job.target.format,
@@ -178,12 +188,116 @@ public struct Builder: Sendable {
                       seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bundleBytes: bytes.count)
     }
 
-    func makeManifest(sources: [SourceModule], images: [(Job, CompiledImage)]) -> Manifest {
+    /// Failed compiles, each distinct message once with the targets it hit: a kernel that fails the
+    /// same way for sm_80, sm_90 and compute_80 is one message, not three.
+    static func describe(_ failures: [(Job, KilnError)]) -> String {
+        var order: [String] = []
+        var targets: [String: [String]] = [:]
+        for (job, error) in failures {
+            let subject = "\(job.module.path) for \(job.target.name)"
+            var message = error.message.hasPrefix(subject) ? String(error.message.dropFirst(subject.count)) : ":\n" + error.message
+            message = message.replacingAll(" \(job.target.name) ", with: " TARGET ")
+            let key = job.module.path + "\u{0}" + message
+            if targets[key] == nil { order.append(key) }
+            targets[key, default: []].append(job.target.name)
+        }
+        return order.map { key in
+            let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+            let names = targets[key] ?? []
+            let message = names.count == 1 ? parts[1].replacingAll(" TARGET ", with: " \(names[0]) ") : parts[1].replacingAll(" TARGET ", with: " these targets ")
+            return "\(parts[0]) for \(names.joined(separator: ", "))\(message)"
+        }.joined(separator: "\n\n")
+    }
+
+    /// The modules with their kernels listed: a `.cl` module's from clang's kernel-argument info
+    /// (kept in the build cache), a `.cu` module's as read from its declarations.
+    ///
+    /// - Throws: `KilnError.toolchainUnavailable` without clang; `.compilationFailed` for a module
+    ///   clang rejects or one with no kernel.
+    func listKernels(_ sources: [SourceModule]) throws -> [SourceModule] {
+        let listed = Mutex<[Int: Result<[KernelRecord], KilnError>]>([:])
+        let clang: Result<ClangOpenCL, KilnError>? = sources.contains { $0.language == .openCLC }
+            ? Result { () throws(KilnError) -> ClangOpenCL in
+                do { return try options.clang ?? ClangOpenCL() } catch { throw error as? KilnError ?? KilnError(.toolchainUnavailable, "\(error)") }
+            } : nil
+        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+            let module = sources[index]
+            guard module.language == .openCLC else { return }
+            let result = Result { () throws(KilnError) -> [KernelRecord] in
+                guard let clang = try clang?.get() else { return [] }
+                let key = SHA256Digest.hex(of: ["kernels", KilnVersion.current, clang.identity, module.text].joined(separator: "\u{0}"))
+                if let entry = options.cache?.lookup(key),
+                   let kernels = try? JSONDecoder().decode([KernelRecord].self, from: Data(entry.bytes)) {
+                    return kernels
+                }
+                do {
+                    let kernels = try clang.kernels(of: module)
+                    if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
+                    return kernels
+                } catch let error as KilnError {
+                    throw error
+                } catch {
+                    throw KilnError(.compilationFailed, "\(module.path): \(error)")
+                }
+            }
+            listed.withLock { $0[index] = result }
+        }
+        let results = listed.withLock { $0 }
+        var modules = sources
+        var failures: [String] = []
+        for index in modules.indices {
+            switch results[index] {
+            case .success(let kernels)?: modules[index].kernels = kernels
+            case .failure(let error)?: failures.append(error.message)
+            case nil: break
+            }
+            if failures.isEmpty, modules[index].kernels.isEmpty {
+                failures.append("\(modules[index].path) declares no kernel — a module needs at least one kernel (check its #if conditions and -D macros)")
+            }
+        }
+        guard failures.isEmpty else {
+            throw KilnError(.compilationFailed, failures.joined(separator: "\n\n"))
+        }
+        return modules
+    }
+
+    /// The module's listed kernels that an image holds, read from the image (its symbols, PTX entries,
+    /// SPIR-V entry points, or what PoCL reports); every listed kernel for `source`.
+    ///
+    /// - Throws: `KilnError.compilationFailed` naming module and target for an image that holds no
+    ///   listed kernel, or holds a kernel the list lacks.
+    func heldKernels(_ image: CompiledImage, of job: Job) throws -> Set<String> {
+        let listed = job.module.kernels.map { $0.symbol ?? image.symbols[$0.name] ?? $0.name }
+        let byName = Dictionary(zip(listed, job.module.kernels.map(\.name)), uniquingKeysWith: { first, _ in first })
+        let subject = "\(job.module.path) for \(job.target.name)"
+        guard let found = try image.kernelNames.map(Set.init) ?? ImageKernels.names(in: image.bytes, format: job.target.format) else {
+            return Set(job.module.kernels.map(\.name))
+        }
+        let held = Set(found.compactMap { byName[$0] })
+        guard !held.isEmpty else {
+            throw KilnError(.compilationFailed,
+                "\(subject): the image holds none of the module's kernels (\(job.module.kernels.map(\.name).joined(separator: ", "))) — they are all compiled out for \(job.target.name) (an #if on a feature it lacks?); leave \(job.target.name) out or give it a kernel")
+        }
+        if job.target.format != .cubin, job.target.format != .zebin,
+           let unlisted = found.subtracting(listed).sorted().first {
+            let lister = job.module.language == .openCLC ? options.clang?.identity ?? "clang" : "Kiln's reading of its __global__ declarations"
+            throw KilnError(.compilationFailed,
+                "\(subject): the image holds kernel '\(unlisted)', which the kernel list from \(lister) does not have — declare kernels plainly (not through macros), or report it with the kernel")
+        }
+        return held
+    }
+
+    func makeManifest(sources: [SourceModule], images: [(Job, CompiledImage)],
+                      held: [String: [String: Set<String>]]) -> Manifest {
         let modules = sources.map { module -> ModuleRecord in
             var record = module.record
             let symbols = images.first { $0.0.module.name == module.name && !$0.1.symbols.isEmpty }?.1.symbols ?? [:]
+            let images = held[module.name] ?? [:]
             for index in record.kernels.indices {
-                record.kernels[index].symbol = symbols[record.kernels[index].name]
+                let name = record.kernels[index].name
+                record.kernels[index].symbol = symbols[name]
+                let targets = deviceList.targets.map(\.name).filter { images[$0]?.contains(name) == true }
+                record.kernels[index].targets = targets.count == images.count ? nil : targets
             }
             return record
         }

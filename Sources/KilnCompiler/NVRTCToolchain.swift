@@ -1,10 +1,9 @@
 import KilnBundle
 import KilnCore
 
-/// NVIDIA targets through NVRTC, loaded with dlopen: a cubin per `sm_XY`, PTX per `compute_XY`.
-///
-/// `.cu` modules compile as CUDA C++; `.cl` modules behind ``OpenCLPrelude``, which maps the
-/// portable dialect to CUDA. Template kernels are lowered through NVRTC name expressions.
+/// CUDA C++ (`.cu`) for NVIDIA targets through NVRTC, loaded with dlopen: a cubin per `sm_XY`,
+/// PTX per `compute_XY`. Template kernels are lowered through NVRTC name expressions. OpenCL C
+/// for NVIDIA goes through ``ClangNVIDIAToolchain`` instead.
 public struct NVRTCToolchain: Toolchain {
     let compiler: NVRTCCompiler
     let supported: Set<Int>
@@ -27,6 +26,8 @@ public struct NVRTCToolchain: Toolchain {
     /// The file NVRTC was loaded from.
     public var libraryPath: String { compiler.library.path }
 
+    public var languages: Set<SourceLanguage> { [.cuda] }
+
     public func builds(_ target: Target) -> Bool {
         switch target.kind {
         case .cubin, .ptx: true
@@ -35,18 +36,13 @@ public struct NVRTCToolchain: Toolchain {
     }
 
     func options(for module: SourceModule, target: Target) -> [String] {
-        let arch = "-arch=" + target.name
-        return module.language == .openCLC ? [arch] + OpenCLPrelude.options : [arch]
+        ["-arch=" + target.name]
     }
 
     public func invocation(for module: SourceModule, target: Target) -> String {
-        let expressions = module.kernels.map(\.name).filter { $0.contains("<") }
+        let expressions = module.kernels.map(\.name)
         return "nvrtc " + (options(for: module, target: target) + [module.path]).joined(separator: " ")
             + (expressions.isEmpty ? "" : " (name expressions: \(expressions.joined(separator: ", ")))")
-    }
-
-    public func cacheSalt(for module: SourceModule) -> String {
-        module.language == .openCLC ? OpenCLPrelude.source : ""
     }
 
     public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
@@ -60,12 +56,14 @@ public struct NVRTCToolchain: Toolchain {
             throw KilnError(.toolchainUnavailable,
                 "\(identity) cannot compile for \(target.name) (it supports \(list)) — leave \(target.name) out, or name an NVRTC that supports it with KILN_NVRTC (CUDA 12.x for sm_70)")
         }
-        let expressions = module.kernels.map(\.name).filter { $0.contains("<") }
+        // Every kernel is a name expression, so the symbols NVRTC emitted (mangled unless
+        // `extern "C"`) are recorded and checked against the image.
+        let expressions = module.kernels.map(\.name)
         let output: NVRTCOutput
         do {
             output = try compiler.compile(source: module.text, name: module.path,
                                           options: options(for: module, target: target), nameExpressions: expressions,
-                                          headers: module.language == .openCLC ? OpenCLPrelude.headers : [])
+                                          headers: [])
         } catch {
             throw error.kilnError
         }
@@ -75,6 +73,6 @@ public struct NVRTCToolchain: Toolchain {
             isa = text.split(separator: "\n").first { $0.hasPrefix(".version ") }
                 .map { String($0.dropFirst(".version ".count)).trimmingWhitespace() }
         }
-        return CompiledImage(bytes: output.code, log: output.log, ptxISAVersion: isa, symbols: output.loweredNames)
+        return CompiledImage(bytes: output.code, log: output.log, ptxISAVersion: isa, symbols: output.loweredNames.filter { $0.key != $0.value })
     }
 }

@@ -21,35 +21,32 @@ public struct SourceModule: Sendable {
     /// The kernels declared in it.
     public var kernels: [KernelRecord]
 
-    /// Reads and parses one source file.
+    /// Reads one source file and applies the build's options: its quoted includes inlined, its
+    /// `-D` macros defined (see ``SourceOptions``). A `.cl` module's kernels are listed by the
+    /// build, from clang (``ClangOpenCL/kernels(of:)``); a `.cu` module's are read from its declarations.
     ///
     /// - Throws: `KilnError.io` if it cannot be read, `.invalidArgument` for an extension other than
-    ///   `.cl`/`.cu`, `.compilationFailed` for a declaration the parser cannot read.
-    public init(path: String) throws {
+    ///   `.cl`/`.cu`/`.cuh` or text that is not UTF-8, `.compilationFailed` for a CUDA declaration the parser cannot read.
+    public init(path: String, options: SourceOptions = SourceOptions()) throws {
         let url = URL(fileURLWithPath: path)
         guard let language = SourceLanguage(fileExtension: url.pathExtension) else {
-            throw KilnError(.invalidArgument, "'\(path)' is not a kernel source — Kiln compiles .cl (OpenCL C) and .cu (CUDA C++) files")
+            throw KilnError(.invalidArgument, "'\(path)' is not a kernel source — Kiln compiles .cl (OpenCL C) and .cu/.cuh (CUDA C++) files")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw KilnError(.io, "cannot read '\(path)': \(error) — check the path", cause: error)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw KilnError(.invalidArgument, "'\(path)' is not UTF-8 text")
-        }
-        try self.init(name: url.deletingPathExtension().lastPathComponent, path: path, language: language, text: text)
+        try options.validate()
+        let text = try IncludeExpander(includeDirectories: options.includeDirectories)
+            .expand(SourceText.read(path), path: path)
+        try self.init(name: url.deletingPathExtension().lastPathComponent, path: path, language: language,
+                      text: options.defineLines + text)
     }
 
-    /// A module from text in memory.
+    /// A module from text in memory, compiled as it is.
     public init(name: String, path: String, language: SourceLanguage, text: String) throws {
         self.name = name
         self.path = path
         self.language = language
         self.text = text
         sha256 = SHA256Digest.hex(of: text)
-        kernels = try KernelSignatureParser.kernels(in: text, language: language, file: path)
+        kernels = language == .cuda ? try KernelSignatureParser.kernels(in: text, language: language, file: path) : []
     }
 
     /// The record the manifest keeps.

@@ -5,6 +5,8 @@ import KilnCore
 public protocol Toolchain: Sendable {
     /// Its name and version as recorded in bundles: `nvrtc 13.0`.
     var identity: String { get }
+    /// The source languages it compiles.
+    var languages: Set<SourceLanguage> { get }
     /// Whether it builds images for this target.
     func builds(_ target: Target) -> Bool
     /// The command line or options it would use, for `--verbose` and for the build cache key.
@@ -34,15 +36,19 @@ public struct CompiledImage: Sendable, Codable {
     public var symbols: [String: String]
     /// For `cpu`: the PoCL device string the binary is tied to, recorded as the target's host string.
     public var hostString: String?
+    /// The kernels the image holds, where only the compiler can tell (PoCL); nil where the image's
+    /// own symbols tell (``ImageKernels``).
+    public var kernelNames: [String]?
 
     /// Creates a compiled image.
     public init(bytes: [UInt8], log: String = "", ptxISAVersion: String? = nil, symbols: [String: String] = [:],
-                hostString: String? = nil) {
+                hostString: String? = nil, kernelNames: [String]? = nil) {
         self.bytes = bytes
         self.log = log
         self.ptxISAVersion = ptxISAVersion
         self.symbols = symbols
         self.hostString = hostString
+        self.kernelNames = kernelNames
     }
 }
 
@@ -50,6 +56,7 @@ public struct CompiledImage: Sendable, Codable {
 public struct SourceToolchain: Toolchain {
     public init() {}
     public var identity: String { "kiln \(KilnVersion.current)" }
+    public var languages: Set<SourceLanguage> { [.openCLC, .cuda] }
     public func builds(_ target: Target) -> Bool { target.kind == .source }
     public func invocation(for module: SourceModule, target: Target) -> String { "copy \(module.path)" }
     public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {

@@ -45,7 +45,7 @@ public enum SourceLanguage: String, Sendable, Hashable, Codable {
     public init?(fileExtension: String) {
         switch fileExtension.lowercased() {
         case "cl": self = .openCLC
-        case "cu": self = .cuda
+        case "cu", "cuh": self = .cuda
         default: return nil
         }
     }

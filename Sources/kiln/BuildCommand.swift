@@ -33,6 +33,12 @@ struct BuildCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "The bundle to write.")
     var output: String
 
+    @Option(name: .customShort("D", allowingJoined: true), help: ArgumentHelp("Define a macro for every module, as NAME or NAME=VALUE (repeatable).", valueName: "macro"))
+    var defines: [String] = []
+
+    @Option(name: .customShort("I", allowingJoined: true), help: ArgumentHelp("Search a folder for quoted includes after the module's own folder (repeatable).", valueName: "folder"))
+    var includeDirectories: [String] = []
+
     @Option(name: .long, help: "How many compiles run at once (default: the number of cores).")
     var jobs: Int?
 
@@ -60,21 +66,25 @@ struct BuildCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap { $0.isEmpty ? nil : $0 } ?? DeviceList.shippingDefault
         let list = try DeviceList.parse(listText, native: nativeTargets(for: listText))
+        let sourceOptions = SourceOptions(defines: defines, includeDirectories: includeDirectories)
+        let modules = try SourceModule.discover(sources).map { try SourceModule(path: $0, options: sourceOptions) }
+        let languages = Set(modules.map(\.language))
+        let clang = languages.contains(.openCLC) ? try ClangOpenCL(environment: environment) : nil
         var toolchains: [any Toolchain] = [SourceToolchain()]
         if list.targets.contains(where: { $0.family == .nvidia }) {
-            toolchains.append(try NVRTCToolchain())
+            if let clang { toolchains.append(try ClangNVIDIAToolchain(clang: clang)) }
+            if languages.contains(.cuda) { toolchains.append(try NVRTCToolchain()) }
         }
-        if list.targets.contains(where: { $0.family == .intel }) {
-            toolchains.append(try OclocToolchain(environment: environment))
+        if list.targets.contains(where: { $0.family == .intel }), languages.contains(.openCLC) {
+            toolchains.append(try OclocToolchain(environment: environment, deviceList: list))
         }
-        if list.targets.contains(.cpu) {
+        if list.targets.contains(.cpu), languages.contains(.openCLC) {
             toolchains.append(try PoCLToolchain())
         }
-        let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
         let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment))
         let builder = Builder(deviceList: list, toolchains: toolchains,
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
-                                            compressionLevel: compressionLevel))
+                                            compressionLevel: compressionLevel, clang: clang))
         let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
         let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()

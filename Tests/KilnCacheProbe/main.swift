@@ -32,15 +32,15 @@ do {
     switch arguments.dropFirst().first {
     case "compile" where arguments.count >= 4:
         let module = try SourceModule(path: arguments[2])
-        let toolchain = try NVRTCToolchain()
+        let clang = try ClangOpenCL()
         let key = JITCacheKey(portableSHA256: module.sha256, target: "compute_80", device: "probe",
-                              compiler: toolchain.identity, options: arguments.count > 4 ? [arguments[4]] : [])
+                              compiler: clang.identity, options: arguments.count > 4 ? [arguments[4]] : [])
         let (bytes, cached) = try cache.compileOnce(key: key) {
             let log = open(arguments[3], O_WRONLY | O_APPEND | O_CREAT, 0o644)
             let line = Array("compiled \(getpid())\n".utf8)
             _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }
             close(log)
-            return try toolchain.compile(module, for: .compute(80)).bytes
+            return try clang.ptx(module, capability: ComputeCapability(8, 0), target: "compute_80")
         }
         print("\(cached ? "cached" : "compiled") \(SHA256Digest.hex(of: bytes))")
     case "store-big" where arguments.count == 3:

@@ -5,8 +5,8 @@ import KilnCore
 import KilnTestSupport
 import Testing
 
-@Suite("Builder", .enabled(if: Fixtures.nvrtc != nil,
-                           "NVRTC is not installed here: run scripts/setup.sh (it installs nvidia-cuda-nvrtc==13.0.88)"))
+@Suite("Builder", .enabled(if: Fixtures.nvrtc != nil && Fixtures.nvidiaCL != nil,
+                           "NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh"))
 struct BuilderTests {
     /// A scratch folder with copies of two kernels.
     static func workspace() throws -> URL {
@@ -20,9 +20,9 @@ struct BuilderTests {
     }
 
     static func build(_ folder: URL, devices: String = "sm_80,sm_90") throws -> Builder.Report {
-        let toolchain = try #require(Fixtures.nvrtc)
-        let modules = try SourceModule.discover([folder.appendingPathComponent("src").path]).map(SourceModule.init(path:))
-        let builder = Builder(deviceList: try DeviceList.parse(devices), toolchains: [SourceToolchain(), toolchain],
+        let toolchains: [any Toolchain] = [SourceToolchain(), try #require(Fixtures.nvidiaCL), try #require(Fixtures.nvrtc)]
+        let modules = try SourceModule.discover([folder.appendingPathComponent("src").path]).map { try SourceModule(path: $0) }
+        let builder = Builder(deviceList: try DeviceList.parse(devices), toolchains: toolchains,
                               options: .init(jobs: 2, cache: BuildCache(directory: folder.appendingPathComponent("cache").path)))
         return try builder.build(sources: modules, output: folder.appendingPathComponent("app.kiln").path)
     }
@@ -35,7 +35,9 @@ struct BuilderTests {
         let reader = try BundleReader(path: report.output)
         let manifest = try reader.manifest()
         #expect(manifest.targets.map(\.name) == ["sm_80", "sm_90", "compute_80", "source"])
-        #expect(manifest.target(named: "compute_80")?.ptxISAVersion == "9.0")
+        let ptx = String(decoding: try reader.image(module: "saxpy", target: "compute_80"), as: UTF8.self)
+        #expect(ptx.contains(".target sm_80"))
+        #expect(ptx.contains(".version \(try #require(manifest.target(named: "compute_80")?.ptxISAVersion))"))
         #expect(manifest.module(named: "saxpy")?.kernels.first?.parameters.count == 4)
         let cubin = try reader.image(module: "transpose", target: "sm_90")
         #expect(CUBINHeader(cubin)?.smArchitecture == 90)
@@ -77,16 +79,26 @@ struct BuilderTests {
         let folder = try Self.workspace()
         let builder = Builder(deviceList: try DeviceList.parse("sm_90,spirv"), toolchains: [SourceToolchain(), toolchain],
                               options: .init(jobs: 1, cache: nil))
+        let report = try builder.build(sources: [module], output: folder.appendingPathComponent("x.kiln").path)
+        #expect(report.skipped == ["gemm_tiles × spirv"])
+        #expect(report.images == 3, "sm_90, compute_90 and source")
+    }
+
+    @Test("an OpenCL C module with no NVIDIA toolchain is an error naming the target, not a skipped image")
+    func openCLNeedsItsToolchain() throws {
+        let folder = try Self.workspace()
+        let builder = Builder(deviceList: try DeviceList.parse("sm_90"), toolchains: [SourceToolchain()],
+                              options: .init(jobs: 1, cache: nil))
         let error = try #require(throws: KilnError.self) {
-            try builder.build(sources: [module], output: folder.appendingPathComponent("x.kiln").path)
+            try builder.build(sources: [try Fixtures.module("Kernels/saxpy.cl")], output: folder.appendingPathComponent("x.kiln").path)
         }
         #expect(error.code == .toolchainUnavailable)
-        #expect(error.message.contains("no toolchain here builds target 'spirv'"))
+        #expect(error.message.contains("for target 'sm_90'"))
     }
 }
 
-@Suite("Builder, device list changes", .enabled(if: Fixtures.nvrtc != nil,
-                                                "NVRTC is not installed here: run scripts/setup.sh (it installs nvidia-cuda-nvrtc==13.0.88)"))
+@Suite("Builder, device list changes", .enabled(if: Fixtures.nvrtc != nil && Fixtures.nvidiaCL != nil,
+                                                "NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh"))
 struct DeviceListChangeTests {
     @Test("adding a target to the device list compiles only that target's images")
     func addTarget() throws {

@@ -66,16 +66,4 @@ struct KernelSignatureParserTests {
         #expect(error.message.contains("t.cu:1"))
         #expect(error.message.contains("nope"))
     }
-
-    @Test("the reference kernels in Kernels/ all parse, with named parameters")
-    func referenceKernels() throws {
-        let folder = Fixtures.root.appendingPathComponent("Kernels").path
-        let paths = try SourceModule.discover([folder])
-        #expect(paths.count >= 4)
-        for path in paths {
-            let module = try SourceModule(path: path)
-            #expect(!module.kernels.isEmpty, "\(path) has no kernels")
-            #expect(module.kernels.allSatisfy { $0.parameters.allSatisfy { !$0.name.isEmpty && !$0.type.isEmpty } })
-        }
-    }
 }

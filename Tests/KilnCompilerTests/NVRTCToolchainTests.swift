@@ -11,10 +11,10 @@ import Testing
 struct NVRTCToolchainTests {
     static let architectures = [75, 80, 86, 89, 90, 100, 120]
 
-    @Test("a .cu and a .cl module compile to cubins whose ELF header names their architecture",
-          arguments: ["Kernels/saxpy.cl", "Kernels/transpose.cl", "Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"])
-    func cubins(_ path: String) throws {
+    @Test("a .cu module compiles to cubins whose ELF header names their architecture")
+    func cubins() throws {
         let toolchain = try #require(Fixtures.nvrtc)
+        let path = "Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"
         let module = try Fixtures.module(path)
         for number in Self.architectures {
             let image = try toolchain.compile(module, for: .sm(number))
@@ -24,13 +24,13 @@ struct NVRTCToolchainTests {
         }
     }
 
-    @Test("PTX for compute_XY declares its target and PTX ISA 9.0")
+    @Test("PTX for compute_XY declares its target, PTX ISA 9.0 and the lowered kernels")
     func ptx() throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let image = try toolchain.compile(try Fixtures.module("Kernels/saxpy.cl"), for: .compute(75))
+        let image = try toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .compute(75))
         let text = String(decoding: image.bytes, as: UTF8.self)
         #expect(text.contains(".target sm_75"))
-        #expect(text.contains(".visible .entry saxpy("))
+        #expect(text.contains(".entry \(try #require(image.symbols["gemm<16,16>"]))("))
         #expect(image.ptxISAVersion == "9.0")
     }
 
@@ -55,7 +55,9 @@ struct NVRTCToolchainTests {
     @Test("an architecture NVRTC 13 dropped is refused with the fix")
     func droppedArchitecture() throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let error = try #require(throws: KilnError.self) { try toolchain.compile(try Fixtures.module("Kernels/saxpy.cl"), for: .sm(70)) }
+        let error = try #require(throws: KilnError.self) {
+            try toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .sm(70))
+        }
         #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("cannot compile for sm_70"))
         #expect(error.message.contains("KILN_NVRTC"))
@@ -67,7 +69,7 @@ struct NVRTCToolchainTests {
 struct NVRTCMissingTests {
     @Test("a KILN_NVRTC that names no file is an error with the install command")
     func missing() throws {
-        let source = Fixtures.root.appendingPathComponent("Kernels/saxpy.cl").path
+        let source = Fixtures.root.appendingPathComponent("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu").path
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID()).kiln").path
         let run = try KilnProcess.run(["build", source, "--devices", "sm_90", "-o", output],
                                       environment: ["KILN_NVRTC": "/nonexistent/libnvrtc.so.13"])

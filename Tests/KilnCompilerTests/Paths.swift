@@ -7,9 +7,22 @@ enum Fixtures {
     static let root = KilnProcess.projectRoot()
     /// NVRTC, loaded once; nil where it is not installed.
     static let nvrtc = try? NVRTCToolchain()
+    /// clang 16 with libclc; nil where they are not installed.
+    static let clang = try? ClangOpenCL()
+    /// OpenCL C for NVIDIA (clang + libclc + nvJitLink); nil where any of them is missing.
+    static let nvidiaCL = clang.flatMap { try? ClangNVIDIAToolchain(clang: $0) }
 
-    /// A module read from a path relative to the project root.
-    static func module(_ path: String) throws -> SourceModule {
-        try SourceModule(path: root.appendingPathComponent(path).path)
+    /// A module read from a path relative to the project root, with its kernels listed as a build lists them.
+    static func module(_ path: String, options: SourceOptions = SourceOptions()) throws -> SourceModule {
+        var module = try SourceModule(path: root.appendingPathComponent(path).path, options: options)
+        if module.language == .openCLC, let clang { module.kernels = try clang.kernels(of: module) }
+        return module
+    }
+
+    /// A `.cl` module from text, with its kernels listed by clang.
+    static func module(name: String, text: String) throws -> SourceModule {
+        var module = try SourceModule(name: name, path: "\(name).cl", language: .openCLC, text: text)
+        if let clang { module.kernels = try clang.kernels(of: module) }
+        return module
     }
 }

@@ -4,23 +4,53 @@ import Glibc
 import Musl
 #endif
 
-/// Where to look for libnvrtc, in Kiln's search order.
+/// Where to look for one of NVIDIA's pip-installable libraries (libnvrtc, libnvJitLink), in
+/// Kiln's search order: an override variable, CUDA_HOME, /usr/local/cuda, a project-local
+/// `.toolchains/NAME`, then pip site-packages.
 struct NVRTCLocator: Sendable {
     /// File names tried in each directory, newest first.
-    static let libraryNames = ["libnvrtc.so.13", "libnvrtc.so"]
+    var libraryNames = ["libnvrtc.so.13", "libnvrtc.so"]
     /// pip wheel layouts under a site-packages (or `--target`) folder: CUDA 13, then CUDA 12.
-    static let pipLayouts = ["nvidia/cu13/lib", "nvidia/cuda_nvrtc/lib"]
+    var pipLayouts = ["nvidia/cu13/lib", "nvidia/cuda_nvrtc/lib"]
+    /// The variable that names the library file directly.
+    var overrideVariable = "KILN_NVRTC"
 
     /// The environment to read (`KILN_NVRTC`, `CUDA_HOME`, `VIRTUAL_ENV`, `HOME`, ...).
     var environment: [String: String]
     /// Project-local toolchain roots that `pip install --target` filled, e.g. `.toolchains/nvrtc`.
     var toolchainRoots: [String]
 
-    /// A locator reading the process environment and `./.toolchains/nvrtc`.
+    /// A locator reading the process environment and `.toolchains/nvrtc` in the current folder or
+    /// beside the running executable (`kiln` built in a Kiln checkout finds what setup.sh installed there).
     init(environment: [String: String] = NVRTCLocator.processEnvironment(),
-                toolchainRoots: [String] = [".toolchains/nvrtc"]) {
+         toolchainRoots: [String] = NVRTCLocator.toolchainRoots("nvrtc")) {
         self.environment = environment
         self.toolchainRoots = toolchainRoots
+    }
+
+    /// `.toolchains/NAME` in the current folder, then in each folder above the running executable.
+    static func toolchainRoots(_ name: String) -> [String] {
+        var roots = [".toolchains/\(name)"]
+        guard let executable = realpath("/proc/self/exe", nil) else { return roots }
+        defer { free(executable) }
+        var folder = String(cString: executable)
+        while let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            folder = String(folder[..<slash])
+            if access(folder + "/.toolchains/\(name)", F_OK) == 0 {
+                roots.append(folder + "/.toolchains/\(name)")
+                break
+            }
+        }
+        return roots
+    }
+
+    /// A locator for libnvJitLink (`KILN_NVJITLINK`, `.toolchains/nvjitlink`, pip's nvidia-nvjitlink).
+    static func nvJitLink(environment: [String: String] = NVRTCLocator.processEnvironment()) -> NVRTCLocator {
+        var locator = NVRTCLocator(environment: environment, toolchainRoots: toolchainRoots("nvjitlink"))
+        locator.libraryNames = ["libnvJitLink.so.13", "libnvJitLink.so"]
+        locator.pipLayouts = ["nvidia/cu13/lib", "nvidia/nvjitlink/lib"]
+        locator.overrideVariable = "KILN_NVJITLINK"
+        return locator
     }
 
     /// The candidate directories, in order, after the `KILN_NVRTC` override.
@@ -37,19 +67,19 @@ struct NVRTCLocator: Sendable {
         }
         pipRoots += Self.glob("/usr/local/lib/python3*/site-packages")
         pipRoots += Self.glob("/usr/local/lib/python3*/dist-packages") + ["/usr/lib/python3/dist-packages"]
-        for root in pipRoots { dirs += Self.pipLayouts.map { root + "/" + $0 } }
+        for root in pipRoots { dirs += pipLayouts.map { root + "/" + $0 } }
         return dirs
     }
 
     /// Finds libnvrtc, or throws listing every path tried and how to install it.
     func locate() throws(NVRTCError) -> String {
-        if let override = environment["KILN_NVRTC"], !override.isEmpty {
+        if let override = environment[overrideVariable], !override.isEmpty {
             guard Self.isFile(override) else { throw .overrideNotFound(path: override) }
             return Self.absolute(override)
         }
-        var searched: [String] = ["$KILN_NVRTC (unset)"]
+        var searched: [String] = ["$\(overrideVariable) (unset)"]
         for dir in candidateDirectories() {
-            for name in Self.libraryNames {
+            for name in libraryNames {
                 let path = dir + "/" + name
                 if Self.isFile(path) { return path }
                 searched.append(path)

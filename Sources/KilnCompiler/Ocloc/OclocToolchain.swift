@@ -19,6 +19,9 @@ public struct OclocToolchain: Toolchain {
     public let executable: String
     /// ocloc's driver version (`ocloc query OCL_DRIVER_VERSION`): `22.43.24595`.
     public let version: String
+    /// The device whose features SPIR-V is compiled with: the listed Intel device of the highest
+    /// IP version, else `pvc`. Without one, ocloc turns fp16 and fp64 off and SPIR-V loses kernels.
+    public let spirvDevice: String
     private let confirmed = ConfirmedIDs()
 
     /// What to tell users who lack ocloc.
@@ -27,7 +30,12 @@ public struct OclocToolchain: Toolchain {
     /// Finds `ocloc` (`KILN_OCLOC`, else `PATH`) and reads its version.
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming where it looked and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) throws {
+        let intel = (deviceList?.targets ?? []).compactMap { target -> (IntelIPVersion, String)? in
+            if case .intelDevice(let ip) = target.kind { return (ip, target.name) }
+            return nil
+        }
+        spirvDevice = intel.max { ($0.0.major, $0.0.minor, $0.0.revision) < ($1.0.major, $1.0.minor, $1.0.revision) }?.1 ?? "pvc"
         let path: String
         if let named = environment["KILN_OCLOC"], !named.isEmpty {
             guard FileManager.default.isExecutableFile(atPath: named) else {
@@ -55,6 +63,8 @@ public struct OclocToolchain: Toolchain {
     /// `ocloc VERSION`.
     public var identity: String { "ocloc \(version)" }
 
+    public var languages: Set<SourceLanguage> { [.openCLC] }
+
     public func builds(_ target: Target) -> Bool {
         switch target.kind {
         case .intelDevice, .spirv: true
@@ -66,7 +76,7 @@ public struct OclocToolchain: Toolchain {
     func arguments(file: String, module: SourceModule, target: Target, outputFolder: String) -> [String] {
         var arguments = ["compile", "-file", file, "-output", module.name, "-out_dir", outputFolder]
         if target.kind == .spirv {
-            arguments.append("-spv_only")
+            arguments += ["-spv_only", "-device", spirvDevice]
         } else {
             arguments += ["-device", target.name, "--format", "zebin"]
         }

@@ -40,6 +40,8 @@ public struct PoCLToolchain: Toolchain {
     /// The host string the binaries are tied to: `pthread-x86_64-pc-linux-gnu-skylake-avx512`.
     public var hostString: String { device.hostString ?? device.name }
 
+    public var languages: Set<SourceLanguage> { [.openCLC] }
+
     public func builds(_ target: Target) -> Bool { target.kind == .cpu }
 
     public func invocation(for module: SourceModule, target: Target) -> String {
@@ -68,6 +70,7 @@ public struct PoCLToolchain: Toolchain {
         case .failure(let error):
             throw error
         }
-        return CompiledImage(bytes: try program.binary(), log: program.log, hostString: hostString)
+        return CompiledImage(bytes: try program.binary(), log: program.log, hostString: hostString,
+                             kernelNames: try program.kernelNames())
     }
 }

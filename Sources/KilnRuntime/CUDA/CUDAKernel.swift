@@ -36,20 +36,28 @@ public final class CUDAKernel: Sendable {
                        arguments: [KernelArgument]) throws(KilnError) {
         let device = module.device
         try LaunchArguments.checkDimensions(grid: grid, block: block, kernel: name, limits: device.launchLimits)
-        guard let shared = UInt32(exactly: sharedMemoryBytes) else {
+        guard sharedMemoryBytes >= 0, sharedMemoryBytes <= Int(UInt32.max) else {
             throw KilnError(.invalidLaunch, "kernel '\(name)': \(sharedMemoryBytes) bytes of shared memory cannot be asked for — give 0 or more, under 4 GiB")
         }
         if let stream, stream.device !== device {
             throw KilnError(.invalidLaunch,
                 "kernel '\(name)' runs on \(device.summary), but its stream belongs to \(stream.device.summary) — make the stream on the kernel's device")
         }
+        try LaunchArguments.checkRequiredSize(block: block, kernel: record)
         let values = try LaunchArguments.check(arguments, against: record)
         var parameters: [[UInt8]] = []
         parameters.reserveCapacity(values.count)
+        // Local (`__local T*`) parameters take byte offsets into the dynamic shared array the
+        // OpenCL C compile declared; each starts 16-byte aligned, and the array is sized to their sum.
+        var localBytes: UInt64 = 0
         for (index, value) in values.enumerated() {
             switch value {
             case .scalar(let bytes):
                 parameters.append(bytes)
+            case .local(let bytes):
+                localBytes = (localBytes + 15) & ~15
+                parameters.append((0..<8).map { UInt8(truncatingIfNeeded: localBytes >> ($0 * 8)) })
+                localBytes += UInt64(bytes)
             case .buffer(let buffer):
                 let parameter = record.parameters[index]
                 guard let buffer = buffer as? CUDABuffer else {
@@ -62,6 +70,9 @@ public final class CUDAKernel: Sendable {
                 }
                 parameters.append((0..<8).map { UInt8(truncatingIfNeeded: buffer.address >> ($0 * 8)) })
             }
+        }
+        guard let shared = UInt32(exactly: UInt64(sharedMemoryBytes) + localBytes) else {
+            throw KilnError(.invalidLaunch, "kernel '\(name)': \(localBytes) bytes of local memory and \(sharedMemoryBytes) of shared memory are over 4 GiB — ask for less")
         }
         try device.makeCurrent()
         let result = device.calls.launch(

@@ -18,6 +18,8 @@ public enum KernelArgument: Sendable {
     case float32(Float)
     /// A 64-bit float (`double`).
     case float64(Double)
+    /// Work-group memory of this many bytes, for a `local T*` parameter: each work-group gets its own.
+    case local(bytes: Int)
 
     /// The argument as written in Swift, for messages: `.float32(2.5)`, `.buffer(float32 × 16 on …)`.
     public var summary: String {
@@ -29,6 +31,7 @@ public enum KernelArgument: Sendable {
         case .uint64(let value): ".uint64(\(value))"
         case .float32(let value): ".float32(\(value))"
         case .float64(let value): ".float64(\(value))"
+        case .local(let bytes): ".local(bytes: \(bytes))"
         }
     }
 }
@@ -39,4 +42,6 @@ public enum LaunchValue: Sendable {
     case buffer(any KernelBuffer)
     /// A scalar's bytes, little-endian, exactly as wide as the parameter.
     case scalar([UInt8])
+    /// Work-group memory of this many bytes (at least 1).
+    case local(bytes: Int)
 }

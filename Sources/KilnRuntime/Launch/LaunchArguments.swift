@@ -31,6 +31,16 @@ public enum LaunchArguments {
         return values
     }
 
+    /// Checks a block against the work-group size a kernel requires (`reqd_work_group_size`).
+    ///
+    /// - Throws: `KilnError.invalidLaunch` naming the kernel and both sizes.
+    public static func checkRequiredSize(block: Dim3, kernel: KernelRecord) throws(KilnError) {
+        guard let required = kernel.requiredWorkGroupSize, required.count == 3,
+              required != [block.x, block.y, block.z] else { return }
+        throw KilnError(.invalidLaunch,
+            "kernel '\(kernel.name)' requires work-groups of \(required[0])×\(required[1])×\(required[2]) (reqd_work_group_size), but the launch gave block \(block) — launch with that block")
+    }
+
     /// Checks launch dimensions: every dimension at least 1 and within the device's limits.
     ///
     /// - Throws: `KilnError.invalidLaunch` naming the kernel, the dimension and the limit.
@@ -64,9 +74,17 @@ public enum LaunchArguments {
         switch ParameterType(parameter) {
         case .unsupported(let reason):
             throw KilnError(.invalidLaunch, "\(subject): \(reason)")
-        case .pointer(_, .local):
-            throw KilnError(.invalidLaunch,
-                "\(subject): a __local pointer is sized at launch, which Kiln does not support yet — declare the local array inside the kernel")
+        case .pointer(let element, .local):
+            guard case .local(let bytes) = argument else {
+                throw fail("work-group memory", fix: "pass .local(bytes: N) to give each work-group N bytes")
+            }
+            guard bytes >= 1, bytes <= Int(Int32.max) else {
+                throw fail("work-group memory of 1 byte or more", fix: "pass .local(bytes: N) with N ≥ 1")
+            }
+            if let element, bytes % element.byteCount != 0 {
+                throw fail("work-group memory in whole \(element) elements", fix: "pass a multiple of \(element.byteCount) bytes")
+            }
+            return .local(bytes: bytes)
         case .pointer(let element, _):
             guard case .buffer(let buffer) = argument else {
                 throw fail("a buffer\(element.map { " of \($0)" } ?? "")", fix: "pass .buffer(…) holding the data")
@@ -76,8 +94,10 @@ public enum LaunchArguments {
             }
             return .buffer(buffer)
         case .scalar(let type):
-            if case .buffer = argument {
-                throw fail(article(type), fix: "pass \(spelling(type)) instead of a buffer")
+            switch argument {
+            case .buffer: throw fail(article(type), fix: "pass \(spelling(type)) instead of a buffer")
+            case .local: throw fail(article(type), fix: "pass \(spelling(type)); .local(bytes:) is for local pointer parameters")
+            default: break
             }
             return .scalar(try scalarBytes(argument, as: type, fail: fail))
         }

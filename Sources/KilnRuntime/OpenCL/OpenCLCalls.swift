@@ -36,6 +36,8 @@ struct OpenCLCalls: Sendable {
     /// `CL_PROGRAM_BINARY_SIZES`, `CL_PROGRAM_BINARIES`.
     static let programBinarySizes: cl_uint = 0x1165
     static let programBinaries: cl_uint = 0x1166
+    /// `CL_PROGRAM_KERNEL_NAMES`.
+    static let programKernelNames: cl_uint = 0x1168
     /// `CL_PROGRAM_BUILD_LOG`.
     static let programBuildLog: cl_uint = 0x1183
 
@@ -218,6 +220,12 @@ struct OpenCLCalls: Sendable {
         return check(status).map { bytes }
     }
 
+    /// The names of the program's kernels (`CL_PROGRAM_KERNEL_NAMES`, `;`-separated in OpenCL).
+    func kernelNames(of program: CLHandle) -> Result<[String], OpenCLStatus> {
+        info { symbols.clGetProgramInfo(program, Self.programKernelNames, $0, $1, $2) }
+            .map { text($0).split(separator: ";").map(String.init).filter { !$0.isEmpty } }
+    }
+
     func releaseProgram(_ program: CLHandle) { _ = symbols.clReleaseProgram(program) }
 
     func createKernel(_ program: CLHandle, name: String) -> Result<CLHandle, OpenCLStatus> {
@@ -229,6 +237,11 @@ struct OpenCLCalls: Sendable {
     /// Sets one argument from its bytes (a scalar's, or a buffer handle's).
     func setArgument(_ kernel: CLHandle, index: Int, bytes: [UInt8]) -> Result<Void, OpenCLStatus> {
         bytes.withUnsafeBytes { check(symbols.clSetKernelArg(kernel, cl_uint(index), $0.count, $0.baseAddress)) }
+    }
+
+    /// Sets one `__local` pointer argument: `bytes` of work-group memory, no value.
+    func setArgument(_ kernel: CLHandle, index: Int, localBytes: Int) -> Result<Void, OpenCLStatus> {
+        check(symbols.clSetKernelArg(kernel, cl_uint(index), localBytes, nil))
     }
 
     /// Sets one buffer argument.

@@ -36,7 +36,7 @@ public final class OpenCLKernel: Sendable {
     /// - Parameters:
     ///   - grid: The number of work-groups in each dimension.
     ///   - block: The work-group size in each dimension.
-    ///   - sharedMemoryBytes: Dynamic local memory; OpenCL kernels declare theirs, so it must be 0.
+    ///   - sharedMemoryBytes: Must be 0: OpenCL kernels declare local arrays, or take `.local(bytes:)` arguments.
     ///   - arguments: One argument per parameter, in order.
     /// - Throws: `KilnError.invalidLaunch` before the driver is called if an argument, a dimension
     ///   or a buffer's device does not fit; `KilnError.driverError` if the driver refuses the launch.
@@ -45,12 +45,13 @@ public final class OpenCLKernel: Sendable {
         try LaunchArguments.checkDimensions(grid: grid, block: block, kernel: name, limits: device.launchLimits)
         guard sharedMemoryBytes == 0 else {
             throw KilnError(.invalidLaunch,
-                "kernel '\(name)': OpenCL kernels size their local memory in the source, so sharedMemoryBytes must be 0 (it was \(sharedMemoryBytes)) — declare a __local array inside the kernel")
+                "kernel '\(name)': OpenCL kernels size their local memory in the source, so sharedMemoryBytes must be 0 (it was \(sharedMemoryBytes)) — declare a __local array inside the kernel, or pass .local(bytes:) for a local pointer parameter")
         }
         let global = [grid.x * block.x, grid.y * block.y, grid.z * block.z]
         guard global.allSatisfy({ $0 <= Int(UInt32.max) }) else {
             throw KilnError(.invalidLaunch, "kernel '\(name)': grid \(grid) × block \(block) is over 2³² work-items in a dimension — use a smaller grid and loop inside the kernel")
         }
+        try LaunchArguments.checkRequiredSize(block: block, kernel: record)
         let values = try LaunchArguments.check(arguments, against: record)
         var buffers: [Int: OpenCLBuffer] = [:]
         for (index, value) in values.enumerated() {
@@ -75,6 +76,7 @@ public final class OpenCLKernel: Sendable {
                 switch value {
                 case .scalar(let bytes): set = calls.setArgument(handle.raw, index: index, bytes: bytes)
                 case .buffer: set = calls.setArgument(handle.raw, index: index, buffer: buffers[index]?.memory?.raw)
+                case .local(let bytes): set = calls.setArgument(handle.raw, index: index, localBytes: bytes)
                 }
                 try calls.get(set, "setting argument \(index) ('\(record.parameters[index].name)') of kernel '\(name)' on \(device.summary)")
             }

@@ -93,6 +93,13 @@ public final class OpenCLProgram: Sendable {
         try device.calls.get(device.calls.binary(of: handle.raw), "reading the binary of module '\(name)' on \(device.summary)")
     }
 
+    /// The names of the kernels the built program holds, as the driver reports them.
+    ///
+    /// - Throws: `KilnError.driverError` if the driver cannot give them.
+    public func kernelNames() throws(KilnError) -> [String] {
+        try device.calls.get(device.calls.kernelNames(of: handle.raw), "reading the kernel names of module '\(name)' on \(device.summary)")
+    }
+
     /// A kernel of the program, by its record in the bundle's manifest.
     ///
     /// - Throws: `KilnError.imageNotFound` if the program has no such kernel.

@@ -1,0 +1,95 @@
+import KilnBundle
+import KilnCore
+
+/// OpenCL C (`.cl`) for NVIDIA targets: clang + libclc make PTX (``ClangOpenCL``), and nvJitLink
+/// links that PTX into a cubin for each `sm_XY` — also for architectures newer than clang knows.
+///
+/// `compute_XY` gets the PTX itself, at `sm_XY` or clang's newest architecture if lower. Local
+/// pointer parameters are rebased on dynamic shared memory (``PTXLocalParameters``).
+public struct ClangNVIDIAToolchain: Toolchain {
+    /// The OpenCL C compiler.
+    public let clang: ClangOpenCL
+    let linker: NVJitLink
+
+    /// Finds clang, libclc and nvJitLink.
+    ///
+    /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
+    public init(clang: ClangOpenCL) throws {
+        self.clang = clang
+        linker = try NVJitLink.shared()
+    }
+
+    /// `clang VERSION + nvjitlink MAJOR.MINOR`.
+    public var identity: String { "\(clang.identity) + nvjitlink \(linker.version.major).\(linker.version.minor)" }
+
+    public var languages: Set<SourceLanguage> { [.openCLC] }
+
+    public func builds(_ target: Target) -> Bool {
+        switch target.kind {
+        case .cubin, .ptx: true
+        default: false
+        }
+    }
+
+    public func invocation(for module: SourceModule, target: Target) -> String {
+        guard let capability = target.computeCapability else { return "" }
+        let ptx = clang.ptxInvocation(file: module.path, capability: capability)
+        if case .cubin = target.kind { return ptx + " | nvJitLink -arch=\(target.name) -O3" }
+        return ptx
+    }
+
+    public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
+        guard let capability = target.computeCapability, module.language == .openCLC else {
+            throw KilnError(.toolchainUnavailable, "\(identity) builds OpenCL C for NVIDIA targets, not \(module.path) for \(target.name)")
+        }
+        let made = String(decoding: try clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
+        try Self.checkResolved(made, module: module, target: target)
+        let ptx = try PTXLocalParameters.rewrite(made, kernels: module.kernels)
+        let isa = ptx.split(separator: "\n").first { $0.hasPrefix(".version ") }
+            .map { String($0.dropFirst(".version ".count)).trimmingWhitespace() }
+        guard case .cubin = target.kind else {
+            return CompiledImage(bytes: Array(ptx.utf8), ptxISAVersion: isa)
+        }
+        return CompiledImage(bytes: try linker.cubin(ptx: Array(ptx.utf8), name: module.path, architecture: target.name))
+    }
+
+    /// Refuses PTX that calls a function nothing defines: a builtin libclc has no NVIDIA version of
+    /// (`read_imagef`, samplers), which nvJitLink would only report as an undefined mangled name.
+    ///
+    /// - Throws: `KilnError.compilationFailed` naming the kernel and the builtin.
+    static func checkResolved(_ ptx: String, module: SourceModule, target: Target) throws {
+        let lines = ptx.split(separator: "\n")
+        let undefined = lines.filter { $0.hasPrefix(".extern .func") }.compactMap { $0.split(separator: " ").last.map(String.init) }
+        guard let symbol = undefined.first else { return }
+        var kernel = "a kernel"
+        var entry: String?
+        for (index, line) in lines.enumerated() {
+            if let range = line.range(of: ".entry ") { entry = String(line[range.upperBound...].prefix { $0 != "(" && !$0.isWhitespace }) }
+            if line.contains("call"), lines[index...].prefix(3).contains(where: { $0.contains(symbol) }), let entry {
+                kernel = "kernel '\(entry)'"
+                break
+            }
+        }
+        throw KilnError(.compilationFailed,
+            "\(module.path) for \(target.name): \(kernel) uses '\(Self.demangled(symbol))', which has no NVIDIA implementation (libclc has none: OpenCL images and samplers do not exist on NVIDIA GPUs) — keep that kernel out of NVIDIA builds with #ifndef __NVPTX__ … #endif, or leave NVIDIA targets out")
+    }
+
+    /// The function name in an Itanium-mangled symbol (`_Z11read_imagef…` → `read_imagef`), or the symbol.
+    static func demangled(_ symbol: String) -> String {
+        guard symbol.hasPrefix("_Z") else { return symbol }
+        let rest = symbol.dropFirst(2)
+        let digits = rest.prefix { $0.isNumber }
+        guard let length = Int(digits) else { return symbol }
+        return String(rest.dropFirst(digits.count).prefix(length))
+    }
+}
+
+extension Target {
+    /// The compute capability of an NVIDIA target; nil for other families.
+    var computeCapability: ComputeCapability? {
+        switch kind {
+        case .cubin(let capability, _), .ptx(let capability, _): capability
+        default: nil
+        }
+    }
+}
