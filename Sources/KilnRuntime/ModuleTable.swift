@@ -82,6 +82,20 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         return (owner.name, record)
     }
 
+    /// A kernel's loaded module and record, refusing a kernel that the resolved image does not hold
+    /// (compiled out there: an `#if` on a feature that target lacks).
+    ///
+    /// - Throws: `KilnError.imageNotFound` naming the kernel, the image's target and where it is; any error of ``module(named:)``.
+    func kernel(_ name: String, in moduleName: String?) throws -> (module: Loader.Module, record: KernelRecord) {
+        let (owner, record) = try kernelRecord(name, in: moduleName)
+        let module = try self.module(named: owner)
+        if let target = resolutions.first(where: { $0.module == owner })?.target, !record.isIn(target: target) {
+            throw KilnError(.imageNotFound,
+                "kernel '\(name)' of module '\(owner)' is not in its \(target) image: it was compiled out for \(target) (an #if on a feature that device lacks, such as cl_khr_fp64); the bundle has it for \((record.targets ?? []).joined(separator: ", ")) — check the feature before asking for the kernel")
+        }
+        return (module, record)
+    }
+
     /// Resolves and loads every module, and returns the resolutions.
     func loadAll() throws -> [ResolutionRecord] {
         for module in manifest.modules { _ = try self.module(named: module.name) }

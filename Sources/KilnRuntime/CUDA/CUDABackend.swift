@@ -57,8 +57,8 @@ public final class CUDABackend: Sendable {
     /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the
     ///   kernel; any error of ``module(named:)``.
     public func kernel(_ name: String, in moduleName: String? = nil) throws -> CUDAKernel {
-        let (owner, record) = try table.kernelRecord(name, in: moduleName)
-        return try module(named: owner).kernel(record)
+        let (module, record) = try table.kernel(name, in: moduleName)
+        return try module.kernel(record)
     }
 
     /// Resolves and loads every module of the bundle, and returns their records (`kiln verify`).
