@@ -82,6 +82,8 @@ extension DeviceIdentity {
             return identity
         case .native:
             throw KilnError(.invalidArgument, "'native' is not one device — name a device such as 'H100' or 'pvc'")
+        case .portableOnly:
+            throw KilnError(.invalidArgument, "'none' names no device — name a device such as 'H100' or 'pvc'")
         case .portable:
             throw KilnError(.invalidArgument, "'\(name)' is a portable-form switch, not a device — name a device such as 'H100' or 'pvc'")
         }

@@ -8,6 +8,8 @@ public struct NVIDIAArchitecture: Sendable, Hashable {
     public var hasArchSpecificVariant: Bool
     /// A caveat users should know, such as a toolchain that dropped it.
     public var note: String?
+    /// Whether only an older NVRTC than the one Kiln uses (13.0) builds it, so `all` leaves it out.
+    public var needsOlderNVRTC = false
 }
 
 /// An Intel GPU as `ocloc` knows it: its device names and its IP version.
@@ -43,4 +45,33 @@ public struct TargetGroup: Sendable, Hashable {
     public var name: String
     /// The canonical names of its targets.
     public var members: [String]
+}
+
+/// A GPU architecture's name, as PyTorch's `TORCH_CUDA_ARCH_LIST` and Intel's releases use them
+/// (`Ampere`, `Hopper`, `Xe-LP`), and the targets it stands for.
+public struct ArchitectureName: Sendable, Hashable {
+    /// The name.
+    public var name: String
+    /// Other spellings (`Lovelace` for `Ada`).
+    public var aliases: [String]
+    /// The canonical names of the targets it stands for.
+    public var targets: [String]
+    /// The family it belongs to.
+    public var family: Family
+    /// Why these targets, where that is a choice.
+    public var note: String
+}
+
+/// A name users write that this Kiln cannot build, and why: an Intel device that only an `ocloc`
+/// newer than the registry's knows, or an NVIDIA architecture older than any Kiln builds.
+public struct UnbuildableName: Sendable, Hashable {
+    /// The spellings (`lnl`, `lnl-m`, `Lunar Lake`).
+    public var names: [String]
+    /// What it is: `Lunar Lake, Xe2-LPG`.
+    public var what: String
+    /// The family it belongs to.
+    public var family: Family
+    /// What building it needs: `ocloc 24.x` for a newer Intel device; nil for an NVIDIA
+    /// architecture that no current NVRTC builds.
+    public var needsOcloc: String?
 }

@@ -4,11 +4,16 @@
 // Intel names and IP versions are those `ocloc ids NAME` prints (intel-opencl-icd
 // 22.43 from Debian 12). NVIDIA architectures are those NVRTC 13.0 compiles, plus
 // sm_70, which products still name but which needs an NVRTC 12.x.
+//
+// Architecture names follow PyTorch's TORCH_CUDA_ARCH_LIST (torch.utils.cpp_extension's
+// named_arches) for NVIDIA and Intel's release names for Intel. The `ocloc` releases that first
+// know a newer Intel device are approximate: the compute-runtime release line (year.xx) whose
+// `ocloc` lists the name, from Intel's release notes as remembered, not from `ocloc ids` runs.
 
 extension TargetRegistry {
     static let nvidiaArchitectures: [NVIDIAArchitecture] = [
         .init(capability: .init(7, 0), generation: "Volta", hasArchSpecificVariant: false,
-              note: "CUDA 13 dropped Volta: build it with an NVRTC 12.x named by KILN_NVRTC"),
+              note: "CUDA 13 dropped Volta: build it with an NVRTC 12.x named by KILN_NVRTC", needsOlderNVRTC: true),
         .init(capability: .init(7, 5), generation: "Turing", hasArchSpecificVariant: false),
         .init(capability: .init(8, 0), generation: "Ampere", hasArchSpecificVariant: false),
         .init(capability: .init(8, 6), generation: "Ampere", hasArchSpecificVariant: false),
@@ -130,5 +135,43 @@ extension TargetRegistry {
               targets: ["sm_120"], family: .nvidia),
         .init(name: "NVIDIA RTX PRO 6000 Blackwell", aliases: ["RTX PRO 6000"], targets: ["sm_120"], family: .nvidia),
         .init(name: "NVIDIA DGX Spark", aliases: ["DGX Spark", "GB10"], targets: ["sm_121"], family: .nvidia),
+    ]
+
+    static let architectureNames: [ArchitectureName] = [
+        .init(name: "Volta", aliases: [], targets: ["sm_70"], family: .nvidia,
+              note: "PyTorch: 7.0. Needs an NVRTC 12.x."),
+        .init(name: "Turing", aliases: [], targets: ["sm_75"], family: .nvidia, note: "PyTorch: 7.5."),
+        .init(name: "Ampere", aliases: [], targets: ["sm_80", "sm_86"], family: .nvidia,
+              note: "PyTorch: 8.0;8.6. The sm_80 cubin also runs on 8.7 (Jetson Orin) and 8.8."),
+        .init(name: "Ada", aliases: ["Lovelace", "Ada Lovelace"], targets: ["sm_89"], family: .nvidia,
+              note: "PyTorch: 8.9."),
+        .init(name: "Hopper", aliases: [], targets: ["sm_90"], family: .nvidia, note: "PyTorch: 9.0."),
+        .init(name: "Blackwell", aliases: [], targets: ["sm_100", "sm_120"], family: .nvidia,
+              note: "PyTorch: 10.0;12.0. sm_100 also runs on 10.3 (B300), sm_120 on 12.1 (DGX Spark); Jetson Thor (sm_110) is 'Thor'."),
+        .init(name: "Xe-LP", aliases: ["Gen12"], targets: ["tgllp", "rkl", "adl-s", "adl-p", "adl-n", "dg1"],
+              family: .intel, note: "= ocloc's gen12lp: a zebin runs only on its own IP version, so every Xe-LP device."),
+        .init(name: "Alchemist", aliases: ["DG2", "Arc Alchemist"], targets: ["acm-g10", "acm-g11", "acm-g12"],
+              family: .intel, note: "The DG2 dies (Arc A, Flex) = ocloc's xe-hpg. ocloc 22.43 names them dg2-g10, dg2-g11, dg2-g12."),
+    ]
+
+    static let unbuildableNames: [UnbuildableName] = [
+        // Intel devices that ocloc 22.43 does not know (approximate first release line).
+        .init(names: ["mtl", "mtl-u", "mtl-s", "mtl-h", "mtl-p", "mtl-m", "Meteor Lake"],
+              what: "Meteor Lake, Xe-LPG", family: .intel, needsOcloc: "23.x"),
+        .init(names: ["xe-lpg"], what: "Xe-LPG", family: .intel, needsOcloc: "23.x"),
+        .init(names: ["arl-s", "arl-u", "arl-h", "arl", "Arrow Lake"],
+              what: "Arrow Lake, Xe-LPG", family: .intel, needsOcloc: "24.x"),
+        .init(names: ["lnl", "lnl-m", "Lunar Lake"], what: "Lunar Lake, Xe2-LPG", family: .intel, needsOcloc: "24.x"),
+        .init(names: ["bmg", "bmg-g21", "Battlemage", "Arc B", "Arc B580", "Arc B570"],
+              what: "Battlemage, Xe2-HPG", family: .intel, needsOcloc: "24.x"),
+        .init(names: ["bmg-g31"], what: "Battlemage G31, Xe2-HPG", family: .intel, needsOcloc: "25.x"),
+        .init(names: ["xe2", "xe2-lpg", "xe2-hpg"], what: "Xe2", family: .intel, needsOcloc: "24.x"),
+        .init(names: ["ptl", "ptl-h", "ptl-u", "Panther Lake"], what: "Panther Lake, Xe3-LPG", family: .intel, needsOcloc: "25.x"),
+        .init(names: ["wcl", "Wildcat Lake"], what: "Wildcat Lake, Xe3-LPG", family: .intel, needsOcloc: "25.x"),
+        .init(names: ["xe3", "xe3-lpg"], what: "Xe3", family: .intel, needsOcloc: "25.x"),
+        // NVIDIA architectures older than any Kiln builds.
+        .init(names: ["Kepler"], what: "sm_30 to sm_37", family: .nvidia, needsOcloc: nil),
+        .init(names: ["Maxwell"], what: "sm_50 to sm_53", family: .nvidia, needsOcloc: nil),
+        .init(names: ["Pascal", "P100", "P40", "P4"], what: "sm_60 to sm_62", family: .nvidia, needsOcloc: nil),
     ]
 }

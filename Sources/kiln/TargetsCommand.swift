@@ -7,9 +7,11 @@ struct TargetsCommand: ParsableCommand {
         commandName: "targets",
         abstract: "List the known targets and device names, or show how a device list normalises.",
         discussion: """
-        A device list is comma-separated: targets (sm_90, compute_80, pvc, 12.60.7, cpu), \
-        aliases (ats-m150), ocloc groups (xe-hpg), products (H100, "Arc A380"), native, \
-        and switches for the portable forms (no-ptx, no-spirv, no-source).
+        A device list is separated by commas, semicolons or spaces: targets (sm_90, compute_80, \
+        pvc, 12.60.7, cpu), compute capabilities as TORCH_CUDA_ARCH_LIST writes them (8.6, \
+        8.6+PTX), aliases (ats-m150), ocloc groups (xe-hpg), architectures (Ampere, Xe-LP), \
+        products (H100, "Arc A380"), native, all, none, and switches for the portable forms \
+        (no-ptx, no-spirv, no-source).
         """)
 
     @Argument(help: "A device list to normalise, e.g. 'ats-m150,pvc,H100'.")
@@ -56,7 +58,7 @@ struct TargetsCommand: ParsableCommand {
             try output.printJSON(NormalisedList(list: list, normalised: parsed.targets.map(\.name).joined(separator: ","), targets: rows))
             return
         }
-        print("device list '\(list)'")
+        print("device list '\(list.escapingControlCharacters)'")
         print(TextTable(header: ["target", "family", "format", "identity"],
                         rows: rows.map { [$0.name, $0.family, $0.format, $0.identity] }).render())
         print("normalised: \(parsed.targets.map(\.name).joined(separator: ","))")

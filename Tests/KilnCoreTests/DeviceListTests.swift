@@ -139,13 +139,21 @@ struct DeviceListTests {
         #expect(error.message.contains("`kiln targets`"))
     }
 
-    @Test("an empty entry is an error that names its place", arguments: [
-        ("pvc,,sm_90", 2), (",pvc", 1), ("pvc,", 2), ("pvc, ,sm_90", 2),
+    @Test("empty entries are ignored, whatever the separator", arguments: [
+        "pvc,,sm_90", ",pvc,sm_90", "pvc,sm_90,", "pvc, ,sm_90", "pvc;;sm_90;", ";pvc sm_90 ;", "pvc,\tsm_90",
     ])
-    func emptyEntry(text: String, position: Int) throws {
+    func emptyEntriesIgnored(text: String) throws {
+        #expect(try DeviceList.parse(text).deviceTargets.map(\.name) == ["pvc", "sm_90"])
+    }
+
+    @Test("a list with no names gets one message, whatever its separators", arguments: [
+        ",,;;", ",,,", ";", " ; , ", "\t\n",
+    ])
+    func noNamesOneMessage(text: String) throws {
         let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
         #expect(error.code == .invalidDeviceList)
-        #expect(error.message == "device list '\(text)': entry \(position) is empty — remove the extra comma")
+        #expect(error.message == "device list '\(text.escapingControlCharacters)' is empty — name at least one device, "
+                + "e.g. 'sm_90,pvc,cpu', or 'none' for portable forms only (`kiln targets` lists them)")
     }
 
     @Test("an unknown name is reported with the list and a suggestion")
@@ -168,12 +176,12 @@ struct DeviceListTests {
         #expect(error.message.split(separator: ";").count == 4)
     }
 
-    @Test("an unknown name next to a malformed entry is still an unknown device")
-    func unknownAndEmpty() throws {
-        let error = try #require(throws: KilnError.self) { try DeviceList.parse("pvc,,h10") }
+    @Test("an unknown name next to another problem is still an unknown device")
+    func unknownAndContradiction() throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse("pvc,ptx,no-ptx,h10") }
         #expect(error.code == .unknownDevice)
-        #expect(error.message.contains("entry 2 is empty"))
-        #expect(error.message.contains("unknown device 'h10'"))
+        #expect(error.message == "device list 'pvc,ptx,no-ptx,h10': unknown device 'h10' — did you mean 'H100'?; "
+                + "'ptx' is both switched on and off")
     }
 
     @Test("a list of only switches names no device and is an error", arguments: [
@@ -199,5 +207,169 @@ struct DeviceListTests {
         let error = try #require(throws: KilnError.self) { try DeviceList.parse("native,pvc", native: native) }
         #expect(error.code == .invalidDeviceList)
         #expect(error.message == "device list 'native,pvc': 'native' found no devices on this machine — name the targets instead")
+    }
+
+    // MARK: TORCH_CUDA_ARCH_LIST forms
+
+    @Test("compute capabilities, +PTX and ; and white space as separators", arguments: [
+        ("8.6", ["sm_86", "compute_86", "source"]),
+        ("8.6+PTX", ["sm_86", "compute_86", "source"]),
+        ("8.0;8.6+PTX", ["sm_80", "sm_86", "compute_86", "source"]),
+        ("8.0;8.6", ["sm_80", "sm_86", "compute_80", "source"]),
+        ("7.5 8.0 8.6 9.0", ["sm_75", "sm_80", "sm_86", "sm_90", "compute_75", "source"]),
+        ("sm_86 sm_90", ["sm_86", "sm_90", "compute_86", "source"]),
+        ("8.0, 9.0;10.0 12.0+ptx", ["sm_80", "sm_90", "sm_100", "sm_120", "compute_120", "source"]),
+        ("9.0a", ["sm_90a", "compute_90", "source"]),
+        ("sm_90+PTX", ["sm_90", "compute_90", "source"]),
+        ("8.0 8.6+PTX;pvc", ["sm_80", "sm_86", "pvc", "compute_86", "spirv", "source"]),
+    ])
+    func torchArchList(text: String, expected: [String]) throws {
+        #expect(try parse(text) == expected)
+    }
+
+    @Test("words that make up a known name stay one name; the others split", arguments: [
+        ("Arc A380 sm_90", ["acm-g11", "sm_90"]),
+        ("nvidia h100 pvc", ["sm_90", "pvc"]),
+        ("Intel Data Center GPU Flex Series 170 Max 1550", ["acm-g10", "pvc"]),
+        ("RTX 4090;H100 NVL cpu", ["sm_89", "sm_90", "cpu"]),
+    ])
+    func multiWordNames(text: String, devices: [String]) throws {
+        #expect(try DeviceList.parse(text).deviceTargets.map(\.name) == devices)
+    }
+
+    @Test("an unknown word among known names is reported alone; an entry of no known word whole", arguments: [
+        ("sm_86 sm_9O", "unknown device 'sm_9O' — did you mean 'sm_90'?"),
+        ("Arc A38", "unknown device 'Arc A38' — did you mean 'Arc A380'?"),
+    ])
+    func unknownWord(text: String, message: String) throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
+        #expect(error.code == .unknownDevice)
+        #expect(error.message == "device list '\(text)': \(message)")
+    }
+
+    @Test("+PTX needs an NVIDIA capability or sm_XY")
+    func plusPTXOnIntel() throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse("pvc+PTX") }
+        #expect(error.code == .invalidDeviceList)
+        #expect(error.message == "device list 'pvc+PTX': 'pvc+PTX': '+PTX' follows an NVIDIA compute capability or sm_XY, e.g. '8.6+PTX'")
+    }
+
+    @Test("a compute capability Kiln does not build is an error that says which it builds", arguments: ["6.1", "3.5+PTX"])
+    func unknownCapability(text: String) throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
+        #expect(error.code == .unknownDevice)
+        let name = text.replacingAll("+PTX", with: "")
+        #expect(error.message == "device list '\(text)': unknown compute capability '\(name)' — Kiln builds 7.0 to 12.1 (`kiln targets` lists them)")
+    }
+
+    // MARK: Architecture names, all, none
+
+    @Test("architecture names stand for their targets, in any case", arguments: [
+        ("Volta", ["sm_70"]), ("turing", ["sm_75"]), ("Ampere", ["sm_80", "sm_86"]), ("ADA", ["sm_89"]),
+        ("Lovelace", ["sm_89"]), ("Ada Lovelace", ["sm_89"]), ("Hopper", ["sm_90"]), ("Blackwell", ["sm_100", "sm_120"]),
+        ("Xe-HPC", ["pvc-sdv", "pvc"]), ("xe-hpg", ["acm-g10", "acm-g11", "acm-g12"]),
+        ("Xe-LP", ["tgllp", "rkl", "adl-s", "adl-p", "adl-n", "dg1"]),
+        ("dg2", ["acm-g10", "acm-g11", "acm-g12"]), ("Alchemist", ["acm-g10", "acm-g11", "acm-g12"]),
+        ("Ampere Hopper", ["sm_80", "sm_86", "sm_90"]),
+    ])
+    func architectureNames(text: String, devices: [String]) throws {
+        #expect(try DeviceList.parse(text).deviceTargets.map(\.name) == devices)
+    }
+
+    @Test("all is every target this Kiln builds")
+    func all() throws {
+        let list = try DeviceList.parse("all")
+        #expect(list.deviceTargets.map(\.name) == [
+            "sm_75", "sm_80", "sm_86", "sm_87", "sm_88", "sm_89", "sm_90", "sm_100", "sm_103", "sm_110", "sm_120", "sm_121",
+            "bdw", "skl", "kbl", "cfl", "apl", "glk", "whl", "aml", "cml", "icllp", "lkf", "ehl",
+            "tgllp", "rkl", "adl-s", "adl-p", "adl-n", "dg1", "acm-g10", "acm-g11", "acm-g12", "pvc-sdv", "pvc", "cpu",
+        ])
+        #expect(list.portableTargets.map(\.name) == ["compute_75", "spirv", "source"])
+        let withVolta = try DeviceList.parse("ALL,sm_70")
+        #expect(withVolta.deviceTargets == list.deviceTargets + [.sm(70)])
+        #expect(withVolta.portableTargets.map(\.name) == ["compute_70", "spirv", "source"])
+    }
+
+    @Test("none is the portable forms alone", arguments: [
+        ("none", ["compute_75", "spirv", "source"]),
+        ("NONE,no-spirv", ["compute_75", "source"]),
+        ("none;no-ptx", ["spirv", "source"]),
+        ("none,compute_90", ["compute_90", "spirv", "source"]),
+    ])
+    func none(text: String, expected: [String]) throws {
+        let list = try DeviceList.parse(text)
+        #expect(list.deviceTargets.isEmpty)
+        #expect(list.targets.map(\.name) == expected)
+    }
+
+    @Test("none with a device is an error", arguments: ["none,sm_90", "pvc none", "all;none"])
+    func noneWithDevice(text: String) throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
+        #expect(error.code == .invalidDeviceList)
+        #expect(error.message.hasPrefix("device list '\(text)': 'none' (portable forms only) cannot be combined with a device such as '"))
+    }
+
+    // MARK: Names this Kiln cannot build
+
+    @Test("an Intel name only a newer ocloc knows says which ocloc adds it", arguments: [
+        ("lnl", "Lunar Lake, Xe2-LPG", "24.x"), ("bmg", "Battlemage, Xe2-HPG", "24.x"), ("mtl", "Meteor Lake, Xe-LPG", "23.x"),
+        ("arl-h", "Arrow Lake, Xe-LPG", "24.x"), ("arl-s", "Arrow Lake, Xe-LPG", "24.x"), ("ptl", "Panther Lake, Xe3-LPG", "25.x"),
+        ("Lunar Lake", "Lunar Lake, Xe2-LPG", "24.x"), ("xe2", "Xe2", "24.x"),
+    ])
+    func newerOcloc(name: String, what: String, version: String) throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse("pvc,\(name)") }
+        #expect(error.code == .unknownDevice)
+        #expect(error.message == "device list 'pvc,\(name)': '\(name)' (\(what)) needs ocloc \(version) or newer; "
+                + "this Kiln's registry is from ocloc 22.43 — leave it out and add 'spirv': its devices JIT from SPIR-V")
+    }
+
+    @Test("an NVIDIA architecture older than any Kiln builds says so")
+    func olderNVIDIA() throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse("Pascal") }
+        #expect(error.message == "device list 'Pascal': 'Pascal' (sm_60 to sm_62) is older than any architecture Kiln builds (sm_70 and newer) — leave it out")
+    }
+
+    // MARK: Bounded errors
+
+    @Test("10,000 unknown names give a short message: the first five, then a count")
+    func manyUnknownNames() throws {
+        let text = (0..<10_000).map { "bogus-device-\($0)" }.joined(separator: ",")
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
+        #expect(error.code == .unknownDevice)
+        #expect(error.message.utf8.count < 1_000)
+        #expect(error.message.hasPrefix("device list 'bogus-device-0,bogus-device-1,"))
+        #expect(error.message.contains("…': unknown device 'bogus-device-0'"))
+        #expect(error.message.contains("unknown device 'bogus-device-4'"))
+        #expect(!error.message.contains("bogus-device-5'"))
+        #expect(error.message.hasSuffix("; and 9,995 more"))
+    }
+
+    @Test("many repeated problems are said once and counted")
+    func manyProblems() throws {
+        let text = Array(repeating: "ptx,no-ptx", count: 5_000).joined(separator: ";") + ",sm_90"
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
+        #expect(error.message.utf8.count < 1_000)
+        #expect(error.message.hasSuffix(": 'ptx' is both switched on and off"))
+    }
+
+    @Test("a very long unknown name is cut in the message")
+    func longName() throws {
+        let name = String(repeating: "x", count: 100_000)
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(name) }
+        #expect(error.message.utf8.count < 400)
+        #expect(error.message.contains("unknown device '\(String(repeating: "x", count: 60))…'"))
+    }
+
+    // MARK: Control characters
+
+    @Test("control characters in names are shown escaped", arguments: [
+        ("sm_80\u{1B}", "device list 'sm_80\\u{1B}': unknown device 'sm_80\\u{1B}' — did you mean 'sm_80'?"),
+        ("pvc,\u{7F}pvc", "device list 'pvc,\\u{7F}pvc': unknown device '\\u{7F}pvc' — did you mean 'pvc'?"),
+        ("sm_9\u{9B}0", "device list 'sm_9\\u{9B}0': unknown device 'sm_9\\u{9B}0' — did you mean 'sm_90'?"),
+    ])
+    func controlCharacters(text: String, message: String) throws {
+        let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
+        #expect(error.message == message)
+        #expect(!error.message.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
     }
 }

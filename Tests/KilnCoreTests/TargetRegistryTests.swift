@@ -315,6 +315,62 @@ struct TargetRegistryTests {
         #expect(registry.suggestion(for: name) == nil)
     }
 
+    @Test("suggestions stay within the vendor the name looks like", arguments: [
+        ("dg3", "dg1"),             // Intel-looking: an Intel name, never an NVIDIA one
+        ("Arc A77", "Arc A770"),
+        ("L4OS", "L40S"),           // NVIDIA-looking: an NVIDIA product
+        ("Hoper", "Hopper"),        // like neither: one edit away only
+        ("nativ", "native"),
+    ])
+    func vendorScopedSuggestion(name: String, suggestion: String?) {
+        #expect(registry.suggestion(for: name) == suggestion)
+    }
+
+    @Test("a name that looks like no vendor gets no suggestion two edits away", arguments: ["lnx", "qmlx", "xyzzy"])
+    func noCrossVendorSuggestion(name: String) {
+        #expect(registry.suggestion(for: name) == nil)
+    }
+
+    @Test("no NVIDIA-looking name is offered an Intel name, and no Intel-looking name an NVIDIA one", arguments: [
+        "sm_99", "RTX 9090", "H300", "Tesla Z1", "arc z9", "xe-hpx", "dg9", "gen13", "13.1.1x",
+    ])
+    func neverCrossVendor(name: String) throws {
+        guard let suggestion = registry.suggestion(for: name) else { return }
+        let vendor = try #require(TargetRegistry.vendor(lookingAt: TargetRegistry.normalise(name, keepingVendor: true)))
+        let suggested = try registry.meaning(of: suggestion)
+        guard case .targets(let targets, _) = suggested else { Issue.record("'\(suggestion)' is not a target"); return }
+        #expect(targets.allSatisfy { $0.family == vendor }, "'\(name)' → '\(suggestion)'")
+    }
+
+    @Test("the bounded edit distance agrees with the full one within its bound")
+    func boundedDistance() {
+        let words = ["", "a", "pvc", "pvcc", "sm90", "sm121", "arca380", "quantumflux9000"]
+        for a in words {
+            for b in words {
+                let full = editDistance(a, b)
+                for limit in 0...4 {
+                    #expect(boundedEditDistance(Array(a), Array(b), limit: limit) == (full <= limit ? full : nil), "\(a) \(b) \(limit)")
+                }
+            }
+        }
+    }
+
+    @Test("compute capabilities and architecture names are names", arguments: [
+        ("8.6", ["sm_86"]), ("12.0", ["sm_120"]), ("9.0a", ["sm_90a"]), ("Ampere", ["sm_80", "sm_86"]),
+        ("dg2", ["acm-g10", "acm-g11", "acm-g12"]),
+    ])
+    func capabilityAndArchitecture(name: String, expected: [String]) throws {
+        #expect(try targetNames(name) == expected)
+    }
+
+    @Test("none is portable forms only; all is a list, not one device")
+    func noneAndAll() throws {
+        #expect(try registry.meaning(of: "None") == .portableOnly)
+        #expect(throws: KilnError.self) { try DeviceIdentity.named("none") }
+        #expect(throws: KilnError.self) { try DeviceIdentity.named("all") }
+        #expect(try DeviceIdentity.named("8.6").name == "sm_86")
+    }
+
     @Test("an empty name gets no suggestion")
     func emptyNameHasNoSuggestion() {
         #expect(registry.suggestion(for: "") == nil)
