@@ -30,7 +30,9 @@ struct IncludeExpander {
         }
         let folder = (path as NSString).deletingLastPathComponent
         var output = ""
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so CRLF files are split on it too (and written back with "\n").
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (index, line) in lines.enumerated() {
             guard let name = Self.quotedInclude(line), let found = find(name, from: folder) else {
                 output += line + "\n"
                 continue
@@ -46,7 +48,7 @@ struct IncludeExpander {
             output += try expand(included, path: found, depth: depth + 1, once: &once)
             output += "#line \(index + 2) \(Self.quoted(path))\n"
         }
-        if !text.hasSuffix("\n"), output.hasSuffix("\n") { output.removeLast() }
+        if lines.last?.isEmpty == true || !text.hasSuffix("\n") && !text.hasSuffix("\r\n"), output.hasSuffix("\n") { output.removeLast() }
         return output
     }
 

@@ -1,0 +1,2 @@
+#pragma once
+#define HEADER_FACTOR 2.0f
