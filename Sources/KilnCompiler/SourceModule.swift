@@ -30,15 +30,7 @@ public struct SourceModule: Sendable {
         guard let language = SourceLanguage(fileExtension: url.pathExtension) else {
             throw KilnError(.invalidArgument, "'\(path)' is not a kernel source — Kiln compiles .cl (OpenCL C) and .cu (CUDA C++) files")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw KilnError(.io, "cannot read '\(path)': \(error) — check the path", cause: error)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw KilnError(.invalidArgument, "'\(path)' is not UTF-8 text")
-        }
+        let text = try InputFile.text(path, what: "kernel source")
         try self.init(name: url.deletingPathExtension().lastPathComponent, path: path, language: language, text: text)
     }
 
