@@ -60,6 +60,8 @@ struct BuildCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap { $0.isEmpty ? nil : $0 } ?? DeviceList.shippingDefault
         let list = try DeviceList.parse(listText, native: nativeTargets(for: listText))
+        let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
+        try OutputFile.check(output, inputs: modules.map(\.path), what: "bundle")  // before minutes of compiling
         var toolchains: [any Toolchain] = [SourceToolchain()]
         if list.targets.contains(where: { $0.family == .nvidia }) {
             toolchains.append(try NVRTCToolchain())
@@ -70,7 +72,6 @@ struct BuildCommand: ParsableCommand {
         if list.targets.contains(.cpu) {
             toolchains.append(try PoCLToolchain())
         }
-        let modules = try SourceModule.discover(sources).map(SourceModule.init(path:))
         let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment))
         let builder = Builder(deviceList: list, toolchains: toolchains,
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
@@ -81,9 +82,9 @@ struct BuildCommand: ParsableCommand {
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {
-            print("\(report.output): \(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
+            print("\(report.output.terminalSafe()): \(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
             if !report.skipped.isEmpty {
-                print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", "))")
+                print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", ").terminalSafe())")
             }
         }
     }
@@ -105,13 +106,13 @@ final class ProgressReporter: Sendable {
         case .planned(let total, let cached):
             if interactive || verbose { write("kiln: \(total) images to build, \(cached) in the build cache\n") }
         case .started(let module, let target, let invocation):
-            if verbose { write("  \(module) × \(target): \(invocation)\n") }
+            if verbose { write("  \(module.terminalSafe()) × \(target): \(invocation.terminalSafe(multiline: true))\n") }
         case .finished(let module, let target, let seconds, let cached, let done, let total):
             if interactive && !verbose {
-                write("\r\u{1B}[K[\(done)/\(total)] \(module) × \(target) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
+                write("\r\u{1B}[K[\(done)/\(total)] \(module.terminalSafe()) × \(target) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
             }
         case .skipped(let module, let target, let reason):
-            if verbose { write("  \(module) × \(target): skipped — \(reason)\n") }
+            if verbose { write("  \(module.terminalSafe()) × \(target): skipped — \(reason)\n") }
         }
     }
 
@@ -120,8 +121,7 @@ final class ProgressReporter: Sendable {
     }
 
     private func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        StandardError.write(text)
     }
 }
 
