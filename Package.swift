@@ -53,7 +53,7 @@ let package = Package(
             dependencies: ["KilnCore", "KilnBundle"],
             path: "Tests/KilnTestSupport"
         ),
-        .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"]),
+        .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport"]),
         .testTarget(name: "KilnBundleTests", dependencies: ["KilnBundle", "KilnTestSupport"]),
         .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnRuntime", "KilnTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnCompiler", "KilnTestSupport"]),

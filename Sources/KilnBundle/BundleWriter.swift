@@ -154,17 +154,12 @@ public struct BundleWriter: Sendable {
     }
 
     /// Writes the bundle to a file: to a temporary file beside it, then renamed into place,
-    /// so a reader never sees half a bundle.
+    /// so a reader never sees half a bundle (``OutputFile``).
     ///
-    /// - Throws: `KilnError.io` naming the path and the reason.
+    /// - Throws: `KilnError.invalidArgument` for a path that is not a regular file or absent;
+    ///   `.io` naming the path, the reason and the fix.
     public func write(to path: String) throws {
-        let bytes = try serialize()
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw KilnError(.io, "cannot write bundle '\(path)': \(error) — check that its folder exists and is writable",
-                            cause: error)
-        }
+        try OutputFile.write(try serialize(), to: path, inputs: [], what: "bundle")
     }
 
     static var encoder: JSONEncoder {

@@ -176,11 +176,7 @@ public struct Builder: Sendable {
                            toolchain: job.toolchain.identity, bytes: image.bytes)
         }
         let bytes = try writer.serialize()
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw KilnError(.io, "cannot write bundle '\(output)': \(error) — check that its folder exists and is writable", cause: error)
-        }
+        try OutputFile.write(bytes, to: output, inputs: sources.map(\.path), what: "bundle")
         let reused = images.filter(\.2).count
         return Report(output: output, deviceList: deviceList.text, targets: deviceList.targets.map(\.name),
                       modules: sources.map(\.name), images: images.count, compiled: images.count - reused,

@@ -86,17 +86,9 @@ struct IncludeExpander {
 enum SourceText {
     /// The text of a file.
     ///
-    /// - Throws: `KilnError.io` if it cannot be read, `.invalidArgument` if it is not UTF-8 text.
+    /// - Throws: `KilnError.io` if it cannot be read or is not a regular file, `.invalidArgument` if it is not UTF-8 text.
     static func read(_ path: String) throws -> String {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw KilnError(.io, "cannot read '\(path)': \(error) — check the path", cause: error)
-        }
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw KilnError(.invalidArgument, "'\(path)' is not UTF-8 text — kernel sources must be UTF-8 (convert it with iconv)")
-        }
+        var text = try InputFile.text(path, what: "kernel source")
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         return text
     }

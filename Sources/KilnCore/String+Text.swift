@@ -28,32 +28,13 @@ extension Character {
 }
 
 extension StringProtocol {
-    /// The text with every control character (C0, DEL and C1) written as a visible escape, so that
-    /// an error message that quotes user input shows what was typed: `\t`, `\n`, `\r`, else `\u{1B}`.
-    ///
-    /// - Complexity: O(*n*) in the length of the text.
-    package var escapingControlCharacters: String {
-        var result = ""
-        for scalar in unicodeScalars {
-            switch scalar.value {
-            case 0x09: result += "\\t"
-            case 0x0A: result += "\\n"
-            case 0x0D: result += "\\r"
-            case 0x00...0x1F, 0x7F...0x9F:
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
     /// The text made safe to quote in a message: control characters escaped, and cut to
     /// `limit` characters with `…` where it is longer.
     ///
     /// - Complexity: O(`limit`): only the start of a long text is read.
     package func quotable(limit: Int = 60) -> String {
         let head = prefix(limit + 1)
-        let escaped = (head.count > limit ? head.prefix(limit) : head).escapingControlCharacters
+        let escaped = (head.count > limit ? head.prefix(limit) : head).terminalSafe()
         return head.count > limit ? escaped + "…" : escaped
     }
 }

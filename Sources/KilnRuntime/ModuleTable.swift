@@ -121,6 +121,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         guard let entry = try reader.entry(module: name, target: plan.target.name) else {
             throw KilnError(.imageNotFound, "bundle '\(reader.path)' lists \(plan.target.name) for module '\(name)' but holds no such image — rebuild it")
         }
+        try SourceImageLimit.check(entry, bundle: reader.path)
         let bytes = try reader.image(entry)
         var path = plan.path
         let module: Loader.Module

@@ -32,7 +32,7 @@ public final class ResolutionLog: Sendable {
         guard !records.isEmpty else { return "kiln: no module was loaded" }
         let header = ["module", "device", "path", "image", "sha256", "ms"]
         let rows = records.map { r in
-            [r.module, r.device, r.path.rawValue, r.target, String(r.imageSHA256.prefix(12)),
+            [r.module.terminalSafe(), r.device.terminalSafe(), r.path.rawValue, r.target, String(r.imageSHA256.prefix(12)),
              String(Int((r.seconds * 1000).rounded()))]
         }
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
@@ -70,12 +70,12 @@ enum JITProgress {
     static func around<T>(module: String, from target: String, to device: String, _ body: () throws -> T) rethrows -> T {
         let interactive = isatty(STDERR_FILENO) == 1
         if interactive {
-            StandardError.write("kiln: compiling module '\(module)' from \(target) for \(device) — once; the result is cached…\n")
+            StandardError.write("kiln: compiling module '\(module.terminalSafe())' from \(target) for \(device) — once; the result is cached…\n")
         }
         let start = ContinuousClock.now
         let result = try body()
         if interactive {
-            StandardError.write("kiln: compiled '\(module)' in \((ContinuousClock.now - start).seconds.formatted2) s\n")
+            StandardError.write("kiln: compiled '\(module.terminalSafe())' in \((ContinuousClock.now - start).seconds.formatted2) s\n")
         }
         return result
     }
@@ -88,9 +88,10 @@ extension Double {
     }
 }
 
-/// Writes to the standard error stream without Foundation.
-enum StandardError {
-    static func write(_ text: String) {
+/// Writes to the standard error stream without Foundation, unbuffered; callers escape names
+/// (``Swift/StringProtocol/terminalSafe(multiline:)``).
+package enum StandardError {
+    package static func write(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }

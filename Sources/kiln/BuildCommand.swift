@@ -70,6 +70,7 @@ struct BuildCommand: ParsableCommand {
         let modules = try SourceModule.discover(sources).map { try SourceModule(path: $0, options: sourceOptions) }
         let languages = Set(modules.map(\.language))
         let clang = languages.contains(.openCLC) ? try ClangOpenCL(environment: environment) : nil
+        try OutputFile.check(output, inputs: modules.map(\.path), what: "bundle")  // before minutes of compiling
         var toolchains: [any Toolchain] = [SourceToolchain()]
         if list.targets.contains(where: { $0.family == .nvidia }) {
             if let clang { toolchains.append(try ClangNVIDIAToolchain(clang: clang)) }
@@ -91,9 +92,9 @@ struct BuildCommand: ParsableCommand {
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {
-            print("\(report.output): \(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
+            print("\(report.output.terminalSafe()): \(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
             if !report.skipped.isEmpty {
-                print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", "))")
+                print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", ").terminalSafe())")
             }
         }
     }
@@ -115,13 +116,13 @@ final class ProgressReporter: Sendable {
         case .planned(let total, let cached):
             if interactive || verbose { write("kiln: \(total) images to build, \(cached) in the build cache\n") }
         case .started(let module, let target, let invocation):
-            if verbose { write("  \(module) × \(target): \(invocation)\n") }
+            if verbose { write("  \(module.terminalSafe()) × \(target): \(invocation.terminalSafe(multiline: true))\n") }
         case .finished(let module, let target, let seconds, let cached, let done, let total):
             if interactive && !verbose {
-                write("\r\u{1B}[K[\(done)/\(total)] \(module) × \(target) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
+                write("\r\u{1B}[K[\(done)/\(total)] \(module.terminalSafe()) × \(target) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
             }
         case .skipped(let module, let target, let reason):
-            if verbose { write("  \(module) × \(target): skipped — \(reason)\n") }
+            if verbose { write("  \(module.terminalSafe()) × \(target): skipped — \(reason)\n") }
         }
     }
 
@@ -130,8 +131,7 @@ final class ProgressReporter: Sendable {
     }
 
     private func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        StandardError.write(text)
     }
 }
 

@@ -45,8 +45,8 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let stats = try CacheCommand.open().stats()
             if output.json { return try output.printJSON(stats) }
-            print("JIT cache: \(stats.directory)")
-            if let readOnly = stats.readOnlyDirectory { print("read-only layer: \(readOnly)") }
+            print("JIT cache: \(stats.directory.terminalSafe())")
+            if let readOnly = stats.readOnlyDirectory { print("read-only layer: \(readOnly.terminalSafe())") }
             print("\(stats.entries) entries, \(formatBytes(UInt64(stats.bytes))) of \(formatBytes(UInt64(stats.maximumBytes)))")
         }
     }
@@ -80,26 +80,34 @@ struct CacheCommand: ParsableCommand {
         var file: String
         @OptionGroup var output: OutputOptions
 
+        /// Fails, printing nothing on stdout, when the bundle cannot be read, when this machine has no
+        /// device, or when any device fails to load any module.
         func run() throws {
             let cache = try CacheCommand.open()
-            let reader = try BundleReader(path: file)
+            let reader = try BundleReader.checked(path: file)
             let found = ComputeDevice.all()
+            guard !found.devices.isEmpty else {
+                let why = found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")
+                throw KilnError(.noDevice, "no device on this machine to warm the cache for\(why.isEmpty ? "" : " (\(why))") — run it where the bundle will run")
+            }
             var records: [ResolutionRecord] = []
-            var problems = found.unavailable.map { "\($0.family): \($0.reason)" }
+            var failures: [(device: String, error: KilnError)] = []
             for device in found.devices {
                 do {
                     records += try BundleSession(reader: reader, device: device, policy: .auto, cache: cache).loadAll()
-                } catch {
-                    problems.append("\(device.summary): \(error)")
+                } catch let error as KilnError {
+                    failures.append((device.summary, error))
                 }
+            }
+            if let first = failures.first {
+                throw KilnError(first.error.code, failures.map { "\($0.device): \($0.error.message)" }.joined(separator: "\n"))
             }
             if output.json {
                 try output.printJSON(records)
             } else {
                 print(ResolutionLog.summary(records))
-                for problem in problems { print(problem) }
+                for family in found.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }
             }
-            if found.devices.isEmpty { throw ExitCode(1) }
         }
     }
 }

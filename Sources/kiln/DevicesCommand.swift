@@ -53,10 +53,17 @@ struct DevicesCommand: ParsableCommand {
 
     func run() throws {
         let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
-        let reader = try file.map { try BundleReader(path: $0) }
+        let reader = try file.map { try BundleReader.checked(path: $0) }
         var listing = Listing(devices: [], unavailable: [])
+        // Only a driver that cannot load is a family's absence; a bundle that cannot be read fails the command.
+        let cuda: CUDADriver?
         do {
-            let driver = try CUDADriver.load()
+            cuda = try CUDADriver.load()
+        } catch {
+            cuda = nil
+            listing.unavailable.append(Unavailable(family: "nvidia", reason: error.message))
+        }
+        if let driver = cuda {
             for device in driver.devices {
                 var identity = device.identity
                 identity.canCompileSource = false  // NVRTC at run time is not wired into the runtime yet
@@ -66,11 +73,15 @@ struct DevicesCommand: ParsableCommand {
                     memoryBytes: device.totalMemory, pciBusID: device.pciBusID, driverVersion: driver.versionString,
                     explanation: try reader.map { try BundleExplanation(reader: $0, device: identity, policy: policy) }))
             }
-        } catch let error as KilnError {
-            listing.unavailable.append(Unavailable(family: "nvidia", reason: error.message))
         }
+        let openCL: OpenCLRuntime?
         do {
-            let runtime = try OpenCLRuntime.load()
+            openCL = try OpenCLRuntime.load()
+        } catch {
+            openCL = nil
+            listing.unavailable.append(Unavailable(family: "intel, cpu", reason: error.message))
+        }
+        if let runtime = openCL {
             for device in runtime.devices {
                 let identity = device.identity
                 listing.devices.append(Device(
@@ -83,8 +94,6 @@ struct DevicesCommand: ParsableCommand {
                     explanation: try reader.map { try BundleExplanation(reader: $0, device: identity, policy: policy) }))
             }
             for reason in runtime.skipped { listing.unavailable.append(Unavailable(family: "opencl", reason: reason)) }
-        } catch let error as KilnError {
-            listing.unavailable.append(Unavailable(family: "intel, cpu", reason: error.message))
         }
         if output.json {
             try output.printJSON(listing)
@@ -93,7 +102,7 @@ struct DevicesCommand: ParsableCommand {
         if listing.devices.isEmpty { print("no devices found") }
         for device in listing.devices {
             if device.family == "nvidia" {
-                print("\(device.family) \(device.index): \(device.name) — \(device.target), \(device.multiprocessors ?? 0) SMs, \(formatBytes(UInt64(device.memoryBytes ?? 0))), PCI \(device.pciBusID ?? "?"), driver CUDA \(device.driverVersion ?? "?")")
+                print("\(device.family) \(device.index): \(device.name.terminalSafe()) — \(device.target), \(device.multiprocessors ?? 0) SMs, \(formatBytes(UInt64(device.memoryBytes ?? 0))), PCI \((device.pciBusID ?? "?").terminalSafe()), driver CUDA \((device.driverVersion ?? "?").terminalSafe())")
             } else {
                 var facts = [device.target]
                 if let ip = device.ipVersion { facts.append("IP version \(ip)") }
@@ -102,7 +111,7 @@ struct DevicesCommand: ParsableCommand {
                 facts.append("\(device.multiprocessors ?? 0) compute units")
                 facts.append(device.ilVersions?.isEmpty == false ? "IL \(device.ilVersions!.joined(separator: " "))" : "no IL")
                 facts.append("driver \(device.driverVersion ?? "?")")
-                print("\(device.family) \(device.index) (OpenCL): \(device.name) — " + facts.joined(separator: ", "))
+                print("\(device.family) \(device.index) (OpenCL): \(device.name.terminalSafe()) — " + facts.joined(separator: ", ").terminalSafe())
             }
             if let explanation = device.explanation {
                 print(TextTable(header: ["module", "path", "image", "why"], rows: explanation.modules.map { outcome in
@@ -111,6 +120,6 @@ struct DevicesCommand: ParsableCommand {
                 }).render(indent: "    "))
             }
         }
-        for family in listing.unavailable { print("\(family.family): \(family.reason)") }
+        for family in listing.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }
     }
 }

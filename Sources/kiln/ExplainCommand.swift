@@ -47,11 +47,11 @@ struct ExplainCommand: ParsableCommand {
             identity.kind = .nvidia(cc, driverVersion: version.driverNumber)
         }
         let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
-        let explanation = try BundleExplanation(reader: BundleReader(path: file), device: identity, policy: policy)
+        let explanation = try BundleExplanation(reader: BundleReader.checked(path: file), device: identity, policy: policy)
         if output.json {
             try output.printJSON(explanation)
         } else {
-            print("\(file) on \(explanation.identity), KILN_JIT=\(policy.rawValue):")
+            print("\(file.terminalSafe()) on \(explanation.identity.terminalSafe()), KILN_JIT=\(policy.rawValue):")
             print(TextTable(header: ["module", "path", "image", "why"], rows: explanation.modules.map { outcome in
                 guard outcome.error == nil else { return [outcome.module, "FAILS", "-", outcome.error ?? ""] }
                 let why = ([outcome.reason ?? ""] + outcome.conditions.map { "if \($0)" }).joined(separator: "; ")

@@ -17,15 +17,15 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let summary = try BundleSummary(reader: BundleReader(path: file))
+        let summary = try BundleSummary(reader: BundleReader.checked(path: file))
         if output.json {
             try output.printJSON(summary)
             return
         }
-        print("\(summary.path): Kiln bundle format \(summary.formatVersion), written by \(summary.writtenBy)")
-        print("device list: '\(summary.deviceList)'")
+        print("\(summary.path.terminalSafe()): Kiln bundle format \(summary.formatVersion), written by \(summary.writtenBy.terminalSafe())")
+        print("device list: '\(summary.deviceList.terminalSafe())'")
         if !summary.toolchains.isEmpty {
-            print("toolchains: " + summary.toolchains.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            print("toolchains: " + summary.toolchains.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)".terminalSafe() }.joined(separator: ", "))
         }
         print("\nmodules (\(summary.modules.count)):")
         print(TextTable(header: ["module", "language", "kernels"],

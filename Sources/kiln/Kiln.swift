@@ -1,5 +1,9 @@
 import ArgumentParser
 import KilnCore
+import KilnRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `kiln` command: compiles compute kernels ahead of time and explains what runs where.
 @main
@@ -10,4 +14,44 @@ struct Kiln: AsyncParsableCommand {
         version: KilnVersion.current,
         subcommands: [BuildCommand.self, TargetsCommand.self, InspectCommand.self, ExplainCommand.self, DevicesCommand.self, VerifyCommand.self, CacheCommand.self]
     )
+
+    /// Runs the command the arguments name; a failure ends the process through ``fail(_:)``.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// Ends the process for an error: its message once on stderr (as a JSON object
+    /// `{"error": {"code": …, "message": …}}` under `--json`), then a non-zero exit.
+    ///
+    /// A `KilnError` prints its message alone, with control characters escaped: the message
+    /// already says the cause. An `ExitCode` exits quietly (the command has reported), and help,
+    /// version and usage errors without `--json` are the argument parser's.
+    static func fail(_ error: any Error) -> Never {
+        if let exitCode = error as? ExitCode { Glibc.exit(exitCode.rawValue) }
+        let json = CommandLine.arguments.dropFirst().prefix { $0 != "--" }.contains("--json")
+        let code: String, message: String
+        if let error = error as? KilnError {
+            (code, message) = (error.code.description, error.message)
+        } else {
+            let status = exitCode(for: error)
+            guard json, !status.isSuccess else { exit(withError: error) }
+            code = status == .validationFailure ? "\(KilnError.Code.invalidArgument)" : "failed"
+            message = self.message(for: error)
+        }
+        if json, let object = try? OutputOptions.json(["error": ["code": code, "message": message]]) {
+            StandardError.write(object + "\n")
+        } else {
+            StandardError.write("Error: \(message.terminalSafe(multiline: true))\n")
+        }
+        Glibc.exit(EXIT_FAILURE)
+    }
 }

@@ -58,7 +58,7 @@ struct TargetsCommand: ParsableCommand {
             try output.printJSON(NormalisedList(list: list, normalised: parsed.targets.map(\.name).joined(separator: ","), targets: rows))
             return
         }
-        print("device list '\(list.escapingControlCharacters)'")
+        print("device list '\(list.terminalSafe())'")
         print(TextTable(header: ["target", "family", "format", "identity"],
                         rows: rows.map { [$0.name, $0.family, $0.format, $0.identity] }).render())
         print("normalised: \(parsed.targets.map(\.name).joined(separator: ","))")

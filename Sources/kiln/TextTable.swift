@@ -1,4 +1,6 @@
-/// Renders rows as aligned columns for the terminal.
+import KilnCore
+
+/// Renders rows as aligned columns for the terminal, every cell with control characters escaped.
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
@@ -7,7 +9,7 @@ struct TextTable {
 
     /// The table as lines of text, two spaces between columns, trailing spaces trimmed.
     func render(indent: String = "  ") -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map { $0.terminalSafe() } }
         let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return all.map { row in
             let cells = header.indices.map { column -> String in

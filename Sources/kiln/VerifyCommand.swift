@@ -29,7 +29,7 @@ struct VerifyCommand: ParsableCommand {
             try output.printJSON(report)
         } else {
             for device in report.devices {
-                print("\(device.device): \(device.passed ? "PASS" : "FAIL")")
+                print("\(device.device.terminalSafe()): \(device.passed ? "PASS" : "FAIL")")
                 print(TextTable(header: ["module", "path", "image", "kernels", "checked", "result"], rows: device.modules.map { m in
                     let checked = m.kernels.count
                     let failed = m.kernels.filter { !$0.passed }
@@ -39,7 +39,7 @@ struct VerifyCommand: ParsableCommand {
                 }).render())
             }
             if report.devices.isEmpty { print("no devices to verify on") }
-            for family in report.unavailable { print("\(family.family): \(family.reason)") }
+            for family in report.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }
         }
         if !report.passed { throw ExitCode(1) }
     }

@@ -152,7 +152,7 @@ struct DeviceListTests {
     func noNamesOneMessage(text: String) throws {
         let error = try #require(throws: KilnError.self) { try DeviceList.parse(text) }
         #expect(error.code == .invalidDeviceList)
-        #expect(error.message == "device list '\(text.escapingControlCharacters)' is empty — name at least one device, "
+        #expect(error.message == "device list '\(text.terminalSafe())' is empty — name at least one device, "
                 + "e.g. 'sm_90,pvc,cpu', or 'none' for portable forms only (`kiln targets` lists them)")
     }
 

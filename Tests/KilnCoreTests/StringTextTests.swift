@@ -3,18 +3,6 @@ import KilnCore
 
 @Suite("String+Text")
 struct StringTextTests {
-    @Test("control characters are escaped; other text is kept", arguments: [
-        ("sm_80", "sm_80"),
-        ("sm_80\u{1B}[31m", "sm_80\\u{1B}[31m"),
-        ("a\tb\nc\rd", "a\\tb\\nc\\rd"),
-        ("\u{0}\u{7F}\u{80}\u{9F}", "\\u{0}\\u{7F}\\u{80}\\u{9F}"),
-        ("Intel® Arc™ — ß", "Intel® Arc™ — ß"),
-        ("\r\n", "\\r\\n"),
-    ])
-    func escaping(text: String, escaped: String) {
-        #expect(text.escapingControlCharacters == escaped)
-    }
-
     @Test("quotable cuts long text and escapes what it keeps")
     func quotable() {
         #expect("pvc".quotable(limit: 3) == "pvc")

@@ -52,7 +52,7 @@ public enum Verifier {
     public static func verify(bundle path: String, policy: JITPolicy,
                               devices found: (devices: [ComputeDevice], unavailable: [ComputeDevice.Unavailable]) = ComputeDevice.all(),
                               progress: @Sendable (String) -> Void = { _ in }) throws -> Report {
-        let reader = try BundleReader(path: path)
+        let reader = try BundleReader.checked(path: path)
         let manifest = try reader.manifest()
         var reports: [DeviceReport] = []
         for device in found.devices {
