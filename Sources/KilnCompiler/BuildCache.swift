@@ -97,7 +97,7 @@ public struct BuildCache: Sendable {
     }
 
     /// Drops damaged entries, leftovers of killed writers and unheld locks, then evicts to the bound.
-    public func prune() -> (damaged: Int, leftovers: Int, evicted: Int) {
+    public func prune() -> CacheFolder.Pruned {
         folder.prune(maximumBytes: maximumBytes)
     }
 
@@ -106,7 +106,7 @@ public struct BuildCache: Sendable {
     public func clear() -> Int { folder.clear() }
 
     /// The entries, their bytes with leftovers, and the leftovers (temporary files of writers).
-    public func totals() -> (entries: Int, bytes: Int64, leftovers: Int, leftoverBytes: Int64) { folder.totals() }
+    public func totals() -> CacheFolder.Totals { folder.totals() }
 
     private static func decode(_ payload: [UInt8]) -> CompiledImage? {
         guard payload.count >= 4 else { return nil }

@@ -40,27 +40,13 @@ struct CacheCommand: ParsableCommand {
     /// The totals of both caches, for `--json`.
     struct Totals: Encodable {
         var jit: DiskJITCache.Stats
-        var build: Build
-
-        struct Build: Encodable {
-            var directory: String
-            var entries: Int
-            var bytes: Int64
-            var leftovers: Int
-            var leftoverBytes: Int64
-        }
+        var build: CacheFolder.Totals
     }
 
     /// What prune did to both caches, for `--json`.
     struct Pruned: Encodable {
-        var jit: DiskJITCache.PruneResult
-        var build: Counts
-
-        struct Counts: Encodable {
-            var damaged: Int
-            var leftovers: Int
-            var evicted: Int
-        }
+        var jit: CacheFolder.Pruned
+        var build: CacheFolder.Pruned
     }
 
     struct List: ParsableCommand {
@@ -87,9 +73,7 @@ struct CacheCommand: ParsableCommand {
             let build = try CacheCommand.openBuild()
             let totals = build.totals()
             if output.json {
-                return try output.printJSON(Totals(jit: stats, build: .init(
-                    directory: build.directory, entries: totals.entries, bytes: totals.bytes,
-                    leftovers: totals.leftovers, leftoverBytes: totals.leftoverBytes)))
+                return try output.printJSON(Totals(jit: stats, build: totals))
             }
             print("JIT cache: \(stats.directory)")
             if let readOnly = stats.readOnlyDirectory { print("read-only layer: \(readOnly)") }
@@ -121,7 +105,7 @@ struct CacheCommand: ParsableCommand {
             let result = try CacheCommand.open().prune()
             let build = try CacheCommand.openBuild().prune()
             if output.json {
-                return try output.printJSON(Pruned(jit: result, build: .init(damaged: build.damaged, leftovers: build.leftovers, evicted: build.evicted)))
+                return try output.printJSON(Pruned(jit: result, build: build))
             }
             print("removed \(result.damaged) damaged entries and \(result.leftovers) leftover files; evicted \(result.evicted) entries")
             print("build cache: removed \(build.damaged) damaged entries and \(build.leftovers) leftover files; evicted \(build.evicted) entries")

@@ -301,16 +301,39 @@ public struct CacheFolder: Sendable {
         return CacheEntryFile.keyText(fd: fd, size: UInt64(info.st_size))
     }
 
+    /// What `prune` did to a folder.
+    public struct Pruned: Sendable, Encodable {
+        /// Entries removed as damaged, or not bound to the key their name says.
+        public var damaged: Int
+        /// Leftovers of killed writers and locks no one held.
+        public var leftovers: Int
+        /// Entries evicted to fit the bound.
+        public var evicted: Int
+    }
+
+    /// A folder's totals.
+    public struct Totals: Sendable, Encodable {
+        /// The folder.
+        public var directory: String
+        /// Its entries.
+        public var entries: Int
+        /// Entries and leftovers together: what counts against the bound.
+        public var bytes: Int64
+        /// Temporary files of writers, live or killed, and other files that are not entries.
+        public var leftovers: Int
+        /// Their bytes.
+        public var leftoverBytes: Int64
+    }
+
     /// Drops entries that are damaged or not bound to the key their name says, leftovers and
     /// locks no live process holds, then evicts to a bound.
-    /// - Returns: how many entries were damaged, leftovers removed, entries evicted.
-    public func prune(maximumBytes: Int64) -> (damaged: Int, leftovers: Int, evicted: Int) {
+    public func prune(maximumBytes: Int64) -> Pruned {
         var damaged = 0
         for entry in list().entries where !isIntact(entry) {
             if unlink(entry.path) == 0 { damaged += 1 }
         }
         let leftovers = removeLeftovers()
-        return (damaged, leftovers, evict(maximumBytes: maximumBytes))
+        return Pruned(damaged: damaged, leftovers: leftovers, evicted: evict(maximumBytes: maximumBytes))
     }
 
     /// Deletes every entry, and every leftover and lock no live process holds.
@@ -324,9 +347,10 @@ public struct CacheFolder: Sendable {
     }
 
     /// The folder's totals; `bytes` counts entries and leftovers, as the bound does.
-    public func totals() -> (entries: Int, bytes: Int64, leftovers: Int, leftoverBytes: Int64) {
+    public func totals() -> Totals {
         let (entries, leftovers) = list()
         let leftoverBytes = leftovers.reduce(Int64(0)) { $0 + $1.bytes }
-        return (entries.count, entries.reduce(Int64(0)) { $0 + $1.bytes } + leftoverBytes, leftovers.count, leftoverBytes)
+        return Totals(directory: path, entries: entries.count, bytes: entries.reduce(Int64(0)) { $0 + $1.bytes } + leftoverBytes,
+                      leftovers: leftovers.count, leftoverBytes: leftoverBytes)
     }
 }

@@ -188,17 +188,12 @@ public final class DiskJITCache: JITCache {
     }
 
     /// What `prune` did.
-    public struct PruneResult: Sendable, Encodable {
-        public var damaged: Int
-        public var leftovers: Int
-        public var evicted: Int
-    }
+    public typealias PruneResult = CacheFolder.Pruned
 
     /// Drops damaged entries (and entries not bound to the key their name says), files left by
     /// killed writers and locks no one holds, then evicts to the bound.
     public func prune() -> PruneResult {
-        let result = local.prune(maximumBytes: configuration.maximumBytes)
-        return PruneResult(damaged: result.damaged, leftovers: result.leftovers, evicted: result.evicted)
+        local.prune(maximumBytes: configuration.maximumBytes)
     }
 
     /// Removes leftover files and lock files that no live process holds.
