@@ -16,6 +16,11 @@ public enum BundleFormat {
     public static let alignment = 64
     /// The largest image, raw or stored, that a reader accepts (1 GiB).
     public static let maximumImageSize: UInt64 = 1 << 30
+    /// The largest manifest, stored or decompressed, that a reader accepts (64 MiB).
+    public static let maximumManifestSize: UInt64 = 64 << 20
+    /// The most JSON objects and arrays a manifest may hold (2^19, about 50,000 kernels of ten
+    /// parameters), counted before it is decoded, so a small hostile manifest cannot cost minutes.
+    public static let maximumManifestContainers = 1 << 19
     /// Where the writer's Kiln version is, in every format version: 16 bytes of UTF-8, NUL-padded.
     static let writerVersionRange = 16..<32
 }

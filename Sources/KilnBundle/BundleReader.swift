@@ -4,12 +4,16 @@ import FoundationEssentials
 import Foundation
 #endif
 import KilnCore
+import Synchronization
 
-/// Reads a `.kiln` bundle: maps the file, checks the header on open, and reads entries,
-/// the manifest and images on demand, checking every offset, size and checksum first.
+/// Reads a `.kiln` bundle: checks the header on open, and reads the image table, the manifest
+/// and images on demand with `pread` (never a mapping: see ``BundleFile``), checking every
+/// offset, size and checksum first.
 ///
-/// Opening costs the same whatever the number of images: the image table is searched,
-/// not loaded. A truncated, damaged or hostile file gives a `KilnError`, never a crash.
+/// Opening reads only the header, whatever the number of images. The first lookup reads the
+/// image table and string table once and checks that the table is sorted and has no
+/// duplicate, so a binary search finds every entry and nothing is listed that it cannot find.
+/// A truncated, damaged or hostile file gives a `KilnError`, never a crash or a signal.
 public final class BundleReader: Sendable {
     /// The path the bundle was opened from.
     public let path: String
@@ -22,8 +26,8 @@ public final class BundleReader: Sendable {
     /// The number of images in the image table.
     public let imageCount: Int
 
-    private let file: MappedFile
-    private let reader: ByteReader
+    private let file: BundleFile
+    private let subject: String
     private let tableOffset: UInt64
     private let strings: (offset: UInt64, size: UInt64)
     private let manifestRange: (offset: UInt64, size: UInt64)
@@ -31,6 +35,8 @@ public final class BundleReader: Sendable {
     private let manifestCodec: ImageCodec
     private let manifestRawSize: UInt64
     private let data: (offset: UInt64, size: UInt64)
+    /// The image table and string table, read and checked on first use.
+    private let loadedTable = Mutex<ImageTable?>(nil)
 
     /// Opens a bundle and validates its header.
     ///
@@ -38,12 +44,12 @@ public final class BundleReader: Sendable {
     ///   valid bundle, `.unsupportedBundleVersion` if a newer Kiln wrote it.
     public init(path: String) throws {
         self.path = path
-        file = try MappedFile(path: path)
-        let r = ByteReader(bytes: file.bytes, subject: "bundle '\(path)'")
-        reader = r
-        let size = file.bytes.count
-        guard size >= BundleFormat.magic.count,
-              Array(file.bytes[0..<BundleFormat.magic.count]) == BundleFormat.magic else {
+        subject = "bundle '\(path)'"
+        file = try BundleFile(path: path)
+        let size = file.size
+        let head = try file.read(0, min(size, UInt64(BundleFormat.headerSize)), subject: subject, "the header")
+        let r = ByteReader(bytes: head, subject: subject)
+        guard head.count >= BundleFormat.magic.count, Array(head[0..<BundleFormat.magic.count]) == BundleFormat.magic else {
             throw KilnError(.corruptBundle,
                 "'\(path)' is not a Kiln bundle (it does not start with 'KILNBNDL') — give a file that `kiln build` wrote")
         }
@@ -61,7 +67,7 @@ public final class BundleReader: Sendable {
         }
         let header = try r.slice(0, UInt64(BundleFormat.headerSize), "the header")
         let check = try r.integer(UInt64.self, at: BundleFormat.headerSize - 8, "the header check")
-        guard Digest.check(UnsafeRawBufferPointer(rebasing: header[0..<(BundleFormat.headerSize - 8)])) == check else {
+        guard Array(header.prefix(BundleFormat.headerSize - 8)).withUnsafeBytes({ Digest.check($0) }) == check else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the header's checksum does not match — the file is damaged; rebuild it or copy it again")
         }
         fileSize = try r.integer(UInt64.self, at: 32, "the file size")
@@ -74,14 +80,18 @@ public final class BundleReader: Sendable {
         guard entrySize == BundleFormat.entrySize else {
             throw KilnError(.corruptBundle, "bundle '\(path)': entry size \(entrySize), expected \(BundleFormat.entrySize) — the file is damaged; rebuild it")
         }
-        try r.check(tableOffset, UInt64(count) * UInt64(entrySize), "the image table")
+        let label = subject
+        func inFile(_ offset: UInt64, _ count: UInt64, _ what: String) throws {
+            try ByteReader.check(offset, count, within: size, label, what)
+        }
+        try inFile(tableOffset, UInt64(count) * UInt64(entrySize), "the image table")
         imageCount = Int(count)
         strings = (try r.integer(at: 56, "the string table offset"), try r.integer(at: 64, "the string table size"))
-        try r.check(strings.offset, strings.size, "the string table")
+        try inFile(strings.offset, strings.size, "the string table")
         manifestRange = (try r.integer(at: 72, "the manifest offset"), try r.integer(at: 80, "the manifest size"))
-        try r.check(manifestRange.offset, manifestRange.size, "the manifest")
+        try inFile(manifestRange.offset, manifestRange.size, "the manifest")
         data = (try r.integer(at: 88, "the data offset"), try r.integer(at: 96, "the data size"))
-        try r.check(data.offset, data.size, "the data region")
+        try inFile(data.offset, data.size, "the data region")
         manifestDigest = Array(try r.slice(104, 32, "the manifest checksum"))
         let codec: UInt8 = try r.integer(at: 136, "the manifest codec")
         guard let manifestCodec = ImageCodec(rawValue: codec) else {
@@ -89,8 +99,8 @@ public final class BundleReader: Sendable {
         }
         self.manifestCodec = manifestCodec
         manifestRawSize = manifestCodec == .none ? manifestRange.size : try r.integer(at: 144, "the manifest's raw size")
-        guard manifestRawSize <= BundleFormat.maximumImageSize else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': its manifest claims \(manifestRawSize) bytes — the file is damaged; rebuild it")
+        guard manifestRawSize <= BundleFormat.maximumManifestSize, manifestRange.size <= BundleFormat.maximumManifestSize else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': its manifest claims \(max(manifestRawSize, manifestRange.size)) bytes, over the limit of \(BundleFormat.maximumManifestSize) — the file is damaged or hostile; rebuild it")
         }
     }
 
@@ -98,13 +108,18 @@ public final class BundleReader: Sendable {
     ///
     /// - Throws: `KilnError.corruptBundle` if it is damaged.
     public func manifest() throws -> Manifest {
-        let bytes = try reader.slice(manifestRange.offset, manifestRange.size, "the manifest")
+        let bytes = try file.read(manifestRange.offset, manifestRange.size, subject: subject, "the manifest")
         guard Digest.sha256(bytes) == manifestDigest else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the manifest's checksum does not match — the file is damaged; rebuild it")
         }
         let json: [UInt8] = switch manifestCodec {
-        case .none: Array(bytes)
-        case .zstd: try Zstd.decompress(bytes, rawSize: Int(manifestRawSize), what: "bundle '\(path)': the manifest")
+        case .none: bytes
+        case .zstd: try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize,
+                                        what: "bundle '\(path)': the manifest")
+        }
+        let containers = Self.countContainers(json, limit: BundleFormat.maximumManifestContainers)
+        guard containers <= BundleFormat.maximumManifestContainers else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': its manifest holds more than \(BundleFormat.maximumManifestContainers) JSON objects and arrays — the file is damaged or hostile; rebuild it")
         }
         do {
             return try JSONDecoder().decode(Manifest.self, from: Data(json))
@@ -113,91 +128,72 @@ public final class BundleReader: Sendable {
         }
     }
 
+    /// The number of JSON objects and arrays in some bytes (braces and brackets outside
+    /// strings), counting no further than one past `limit`.
+    /// - Complexity: O(n) in the bytes, no allocation.
+    static func countContainers(_ json: [UInt8], limit: Int) -> Int {
+        json.withUnsafeBufferPointer { bytes in
+            var count = 0, index = 0
+            let end = bytes.count
+            while index < end {
+                let byte = bytes[index]
+                if byte == 0x22 {  // a string: skip to its closing quote, past escapes
+                    index += 1
+                    while index < end, bytes[index] != 0x22 { index += bytes[index] == 0x5C ? 2 : 1 }
+                } else if byte == 0x7B || byte == 0x5B {  // { [
+                    count += 1
+                    if count > limit { return count }
+                }
+                index += 1
+            }
+            return count
+        }
+    }
+
     /// The entry at a position of the image table (sorted by module, then target).
     ///
-    /// - Throws: `KilnError.corruptBundle` if the entry is damaged or points outside the data region.
+    /// - Throws: `KilnError.corruptBundle` if the entry is damaged or points outside the data
+    ///   region, or the table is not strictly sorted.
     public func entry(at index: Int) throws -> ImageEntry {
         guard (0..<imageCount).contains(index) else {
             throw KilnError(.invalidArgument, "image index \(index) is outside 0..<\(imageCount)")
         }
-        let base = Int(tableOffset) + index * BundleFormat.entrySize
-        let what = "image table entry \(index)"
-        let raw = try reader.slice(UInt64(base), UInt64(BundleFormat.entrySize), what)
-        func string(_ at: Int, _ name: String) throws -> String {
-            let offset: UInt32 = try reader.integer(at: base + at, what)
-            let length: UInt32 = try reader.integer(at: base + at + 4, what)
-            guard UInt64(offset) + UInt64(length) <= strings.size else {
-                throw KilnError(.corruptBundle, "bundle '\(path)': \(what) names a \(name) outside the string table — the file is damaged; rebuild it")
-            }
-            let bytes = try reader.slice(strings.offset + UInt64(offset), UInt64(length), what)
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has a \(name) that is not UTF-8 — the file is damaged; rebuild it")
-            }
-            return text
-        }
-        let formatCode: UInt8 = try reader.integer(at: base + 24, what)
-        let codecCode: UInt8 = try reader.integer(at: base + 25, what)
-        guard let format = ImageFormat(code: formatCode), let codec = ImageCodec(rawValue: codecCode) else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has format \(formatCode) / codec \(codecCode), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
-        }
-        let module = try string(0, "module"), target = try string(8, "target"), toolchain = try string(16, "toolchain")
-        // The check covers the entry and the strings it names.
-        let check = try reader.integer(UInt64.self, at: base + BundleFormat.entrySize - 8, what)
-        let checked = Array(raw[0..<(BundleFormat.entrySize - 8)]) + Array(module.utf8) + Array(target.utf8) + Array(toolchain.utf8)
-        guard checked.withUnsafeBytes({ Digest.check($0) }) == check else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) fails its checksum — the file is damaged; rebuild it")
-        }
-        let entry = ImageEntry(
-            module: module, target: target, toolchain: toolchain,
-            format: format, codec: codec,
-            offset: try reader.integer(at: base + 32, what), storedSize: try reader.integer(at: base + 40, what),
-            rawSize: try reader.integer(at: base + 48, what),
-            sha256: Array(try reader.slice(UInt64(base + 56), 32, what)))
-        let (end, overflow) = entry.offset.addingReportingOverflow(entry.storedSize)
-        guard !overflow, entry.offset >= data.offset, end <= data.offset + data.size else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) lies outside the data region — the file is damaged; rebuild it")
-        }
-        guard entry.rawSize <= BundleFormat.maximumImageSize,
-              entry.codec == .zstd || entry.rawSize == entry.storedSize else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) claims \(entry.rawSize) bytes, which its entry cannot hold — the file is damaged; rebuild it")
-        }
-        return entry
+        return try table().entry(at: index)
     }
 
     /// Every entry of the image table, in table order.
     public func entries() throws -> [ImageEntry] {
-        try (0..<imageCount).map(entry(at:))
+        let table = try table()
+        return try (0..<imageCount).map(table.entry(at:))
     }
 
     /// The entry for one module and target, found by binary search; nil if the bundle has none.
     ///
-    /// The search compares names read with bounds checks only; the entry it lands on is then
-    /// read and checked in full.
-    /// - Complexity: O(log n) names compared, one entry checked.
+    /// The search runs over the names of the table, which was checked to be strictly sorted;
+    /// the entry it lands on is then checked in full.
+    /// - Complexity: O(log n) names compared, one entry checked (after the table is read once).
     public func entry(module: String, target: String) throws -> ImageEntry? {
+        let table = try table()
         let key = imageKey(module, target)
         var low = 0, high = imageCount
         while low < high {
             let mid = (low + high) / 2
-            let candidate = try searchKey(at: mid)
-            if candidate.elementsEqual(key) { return try entry(at: mid) }
+            let candidate = table.keys[mid]
+            if candidate.elementsEqual(key) { return try table.entry(at: mid) }
             if candidate.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
         }
         return nil
     }
 
-    /// The (module, target) sort key of an entry, as ``imageKey(_:_:)`` builds it, unchecked but in bounds.
-    private func searchKey(at index: Int) throws -> [UInt8] {
-        let base = Int(tableOffset) + index * BundleFormat.entrySize
-        func name(_ at: Int) throws -> UnsafeRawBufferPointer {
-            let offset: UInt32 = try reader.integer(at: base + at, "image table entry \(index)")
-            let length: UInt32 = try reader.integer(at: base + at + 4, "image table entry \(index)")
-            guard UInt64(offset) + UInt64(length) <= strings.size else {
-                throw KilnError(.corruptBundle, "bundle '\(path)': image table entry \(index) names a string outside the string table — the file is damaged; rebuild it")
-            }
-            return try reader.slice(strings.offset + UInt64(offset), UInt64(length), "image table entry \(index)")
-        }
-        return Array(try name(0)) + [0] + Array(try name(8))
+    /// The image table, read and checked on first use.
+    private func table() throws -> ImageTable {
+        if let table = loadedTable.withLock({ $0 }) { return table }
+        let table = try ImageTable(
+            entries: file.read(tableOffset, UInt64(imageCount) * UInt64(BundleFormat.entrySize), subject: subject, "the image table"),
+            strings: file.read(strings.offset, strings.size, subject: subject, "the string table"),
+            count: imageCount, data: data, path: path)
+        loadedTable.withLock { $0 = table }
+        return table
     }
 
     /// The raw bytes of an image, decompressed and checked against its SHA-256.
@@ -205,10 +201,14 @@ public final class BundleReader: Sendable {
     /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged.
     public func image(_ entry: ImageEntry) throws -> [UInt8] {
         let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
-        let stored = try reader.slice(entry.offset, entry.storedSize, what)
+        try ByteReader.check(entry.offset, entry.storedSize, within: data.offset + data.size, subject, "\(entry.module) × \(entry.target)")
+        guard entry.storedSize <= BundleFormat.maximumImageSize else {
+            throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
+        }
+        let stored = try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         let bytes: [UInt8] = switch entry.codec {
-        case .none: Array(stored)
-        case .zstd: try Zstd.decompress(stored, rawSize: Int(entry.rawSize), what: what)
+        case .none: stored
+        case .zstd: try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what)
         }
         guard Digest.sha256(bytes) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")

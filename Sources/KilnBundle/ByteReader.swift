@@ -1,31 +1,31 @@
 import KilnCore
 
-/// A bounds-checked little-endian reader over a byte region: every read is checked
-/// against the region's end and throws `KilnError.corruptBundle` when it would pass it.
-struct ByteReader: @unchecked Sendable { // reads a read-only mapping owned by MappedFile
-    let bytes: UnsafeRawBufferPointer
+/// A bounds-checked little-endian reader over bytes read from a bundle: every read is
+/// checked against the bytes' end and throws `KilnError.corruptBundle` when it would pass it.
+struct ByteReader: Sendable {
+    let bytes: [UInt8]
     /// What is being read, for messages: `bundle 'app.kiln'`.
     let subject: String
 
-    /// Throws unless `offset..<offset+count` lies inside the region.
-    func check(_ offset: UInt64, _ count: UInt64, _ what: String) throws {
+    /// Throws unless `offset..<offset+count` lies inside a region of `size` bytes.
+    static func check(_ offset: UInt64, _ count: UInt64, within size: UInt64, _ subject: String, _ what: String) throws {
         let (end, overflow) = offset.addingReportingOverflow(count)
-        guard !overflow, end <= UInt64(bytes.count) else {
+        guard !overflow, end <= size else {
             throw KilnError(.corruptBundle,
-                "\(subject): \(what) (bytes \(offset)..<\(overflow ? "overflow" : String(end))) lies outside the file of \(bytes.count) bytes — the file is truncated or damaged; rebuild it or copy it again")
+                "\(subject): \(what) (bytes \(offset)..<\(overflow ? "overflow" : String(end))) lies outside the file of \(size) bytes — the file is truncated or damaged; rebuild it or copy it again")
         }
     }
 
     /// Reads an unsigned integer at an offset.
     func integer<T: FixedWidthInteger & UnsignedInteger>(_: T.Type = T.self, at offset: Int, _ what: String) throws -> T {
-        try check(UInt64(offset), UInt64(MemoryLayout<T>.size), what)
-        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+        try Self.check(UInt64(offset), UInt64(MemoryLayout<T>.size), within: UInt64(bytes.count), subject, what)
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
 
     /// The bytes of a checked range.
-    func slice(_ offset: UInt64, _ count: UInt64, _ what: String) throws -> UnsafeRawBufferPointer {
-        try check(offset, count, what)
-        return UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<Int(offset + count)])
+    func slice(_ offset: UInt64, _ count: UInt64, _ what: String) throws -> ArraySlice<UInt8> {
+        try Self.check(offset, count, within: UInt64(bytes.count), subject, what)
+        return bytes[Int(offset)..<Int(offset + count)]
     }
 }
 

@@ -21,23 +21,50 @@ enum Zstd {
         return out
     }
 
-    /// Decompresses one frame whose content size must equal `rawSize`.
+    /// Decompresses one frame whose content size must equal `rawSize`, streaming.
     ///
-    /// - Throws: `KilnError.corruptBundle` if the frame is damaged or its size differs,
-    ///   before allocating anything when the frame header disagrees.
-    static func decompress(_ frame: UnsafeRawBufferPointer, rawSize: Int, what: String) throws -> [UInt8] {
-        let declared = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
-        guard declared == UInt64(rawSize) else {
-            throw KilnError(.corruptBundle, "\(what): its zstd frame declares \(declared) bytes, the image table \(rawSize) — the bundle is damaged; rebuild it")
+    /// Nothing is allocated in proportion to a declared size: the output grows only as the
+    /// frame actually produces bytes, and stops the moment it would pass `rawSize`. A frame
+    /// that declares 1 GiB and is cut short costs what its own bytes decode to, not 1 GiB.
+    /// - Parameters:
+    ///   - rawSize: the size the container declares; the frame must declare the same, and
+    ///     must decode to exactly that many bytes.
+    ///   - limit: the largest size accepted at all.
+    /// - Throws: `KilnError.corruptBundle` if the frame is damaged, truncated, followed by other
+    ///   bytes, or its size differs from `rawSize` or passes `limit`.
+    static func decompress(_ frame: [UInt8], rawSize: UInt64, limit: UInt64, what: String) throws -> [UInt8] {
+        func damaged(_ reason: String) -> KilnError {
+            KilnError(.corruptBundle, "\(what): zstd could not decompress it (\(reason)) — the bundle is damaged; rebuild it")
         }
-        var out = [UInt8](repeating: 0, count: rawSize)
-        let written = out.withUnsafeMutableBytes { dst in
-            ZSTD_decompress(dst.baseAddress, rawSize, frame.baseAddress, frame.count)
+        guard rawSize <= limit else {
+            throw KilnError(.corruptBundle, "\(what) claims \(rawSize) bytes, over the limit of \(limit) — the bundle is damaged or hostile; rebuild it")
         }
-        guard ZSTD_isError(written) == 0, written == rawSize else {
-            let reason = ZSTD_isError(written) != 0 ? String(cString: ZSTD_getErrorName(written)) : "\(written) bytes"
-            throw KilnError(.corruptBundle, "\(what): zstd could not decompress it (\(reason)) — the bundle is damaged; rebuild it")
+        let declared = frame.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        guard declared == rawSize else {
+            throw KilnError(.corruptBundle, "\(what): its zstd frame declares \(declared) bytes, the bundle \(rawSize) — the bundle is damaged; rebuild it")
         }
+        guard let stream = ZSTD_createDCtx() else { throw damaged("out of memory") }
+        defer { ZSTD_freeDCtx(stream) }
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(min(rawSize, 1 << 20)))
+        var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
+        try frame.withUnsafeBytes { source in
+            var input = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
+            while true {
+                let (result, produced) = chunk.withUnsafeMutableBytes { target in
+                    var output = ZSTD_outBuffer(dst: target.baseAddress, size: target.count, pos: 0)
+                    let result = ZSTD_decompressStream(stream, &output, &input)
+                    return (result, output.pos)
+                }
+                if ZSTD_isError(result) != 0 { throw damaged(String(cString: ZSTD_getErrorName(result))) }
+                guard UInt64(out.count + produced) <= rawSize else { throw damaged("it decodes to more than \(rawSize) bytes") }
+                out.append(contentsOf: chunk[0..<produced])
+                if result == 0 { break }  // the frame is complete
+                if input.pos == input.size && produced < chunk.count { throw damaged("the frame is cut short") }
+            }
+            guard input.pos == input.size else { throw damaged("bytes follow the frame") }
+        }
+        guard UInt64(out.count) == rawSize else { throw damaged("\(out.count) bytes, not \(rawSize)") }
         return out
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -6,17 +9,31 @@ import Foundation
 import KilnBundle
 import KilnCore
 import KilnRuntime
+import Synchronization
 
 /// Compiled images kept between builds, so that an unchanged module and target are not
-/// compiled again. Keyed by a SHA-256 of everything that changes the output; entries are
-/// written to a temporary file and renamed, and checked against their SHA-256 when read.
+/// compiled again. Keyed by a SHA-256 of everything that changes the output.
+///
+/// It shares the JIT cache's scheme (``CacheFolder``): one entry file per key, written to a
+/// temporary file and renamed, bound to its key and checked against its SHA-256 when read,
+/// bounded in size (least recently used out first) and pruned by `kiln cache prune`. A folder
+/// or entry that another user owns or can write to is not used — a build then compiles
+/// everything, with one warning that says how to fix the folder — so no one else's image is
+/// ever embedded as "reused".
 public struct BuildCache: Sendable {
     /// The folder holding the entries.
     public let directory: String
+    /// The size bound, in bytes.
+    public let maximumBytes: Int64
+    let folder: CacheFolder
+    private let warned = Warned()
 
-    /// A cache in a folder, created when first written.
-    public init(directory: String) {
+    /// A cache in a folder, created (mode 0700) when first written.
+    public init(directory: String, maximumBytes: Int64 = CacheConfiguration.defaultMaximumBytes) {
         self.directory = directory
+        self.maximumBytes = maximumBytes
+        folder = CacheFolder(path: directory, name: "build cache folder", setting: "--build-cache or KILN_CACHE_DIR",
+                             fileExtension: ".kbuild")
     }
 
     /// The default folder: `build` in the cache root (`KILN_CACHE_DIR`, else `$XDG_CACHE_HOME/kiln`,
@@ -32,37 +49,91 @@ public struct BuildCache: Sendable {
         return SHA256Digest.hex(of: parts.joined(separator: "\u{0}"))
     }
 
+    /// The text an entry is bound to; the entry's file is named after its SHA-256.
+    static func keyText(_ key: String) -> String { "kiln-build-key 1\nkey \(key)" }
+
+    /// What an entry holds besides the image's bytes.
     private struct Metadata: Codable {
-        var sha256: String
         var log: String
         var ptxISAVersion: String?
         var symbols: [String: String]
         var hostString: String?
+        var kernelNames: [String]?
     }
 
-    /// The image stored under a key, if there is one and it is intact.
+    /// Why the folder must not be used, or nil if it is safe.
+    public func trustProblem() -> KilnError? { folder.trustProblem() }
+
+    /// The image stored under a key, if there is one, it is intact and bound to the key, and
+    /// the folder and entry are safe to use.
     public func lookup(_ key: String) -> CompiledImage? {
-        let base = URL(fileURLWithPath: directory).appendingPathComponent(key)
-        guard let metadata = try? JSONDecoder().decode(Metadata.self, from: Data(contentsOf: base.appendingPathExtension("json"))),
-              let bytes = try? Data(contentsOf: base.appendingPathExtension("bin")),
-              SHA256Digest.hex(of: Array(bytes)) == metadata.sha256
-        else { return nil }
-        return CompiledImage(bytes: Array(bytes), log: metadata.log, ptxISAVersion: metadata.ptxISAVersion,
-                             symbols: metadata.symbols, hostString: metadata.hostString)
+        guard usable() else { return nil }
+        switch folder.read(keyText: Self.keyText(key)) {
+        case .entry(let payload):
+            guard let image = Self.decode(payload) else { return nil }
+            _ = utimes(folder.entryPath(SHA256Digest.hex(of: Self.keyText(key))), nil)
+            return image
+        case .untrusted(let problem):
+            warn("untrusted-entry", "\(problem.message); it is compiled again")
+            return nil
+        case .damaged, .missing:
+            return nil
+        }
     }
 
     /// Stores an image under a key; a failure to write only costs a recompile next time.
     public func store(_ image: CompiledImage, key: String) {
-        let base = URL(fileURLWithPath: directory).appendingPathComponent(key)
-        let metadata = Metadata(sha256: SHA256Digest.hex(of: image.bytes), log: image.log,
-                                ptxISAVersion: image.ptxISAVersion, symbols: image.symbols,
-                                hostString: image.hostString)
+        guard usable() else { return }
+        let metadata = Metadata(log: image.log, ptxISAVersion: image.ptxISAVersion, symbols: image.symbols, hostString: image.hostString,
+                                kernelNames: image.kernelNames)
+        guard let json = try? JSONEncoder().encode(metadata) else { return }
+        var payload: [UInt8] = []
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { payload += $0 }
+        payload += Array(json) + image.bytes
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(image.bytes).write(to: base.appendingPathExtension("bin"), options: .atomic)
-            try JSONEncoder().encode(metadata).write(to: base.appendingPathExtension("json"), options: .atomic)
+            try folder.write(keyText: Self.keyText(key), payload: payload)
+            folder.evict(maximumBytes: maximumBytes, keeping: folder.entryPath(SHA256Digest.hex(of: Self.keyText(key))))
         } catch {
-            // Uncached is still correct.
+            warn("unwritable", "cannot write the build cache in '\(directory)' (\(error)); images are not cached")
         }
     }
+
+    /// Drops damaged entries, leftovers of killed writers and unheld locks, then evicts to the bound.
+    public func prune() -> CacheFolder.Pruned {
+        folder.prune(maximumBytes: maximumBytes)
+    }
+
+    /// Deletes every entry; returns how many.
+    @discardableResult
+    public func clear() -> Int { folder.clear() }
+
+    /// The entries, their bytes with leftovers, and the leftovers (temporary files of writers).
+    public func totals() -> CacheFolder.Totals { folder.totals() }
+
+    private static func decode(_ payload: [UInt8]) -> CompiledImage? {
+        guard payload.count >= 4 else { return nil }
+        let length = payload[0..<4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        guard length <= payload.count - 4,
+              let metadata = try? JSONDecoder().decode(Metadata.self, from: Data(payload[4..<(4 + length)])) else { return nil }
+        return CompiledImage(bytes: Array(payload[(4 + length)...]), log: metadata.log, ptxISAVersion: metadata.ptxISAVersion,
+                             symbols: metadata.symbols, hostString: metadata.hostString, kernelNames: metadata.kernelNames)
+    }
+
+    private func usable() -> Bool {
+        guard let problem = folder.trustProblem() else { return true }
+        warn("untrusted", "\(problem.message); the build cache is not used, everything is compiled")
+        return false
+    }
+
+    private func warn(_ kind: String, _ message: String) {
+        guard warned.first(kind) else { return }
+        let bytes = Array("kiln: warning: \(message)\n".utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+/// The kinds of warning already given.
+private final class Warned: Sendable {
+    private let kinds = Mutex<Set<String>>([])
+    func first(_ kind: String) -> Bool { kinds.withLock { $0.insert(kind).inserted } }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KilnBundle
+import KilnCompiler
 import KilnCore
 import KilnRuntime
 #if canImport(FoundationEssentials)
@@ -15,12 +16,37 @@ struct CacheCommand: ParsableCommand {
         abstract: "Look after the JIT cache: list, stats, clear, prune, or warm it for a bundle.",
         discussion: """
         The cache lives in KILN_CACHE_DIR/jit (default XDG_CACHE_HOME/kiln/jit, else ~/.cache/kiln/jit), \
-        is bounded by KILN_CACHE_MAX_BYTES, and is read after a read-only layer in KILN_CACHE_READONLY.
+        is bounded by KILN_CACHE_MAX_BYTES, and is read after a read-only layer in KILN_CACHE_READONLY. \
+        stats, clear and prune also cover the build cache in KILN_CACHE_DIR/build.
         """,
         subcommands: [List.self, Stats.self, Clear.self, Prune.self, Warm.self])
 
+    /// The JIT cache, refused (with the fix) if a layer is unsafe.
     static func open() throws -> DiskJITCache {
-        try DiskJITCache(environment: ProcessInfo.processInfo.environment)
+        let cache = try DiskJITCache(environment: ProcessInfo.processInfo.environment)
+        try cache.requireTrusted()
+        return cache
+    }
+
+    /// The build cache in its default folder, refused (with the fix) if it is unsafe.
+    static func openBuild() throws -> BuildCache {
+        let environment = ProcessInfo.processInfo.environment
+        let cache = BuildCache(directory: try BuildCache.defaultDirectory(environment: environment),
+                               maximumBytes: try CacheConfiguration(environment: environment).maximumBytes)
+        if let problem = cache.trustProblem() { throw problem }
+        return cache
+    }
+
+    /// The totals of both caches, for `--json`.
+    struct Totals: Encodable {
+        var jit: DiskJITCache.Stats
+        var build: CacheFolder.Totals
+    }
+
+    /// What prune did to both caches, for `--json`.
+    struct Pruned: Encodable {
+        var jit: CacheFolder.Pruned
+        var build: CacheFolder.Pruned
     }
 
     struct List: ParsableCommand {
@@ -44,32 +70,45 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             let stats = try CacheCommand.open().stats()
-            if output.json { return try output.printJSON(stats) }
+            let build = try CacheCommand.openBuild()
+            let totals = build.totals()
+            if output.json {
+                return try output.printJSON(Totals(jit: stats, build: totals))
+            }
             print("JIT cache: \(stats.directory.terminalSafe())")
             if let readOnly = stats.readOnlyDirectory { print("read-only layer: \(readOnly.terminalSafe())") }
-            print("\(stats.entries) entries, \(formatBytes(UInt64(stats.bytes))) of \(formatBytes(UInt64(stats.maximumBytes)))")
+            print("\(stats.entries) entries, \(formatBytes(UInt64(stats.bytes))) of \(formatBytes(UInt64(stats.maximumBytes)))"
+                  + (stats.leftovers > 0 ? " (\(stats.leftovers) temporary files, \(formatBytes(UInt64(stats.leftoverBytes))))" : ""))
+            print("build cache: \(build.directory.terminalSafe())")
+            print("\(totals.entries) entries, \(formatBytes(UInt64(totals.bytes))) of \(formatBytes(UInt64(build.maximumBytes)))"
+                  + (totals.leftovers > 0 ? " (\(totals.leftovers) temporary files, \(formatBytes(UInt64(totals.leftoverBytes))))" : ""))
         }
     }
 
     struct Clear: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete every entry of the local cache.")
+        static let configuration = CommandConfiguration(abstract: "Delete every entry of the local cache and of the build cache.")
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             let removed = try CacheCommand.open().clear()
-            if output.json { return try output.printJSON(["removed": removed]) }
-            print("removed \(removed) entries")
+            let removedBuild = try CacheCommand.openBuild().clear()
+            if output.json { return try output.printJSON(["removed": removed, "removedBuild": removedBuild]) }
+            print("removed \(removed) entries, and \(removedBuild) from the build cache")
         }
     }
 
     struct Prune: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Drop damaged entries and leftovers of killed writers, and evict down to the size bound.")
+        static let configuration = CommandConfiguration(abstract: "Drop damaged entries and leftovers of killed writers, and evict down to the size bound, in both caches.")
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             let result = try CacheCommand.open().prune()
-            if output.json { return try output.printJSON(result) }
+            let build = try CacheCommand.openBuild().prune()
+            if output.json {
+                return try output.printJSON(Pruned(jit: result, build: build))
+            }
             print("removed \(result.damaged) damaged entries and \(result.leftovers) leftover files; evicted \(result.evicted) entries")
+            print("build cache: removed \(build.damaged) damaged entries and \(build.leftovers) leftover files; evicted \(build.evicted) entries")
         }
     }
 

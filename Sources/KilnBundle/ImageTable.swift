@@ -1,0 +1,100 @@
+import KilnCore
+
+/// A bundle's image table and string table, read once and checked to be strictly sorted by
+/// (module, target) with no duplicate, so that a binary search finds every entry and a
+/// listing holds nothing that resolution cannot find.
+///
+/// Moving or duplicating whole entries keeps each entry's own check valid; only the order
+/// shows it. A flipped bit in a name field changes that entry's key: either the order
+/// breaks and the bundle is refused, or the key stays in order, the entry fails its own
+/// check when it is read, and every other entry is still found.
+struct ImageTable: Sendable {
+    /// The table's bytes: count × 128.
+    let table: ByteReader
+    /// The string table's bytes.
+    let strings: [UInt8]
+    /// Each entry's search key, as ``imageKey(_:_:)`` builds it, in table order.
+    let keys: [[UInt8]]
+    let data: (offset: UInt64, size: UInt64)
+    let path: String
+
+    /// Reads the keys of every entry and checks their order.
+    ///
+    /// - Throws: `KilnError.corruptBundle` if a name lies outside the string table, or the keys
+    ///   are not strictly increasing.
+    init(entries: [UInt8], strings: [UInt8], count: Int,
+         data: (offset: UInt64, size: UInt64), path: String) throws {
+        table = ByteReader(bytes: entries, subject: "bundle '\(path)'")
+        self.strings = strings
+        self.data = data
+        self.path = path
+        var keys: [[UInt8]] = []
+        keys.reserveCapacity(count)
+        for index in 0..<count {
+            let base = index * BundleFormat.entrySize
+            let key = Array(try Self.name(table, strings, base, 0, index, "module", path)) + [0]
+                + Array(try Self.name(table, strings, base, 8, index, "target", path))
+            if let previous = keys.last, !previous.lexicographicallyPrecedes(key) {
+                throw KilnError(.corruptBundle,
+                    "bundle '\(path)': image table entry \(index) is \(previous == key ? "a duplicate of" : "out of order after") entry \(index - 1) — the file is damaged or was edited; rebuild it")
+            }
+            keys.append(key)
+        }
+        self.keys = keys
+    }
+
+    /// The bytes of one name field of an entry, in bounds but not yet checked against the entry's check.
+    private static func name(_ table: ByteReader, _ strings: [UInt8], _ base: Int, _ at: Int, _ index: Int,
+                             _ name: String, _ path: String) throws -> ArraySlice<UInt8> {
+        let what = "image table entry \(index)"
+        let offset: UInt32 = try table.integer(at: base + at, what)
+        let length: UInt32 = try table.integer(at: base + at + 4, what)
+        guard UInt64(offset) + UInt64(length) <= UInt64(strings.count) else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) names a \(name) outside the string table — the file is damaged; rebuild it")
+        }
+        return strings[Int(offset)..<Int(offset + length)]
+    }
+
+    /// The entry at a position, with its check, its strings, its codes and its ranges verified.
+    ///
+    /// - Throws: `KilnError.corruptBundle` if the entry is damaged or points outside the data region.
+    func entry(at index: Int) throws -> ImageEntry {
+        let base = index * BundleFormat.entrySize
+        let what = "image table entry \(index)"
+        let raw = try table.slice(UInt64(base), UInt64(BundleFormat.entrySize), what)
+        func string(_ at: Int, _ name: String) throws -> String {
+            let bytes = try Self.name(table, strings, base, at, index, name, path)
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has a \(name) that is not UTF-8 — the file is damaged; rebuild it")
+            }
+            return text
+        }
+        let formatCode: UInt8 = try table.integer(at: base + 24, what)
+        let codecCode: UInt8 = try table.integer(at: base + 25, what)
+        guard let format = ImageFormat(code: formatCode), let codec = ImageCodec(rawValue: codecCode) else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has format \(formatCode) / codec \(codecCode), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
+        }
+        let module = try string(0, "module"), target = try string(8, "target"), toolchain = try string(16, "toolchain")
+        // The check covers the entry and the strings it names.
+        let check = try table.integer(UInt64.self, at: base + BundleFormat.entrySize - 8, what)
+        let checked = Array(raw.prefix(BundleFormat.entrySize - 8)) + Array(module.utf8) + Array(target.utf8) + Array(toolchain.utf8)
+        guard checked.withUnsafeBytes({ Digest.check($0) }) == check else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) fails its checksum — the file is damaged; rebuild it")
+        }
+        let entry = ImageEntry(
+            module: module, target: target, toolchain: toolchain,
+            format: format, codec: codec,
+            offset: try table.integer(at: base + 32, what), storedSize: try table.integer(at: base + 40, what),
+            rawSize: try table.integer(at: base + 48, what),
+            sha256: Array(try table.slice(UInt64(base + 56), 32, what)))
+        let (end, overflow) = entry.offset.addingReportingOverflow(entry.storedSize)
+        guard !overflow, entry.offset >= data.offset, end <= data.offset + data.size else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) lies outside the data region — the file is damaged; rebuild it")
+        }
+        guard entry.rawSize <= BundleFormat.maximumImageSize,
+              entry.codec == .zstd || entry.rawSize == entry.storedSize else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) claims \(entry.rawSize) bytes, which its entry cannot hold — the file is damaged; rebuild it")
+        }
+        return entry
+    }
+}

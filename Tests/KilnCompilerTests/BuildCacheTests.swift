@@ -1,0 +1,76 @@
+import Foundation
+import KilnBundle
+@testable import KilnCompiler
+import KilnCore
+import KilnRuntime
+import Testing
+
+/// The build cache: the JIT cache's entry scheme and trust rules, so another user's image is
+/// never embedded as "reused".
+@Suite("Build cache")
+struct BuildCacheTests {
+    static func cache(maximumBytes: Int64 = CacheConfiguration.defaultMaximumBytes) throws -> BuildCache {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-build-cache-\(UUID())").path
+        return BuildCache(directory: path, maximumBytes: maximumBytes)
+    }
+
+    static let image = CompiledImage(bytes: Array(repeating: 0xC0, count: 4096), log: "warning: x", ptxISAVersion: "9.0",
+                                     symbols: ["k": "_Z1k"], hostString: nil)
+
+    @Test("an image reads back whole, under its key only, from one entry file in a private folder")
+    func roundTrip() throws {
+        let cache = try Self.cache()
+        cache.store(Self.image, key: "a")
+        let read = try #require(cache.lookup("a"))
+        #expect(read.bytes == Self.image.bytes && read.log == "warning: x" && read.ptxISAVersion == "9.0" && read.symbols == ["k": "_Z1k"])
+        #expect(cache.lookup("b") == nil)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        #expect(files.count == 1 && files[0].hasSuffix(".kbuild"), "one entry file, no .bin/.json pair: \(files)")
+        let mode = try FileManager.default.attributesOfItem(atPath: cache.directory)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test("a valid entry copied under another key is rejected")
+    func boundToKey() throws {
+        let cache = try Self.cache()
+        cache.store(Self.image, key: "a")
+        let digest = { (key: String) in SHA256Digest.hex(of: BuildCache.keyText(key)) }
+        try FileManager.default.copyItem(atPath: cache.folder.entryPath(digest("a")), toPath: cache.folder.entryPath(digest("b")))
+        #expect(cache.lookup("b") == nil)
+        #expect(cache.prune().damaged == 1, "prune drops an entry whose key text does not hash to its name")
+    }
+
+    @Test("a folder or entry another user owns or can write to is not used", arguments: ["folder-owner", "folder-mode", "entry-owner", "entry-mode"])
+    func untrusted(_ what: String) throws {
+        let cache = try Self.cache()
+        cache.store(Self.image, key: "a")
+        let entry = cache.folder.entryPath(SHA256Digest.hex(of: BuildCache.keyText("a")))
+        switch what {
+        case "folder-owner": #expect(chown(cache.directory, 65534, 65534) == 0)
+        case "folder-mode": #expect(chmod(cache.directory, 0o777) == 0)
+        case "entry-owner": #expect(chown(entry, 65534, 65534) == 0)
+        default: #expect(chmod(entry, 0o666) == 0)
+        }
+        #expect(cache.lookup("a") == nil, "a planted entry would be embedded as reused")
+        if what.hasPrefix("folder") {
+            let problem = try #require(cache.trustProblem())
+            #expect(problem.code == .cacheRefused)
+            #expect(problem.message.contains(what == "folder-owner" ? "chown -h" : "chmod 700"))
+        }
+    }
+
+    @Test("prune removes a killed writer's and Foundation's temporary files, and evicts to the bound")
+    func prune() throws {
+        let cache = try Self.cache(maximumBytes: 10_000)
+        for key in ["a", "b", "c"] { cache.store(Self.image, key: key); usleep(20_000) }
+        FileManager.default.createFile(atPath: cache.directory + "/.dat.nosync1a2b.XYZ", contents: Data(count: 100))
+        FileManager.default.createFile(atPath: cache.directory + "/.abc.123.456.tmp", contents: Data(count: 100))
+        #expect(cache.totals().leftovers == 2)
+        let result = cache.prune()
+        #expect(result.leftovers >= 2)
+        #expect(cache.totals().leftovers == 0)
+        #expect(cache.totals().bytes <= 10_000)
+        #expect(cache.lookup("c") != nil, "the newest entry stays")
+        #expect(cache.lookup("a") == nil, "the oldest went")
+    }
+}
