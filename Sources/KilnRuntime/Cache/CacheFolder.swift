@@ -105,7 +105,7 @@ public struct CacheFolder: Sendable {
         let file = entryPath(SHA256Digest.hex(of: keyText))
         let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { return .missing }
+            if errno == ENOENT || errno == ENOTDIR { return .missing }  // no entry, or no cache folder at all
             if errno == ELOOP { return .untrusted(KilnError(.cacheRefused, "\(name) entry '\(file)' is a symbolic link — remove it")) }
             return .damaged("cannot open it: \(String(cString: strerror(errno)))")
         }
@@ -159,8 +159,16 @@ public struct CacheFolder: Sendable {
 
     /// Creates the folder (mode 0700) if it is missing.
     func createFolder() throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        var made = ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
+            made += made.isEmpty && component.isEmpty ? "/" : (made.hasSuffix("/") || made.isEmpty ? "" : "/") + component
+            guard !component.isEmpty, mkdir(made, 0o700) != 0, errno != EEXIST else { continue }
+            throw KilnError(.io, "cannot make the folder '\(made)': \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            throw KilnError(.io, "cannot make the folder '\(path)': \(String(cString: strerror(status.st_mode == 0 ? errno : ENOTDIR)))")
+        }
     }
 
     /// A held per-key lock; released when the object goes.

@@ -114,7 +114,7 @@ public final class DiskJITCache: JITCache {
             try local.write(keyText: key.canonicalText, payload: bytes)
             local.evict(maximumBytes: configuration.maximumBytes, keeping: path(key, in: directory))
         } catch {
-            warn("unwritable", "cannot write the JIT cache in '\(directory)' (\(error)); JIT results are not cached — free disk space or set KILN_CACHE_DIR to a writable folder")
+            warn("unwritable", "cannot write the JIT cache in '\(directory)' (\((error as? KilnError)?.message ?? "\(error)")); JIT results are not cached — free disk space or set KILN_CACHE_DIR to a writable folder")
         }
     }
 
