@@ -46,4 +46,7 @@ extension UInt32: KernelScalar { public static var scalarType: ScalarType { .uin
 extension Int64: KernelScalar { public static var scalarType: ScalarType { .int64 } }
 extension UInt64: KernelScalar { public static var scalarType: ScalarType { .uint64 } }
 extension Float: KernelScalar { public static var scalarType: ScalarType { .float32 } }
+#if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
+extension Float16: KernelScalar { public static var scalarType: ScalarType { .float16 } }
+#endif
 extension Double: KernelScalar { public static var scalarType: ScalarType { .float64 } }

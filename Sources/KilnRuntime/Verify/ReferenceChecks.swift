@@ -9,7 +9,7 @@ import KilnCore
 /// The checks of the kernels in `Kernels/`, by module.
 public enum ReferenceChecks {
     /// Every check Kiln has, including one per kernel of `gemm_variants`.
-    public static let all: [ReferenceCheck] = elementwise + reductions + rows + matrices + gemmVariants
+    public static let all: [ReferenceCheck] = elementwise + reductions + rows + matrices + gemmVariants + ConformanceChecks.all
 
     static let elementwise: [ReferenceCheck] = [
         ReferenceCheck(module: "saxpy", kernel: "saxpy", parameterTypes: ["float", "const float*", "float*", "int"], run: { k, d in
