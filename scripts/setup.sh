@@ -42,5 +42,32 @@ if [ ! -f "$nvjitlink/nvidia/cu13/lib/libnvJitLink.so.13" ]; then
   python3 -m pip install -q --disable-pip-version-check --no-deps --target "$nvjitlink" nvidia-nvjitlink==13.0.88 >&2
 fi
 
+# Intel's CPU OpenCL runtime 2026.2.0 from PyPI (with its TBB and compiler runtime), into
+# .toolchains/intel-ocl: a second CPU driver, which takes SPIR-V (PoCL 3.1 does not), so the
+# spirv images run on an Intel driver here. It is not registered system-wide: point the ICD loader
+# at it with OCL_ICD_VENDORS=$PWD/.toolchains/intel-ocl/vendors (what the tests do).
+intel=.toolchains/intel-ocl
+if [ ! -f "$intel/vendors/intel-cpu.icd" ]; then
+  echo "installing Intel's CPU OpenCL runtime 2026.2.0 into $intel …" >&2
+  wheels=$(mktemp -d)
+  python3 -m pip download -q --disable-pip-version-check --no-deps -d "$wheels" \
+    intel-opencl-rt==2026.2.0 tbb==2023.2.0 intel-cmplr-lib-rt==2026.2.0 >&2
+  rm -rf "$intel" && mkdir -p "$intel/lib" "$intel/vendors"
+  (cd "$intel/lib" && for wheel in "$wheels"/*.whl; do
+     python3 - "$wheel" <<'PY'
+import sys, zipfile
+keep = ("libintelocl.so.2026", "libcommon_clang.so.2026", "libocl_svml_", "cl.cfg", "clbltfn", "cllibrary",
+        "libtbb.so.12", "libimf.so", "libintlc.so.5", "libirng.so", "libsvml.so")
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    for name in wheel.namelist():
+        base = name.rsplit("/", 1)[-1]
+        if "/data/lib/" in name and base.startswith(keep) and not base.endswith(".py"):
+            open(base, "wb").write(wheel.read(name))
+PY
+   done)
+  rm -rf "$wheels"
+  echo "$PWD/$intel/lib/libintelocl.so.2026.22.10.0" > "$intel/vendors/intel-cpu.icd"
+fi
+
 command -v swift >/dev/null || { echo "Kiln needs a Swift 6 toolchain on PATH (swift.org/install)." >&2; exit 1; }
 swift build --build-tests -q >&2

@@ -7,8 +7,9 @@ public struct DeviceIdentity: Sendable, Hashable, CustomStringConvertible {
         case nvidia(ComputeCapability, driverVersion: Int?)
         /// An Intel GPU: its IP version, and whether its driver takes SPIR-V.
         case intel(IntelIPVersion, acceptsSPIRV: Bool)
-        /// A CPU under PoCL: its device string, when known.
-        case cpu(hostString: String?)
+        /// A CPU under an OpenCL driver (PoCL, Intel's CPU runtime): its device string, when known,
+        /// and whether its driver takes SPIR-V.
+        case cpu(hostString: String?, acceptsSPIRV: Bool = false)
     }
 
     /// A name for messages: `NVIDIA H100 80GB HBM3`, `sm_90`, `pvc`.
@@ -39,7 +40,7 @@ public struct DeviceIdentity: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .nvidia(let cc, _): "\(name) (compute capability \(cc))"
         case .intel(let ip, _): "\(name) (IP version \(ip))"
-        case .cpu(let host): "\(name) (\(host ?? "CPU"))"
+        case .cpu(let host, _): "\(name) (\(host ?? "CPU"))"
         }
     }
 }

@@ -6,7 +6,8 @@
 ///   PTX ISA the driver accepts > CUDA or OpenCL C source through NVRTC > error.
 /// - Intel: a zebin of the device's exact IP version > SPIR-V, where the driver takes IL >
 ///   OpenCL C source > error.
-/// - CPU (PoCL): the binary whose host string matches > OpenCL C source > error.
+/// - CPU (PoCL, Intel's CPU runtime): the PoCL binary whose host string matches > SPIR-V where the
+///   driver takes IL > OpenCL C source > error.
 ///
 /// ``JITPolicy/never`` keeps only device binaries; ``JITPolicy/always`` only portable forms.
 public enum Resolver {
@@ -31,7 +32,7 @@ public enum Resolver {
         let candidates: [ResolutionPlan] = switch device.kind {
         case .nvidia(let cc, let driver): nvidia(cc, driver: driver, device, images, &rejected)
         case .intel(let ip, let il): intel(ip, acceptsSPIRV: il, device, images, &rejected)
-        case .cpu(let host): cpu(host, device, images, &rejected)
+        case .cpu(let host, let acceptsSPIRV): cpu(host, acceptsSPIRV: acceptsSPIRV, device, images, &rejected)
         }
         let held = images.map(\.target).sorted().map(\.name).joined(separator: ", ")
         let subject = "module '\(module)' on \(device)"
@@ -149,7 +150,7 @@ public enum Resolver {
         return plans
     }
 
-    private static func cpu(_ host: String?, _ device: DeviceIdentity,
+    private static func cpu(_ host: String?, acceptsSPIRV: Bool, _ device: DeviceIdentity,
                             _ images: [AvailableImage], _ rejected: inout [String]) -> [ResolutionPlan] {
         var plans: [ResolutionPlan] = []
         for image in images where image.target.kind == .cpu {
@@ -164,7 +165,10 @@ public enum Resolver {
                 rejected.append("the PoCL binary is for \(built), this CPU is \(host)")
             }
         }
-        if let plan = sourcePlan(device, images, compiler: "PoCL", languages: [.openCLC], &rejected) {
+        if acceptsSPIRV, images.contains(where: { $0.target.kind == .spirv }) {
+            plans.append(.init(target: .spirv, path: .jit, reason: "the CPU's OpenCL driver compiles the SPIR-V", conditions: []))
+        }
+        if let plan = sourcePlan(device, images, compiler: "the OpenCL driver", languages: [.openCLC], &rejected) {
             plans.append(plan)
         }
         return plans

@@ -28,9 +28,14 @@ struct ConformanceTests {
 
     struct KilnProcessFailure: Error, CustomStringConvertible { var description: String }
 
+    /// Intel's CPU OpenCL runtime, which scripts/setup.sh installs into .toolchains/intel-ocl.
+    static let intelVendors = KilnProcess.projectRoot().appendingPathComponent(".toolchains/intel-ocl/vendors").path
+
     /// Every kernel's report on the cpu device: kernel → (checked error, or why it is absent).
-    static func kernelReports(_ arguments: [String]) throws -> [String: [String: Any]] {
-        let environment = ["KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
+    static func kernelReports(_ arguments: [String], environment extra: [String: String] = [:],
+                              path: String? = nil) throws -> [String: [String: Any]] {
+        var environment = ["KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
+        environment.merge(extra) { $1 }
         let run = try KilnProcess.run(["verify", try bundle.get(), "--json"] + arguments, environment: environment)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -41,6 +46,10 @@ struct ConformanceTests {
         var kernels: [String: [String: Any]] = [:]
         for module in modules {
             #expect(module["error"] == nil, "\(module)")
+            if let path {
+                let resolution = module["resolution"] as? [String: Any]
+                #expect("\(resolution?["path"] ?? "")/\(resolution?["target"] ?? "")" == path, "\(module)")
+            }
             for kernel in module["kernels"] as? [[String: Any]] ?? [] { kernels[kernel["kernel"] as? String ?? "?"] = kernel }
         }
         return kernels
@@ -58,6 +67,18 @@ struct ConformanceTests {
                 let error = try #require(report["error"] as? Double, "\(name) was not checked: \(report)")
                 #expect(error <= (report["tolerance"] as? Double ?? 0), "\(name): \(report)")
             }
+        }
+    }
+
+    @Test("on Intel's CPU OpenCL runtime every kernel (half, double and subgroups too) passes from the SPIR-V",
+          .enabled(if: FileManager.default.fileExists(atPath: intelVendors + "/intel-cpu.icd"),
+                   "Intel's CPU runtime is not installed: run scripts/setup.sh"))
+    func intelDriverTakesSPIRV() throws {
+        let kernels = try Self.kernelReports([], environment: ["OCL_ICD_VENDORS": Self.intelVendors], path: "jit/spirv")
+        #expect(kernels.count == 15)
+        for (name, report) in kernels {
+            let error = try #require(report["error"] as? Double, "\(name) was not checked: \(report)")
+            #expect(error <= (report["tolerance"] as? Double ?? 0), "\(name): \(report)")
         }
     }
 

@@ -27,8 +27,8 @@ private func intel(_ ip: String, acceptsSPIRV: Bool = true, canCompileSource: Bo
                           canCompileSource: canCompileSource)
 }
 
-private func cpu(_ host: String?, canCompileSource: Bool? = true) -> DeviceIdentity {
-    DeviceIdentity(name: "CPU", kind: .cpu(hostString: host), canCompileSource: canCompileSource)
+private func cpu(_ host: String?, acceptsSPIRV: Bool = false, canCompileSource: Bool? = true) -> DeviceIdentity {
+    DeviceIdentity(name: "CPU", kind: .cpu(hostString: host, acceptsSPIRV: acceptsSPIRV), canCompileSource: canCompileSource)
 }
 
 private func resolve(_ device: DeviceIdentity, _ images: [AvailableImage], policy: JITPolicy = .auto) throws -> ResolutionPlan {
@@ -304,6 +304,17 @@ struct ResolverTests {
         #expect(error.message.contains("the PoCL binary is for \(znver3), this CPU is \(skylake)"))
     }
 
+    @Test("a CPU driver that takes SPIR-V (Intel's CPU runtime) compiles the SPIR-V before the source; PoCL 3.1 does not")
+    func cpuSPIRV() throws {
+        let bundle = [AvailableImage(target: .cpu, hostString: znver3), AvailableImage(target: .spirv),
+                      AvailableImage(target: .source, sourceLanguage: .openCLC)]
+        let intelCPU = try resolve(cpu("Intel(R) OpenCL: AMD EPYC", acceptsSPIRV: true), bundle)
+        #expect(intelCPU.target == .spirv)
+        #expect(intelCPU.path == .jit)
+        #expect(try resolve(cpu(skylake), bundle).target == .source, "no IL: the source")
+        #expect(try resolve(cpu(znver3, acceptsSPIRV: true), bundle).target == .cpu, "a matching binary still wins")
+    }
+
     @Test("with the host string not known, the PoCL binary is aot on the condition that it matches")
     func cpuUnknownHost() throws {
         let plan = try resolve(cpu(nil), [AvailableImage(target: .cpu, hostString: znver3)])
@@ -315,7 +326,7 @@ struct ResolverTests {
     @Test("PoCL does not compile CUDA source")
     func cpuCUDASource() throws {
         let error = try resolutionError(cpu(skylake), [AvailableImage(target: .source, sourceLanguage: .cuda)])
-        #expect(error.message.contains("its source is cuda, which PoCL cannot compile"))
+        #expect(error.message.contains("its source is cuda, which the OpenCL driver cannot compile"))
     }
 
     // MARK: Policies

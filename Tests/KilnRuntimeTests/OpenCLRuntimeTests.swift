@@ -22,7 +22,7 @@ struct OpenCLRuntimeTests {
         #expect(!host.contains(" "))
         #expect(device.type == .cpu)
         #expect(device.target == .cpu)
-        #expect(device.identity.kind == .cpu(hostString: host))
+        #expect(device.identity.kind == .cpu(hostString: host, acceptsSPIRV: device.takesSPIRV))
         #expect(device.identity.canCompileSource == true)
         #expect(device.takesSPIRV == !device.ilVersions.isEmpty)
         #expect(device.launchLimits.maxThreadsPerBlock >= 256)

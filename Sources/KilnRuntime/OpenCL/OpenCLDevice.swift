@@ -136,7 +136,7 @@ public final class OpenCLDevice: Sendable, CustomStringConvertible {
         if let ipVersion {
             return DeviceIdentity(name: name, kind: .intel(ipVersion, acceptsSPIRV: takesSPIRV), canCompileSource: compilerAvailable)
         }
-        return DeviceIdentity(name: name, kind: .cpu(hostString: hostString), canCompileSource: compilerAvailable)
+        return DeviceIdentity(name: name, kind: .cpu(hostString: hostString, acceptsSPIRV: takesSPIRV), canCompileSource: compilerAvailable)
     }
 
     /// The target built exactly for this device: its Intel device (`pvc`), or `cpu`.
