@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
 rm -rf .gpu && mkdir -p .gpu/bundles
-swift build -c release --static-swift-stdlib --product kiln >&2
-strip -o .gpu/kiln "$(swift build -c release --show-bin-path)/kiln"
+# A scratch folder of its own, so a debug build in .build can run beside it.
+release=(-c release --static-swift-stdlib --scratch-path .build-release)
+swift build "${release[@]}" --product kiln >&2
+strip -o .gpu/kiln "$(swift build "${release[@]}" --show-bin-path)/kiln"
 (cd Benchmarks && swift build -c release --static-swift-stdlib --product GPUCheck >&2)
 strip -o .gpu/GPUCheck "$(cd Benchmarks && swift build -c release --show-bin-path)/GPUCheck"
-kiln="$(swift build -c release --show-bin-path)/kiln"
+kiln="$(swift build "${release[@]}" --show-bin-path)/kiln"
 proof=(Kernels/saxpy.cl Kernels/transpose.cl Kernels/reduce_sum.cl Kernels/histogram.cl Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu)
 "$kiln" build "${proof[@]}" --devices sm_90 -o .gpu/bundles/aot.kiln
 "$kiln" build "${proof[@]}" --devices sm_80 -o .gpu/bundles/jit.kiln
@@ -26,6 +28,10 @@ speed=(bench/gpu/kernels/copy.cl Kernels/saxpy.cl Kernels/add.cl Kernels/gemm.cl
 "$kiln" build "${speed[@]}" --devices sm_90,no-ptx,no-source -o .gpu/bundles/speed_aot.kiln
 "$kiln" build "${speed[@]}" --devices compute_90,no-source -o .gpu/bundles/speed_jit.kiln
 cp bench/gpu/kiln_opencl.h .gpu/kiln_opencl.h
+# For bench/gpu/opencl.sh: the OpenCL C conformance suite (AOT sm_90 and compute_80 PTX; the
+# machine's PoCL JITs the source), and the float4 elementwise kernels beside the 4-byte copy.
+"$kiln" build Tests/Conformance -D KILN_SCALE=3 -I Tests/Conformance/include --devices sm_80,sm_90,cpu -o .gpu/bundles/conformance.kiln
+"$kiln" build bench/gpu/kernels/copy.cl bench/gpu/kernels/elementwise4.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/vector.kiln
 "$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
 gzip -9 .gpu/kiln .gpu/GPUCheck
 du -sh .gpu/* .gpu/bundles/*

@@ -186,13 +186,15 @@ do {
         try firstResult(arguments[2])
     case "speed" where arguments.count == 5:
         try speed(aotPath: arguments[2], jitPath: arguments[3], outPath: arguments[4])
+    case "vector-speed" where arguments.count == 3:
+        try vectorSpeed(arguments[2])
     case "extract" where arguments.count == 6:
         let bytes = try BundleReader(path: arguments[2]).image(module: arguments[3], target: arguments[4])
         let file = fopen(arguments[5], "wb")
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         fclose(file)
     default:
-        print("usage: GPUCheck proof FOLDER | first-result BUNDLE | speed AOT_BUNDLE JIT_BUNDLE OUT_JSON | extract BUNDLE MODULE TARGET OUT")
+        print("usage: GPUCheck proof FOLDER | first-result BUNDLE | speed AOT_BUNDLE JIT_BUNDLE OUT_JSON | vector-speed BUNDLE | extract BUNDLE MODULE TARGET OUT")
         exit(2)
     }
 } catch {
