@@ -37,6 +37,21 @@ struct Subprocess: Sendable {
         return Output(status: process.terminationStatus, text: String(decoding: data, as: UTF8.self))
     }
 
+    /// A tool's executable: the file an override variable names, else the first on `PATH`.
+    ///
+    /// - Throws: `KilnError.toolchainUnavailable` for an override that is not executable, or with
+    ///   `missing` when the tool is not on `PATH`.
+    static func tool(_ name: String, override variable: String, environment: [String: String], missing: String) throws -> String {
+        if let named = environment[variable], !named.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: named) else {
+                throw KilnError(.toolchainUnavailable, "\(variable)='\(named)' is not an executable file — point it at \(name), or unset it")
+            }
+            return named
+        }
+        guard let found = find(name, path: environment["PATH"]) else { throw KilnError(.toolchainUnavailable, missing) }
+        return found
+    }
+
     /// The first executable of a name on a `PATH`, or nil.
     static func find(_ name: String, path: String?) -> String? {
         for folder in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {

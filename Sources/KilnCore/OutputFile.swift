@@ -64,19 +64,7 @@ package enum OutputFile {
         func failure(_ code: Int32) -> KilnError { writeError(code, path, what: what) }
         let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o666)
         guard fd >= 0 else { throw failure(errno) }
-        var code: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    code = errno
-                    return
-                }
-                offset += written
-            }
-        }
+        var code = writeAll(fd, bytes)
         if code == 0, fsync(fd) != 0 { code = errno }
         close(fd)
         do {
@@ -104,5 +92,23 @@ package enum OutputFile {
         default: "check the folder '\(folder)'"
         }
         return KilnError.system("cannot write \(what)", path, errno: code, fix: fix)
+    }
+}
+
+/// Writes every byte to a file descriptor, retrying short writes and `EINTR`.
+///
+/// - Returns: 0, or the `errno` of the write that failed.
+package func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+    bytes.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let written = Glibc.write(fd, raw.baseAddress! + offset, min(1 << 20, raw.count - offset))
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return 0
     }
 }

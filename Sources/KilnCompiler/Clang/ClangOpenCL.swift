@@ -31,17 +31,8 @@ public struct ClangOpenCL: Sendable {
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        if let named = environment["KILN_CLANG"], !named.isEmpty {
-            guard FileManager.default.isExecutableFile(atPath: named) else {
-                throw KilnError(.toolchainUnavailable, "KILN_CLANG='\(named)' is not an executable file — point it at clang 16, or unset it")
-            }
-            executable = named
-        } else if let found = Subprocess.find("clang-16", path: environment["PATH"]) {
-            executable = found
-        } else {
-            throw KilnError(.toolchainUnavailable,
-                "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)")
-        }
+        executable = try Subprocess.tool("clang-16", override: "KILN_CLANG", environment: environment,
+            missing: "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)")
         let bitcode = environment["KILN_LIBCLC"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/lib/clc/nvptx64--nvidiacl.bc"
         guard FileManager.default.isReadableFile(atPath: bitcode) else {
             throw KilnError(.toolchainUnavailable,

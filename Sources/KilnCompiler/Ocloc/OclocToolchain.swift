@@ -36,18 +36,8 @@ public struct OclocToolchain: Toolchain {
             return nil
         }
         spirvDevice = intel.max { ($0.0.major, $0.0.minor, $0.0.revision) < ($1.0.major, $1.0.minor, $1.0.revision) }?.1 ?? "pvc"
-        let path: String
-        if let named = environment["KILN_OCLOC"], !named.isEmpty {
-            guard FileManager.default.isExecutableFile(atPath: named) else {
-                throw KilnError(.toolchainUnavailable, "KILN_OCLOC='\(named)' is not an executable file — point it at ocloc, or unset it")
-            }
-            path = named
-        } else if let found = Subprocess.find("ocloc", path: environment["PATH"]) {
-            path = found
-        } else {
-            throw KilnError(.toolchainUnavailable,
-                "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)")
-        }
+        let path = try Subprocess.tool("ocloc", override: "KILN_OCLOC", environment: environment,
+                                       missing: "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)")
         executable = path
         version = try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
             let output = try Subprocess(executable: path).run(["query", "OCL_DRIVER_VERSION"], in: folder)

@@ -135,19 +135,7 @@ public struct CacheFolder: Sendable {
         let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw KilnError(.io, "cannot create '\(temporary)': \(String(cString: strerror(errno)))") }
         _ = flock(fd, LOCK_EX)
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, min(1 << 20, raw.count - offset))
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = writeAll(fd, bytes)
         if failure == 0, fsync(fd) != 0 { failure = errno }
         if failure == 0, rename(temporary, entryPath(digest)) != 0 { failure = errno }
         if failure != 0 { unlink(temporary) }
