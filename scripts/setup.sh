@@ -34,6 +34,15 @@ if [ ! -f "$nvrtc/nvidia/cu13/lib/libnvrtc.so.13" ]; then
   rm -f "$nvrtc"/nvidia/cu13/lib/*.alt.*
 fi
 
+# The CUDA 13.0 headers from PyPI (cuda_fp16.h, cuda_bf16.h, mma.h, cooperative_groups.h, libcu++),
+# into .toolchains/cuda-headers: what .cu modules include through NVRTC.
+headers=.toolchains/cuda-headers
+if [ ! -f "$headers/nvidia/cu13/include/cuda_fp16.h" ]; then
+  echo "installing the CUDA 13.0 headers into $headers …" >&2
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$headers" \
+    nvidia-cuda-runtime==13.0.88 nvidia-cuda-crt==13.0.88 nvidia-cuda-cccl==13.0.85 >&2
+fi
+
 # nvJitLink 13.0.88 from PyPI, into .toolchains/nvjitlink: links clang's PTX into cubins for every sm_XY.
 nvjitlink=.toolchains/nvjitlink
 if [ ! -f "$nvjitlink/nvidia/cu13/lib/libnvJitLink.so.13" ]; then

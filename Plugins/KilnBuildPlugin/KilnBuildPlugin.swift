@@ -35,12 +35,13 @@ struct KilnBuildPlugin: BuildToolPlugin {
     /// the build command's working folder is not Kiln's, so `kiln` would not find them on its own.
     func toolchainEnvironment() -> [String: String] {
         let environment = ProcessInfo.processInfo.environment
-        let names = ["KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC"]
+        let names = ["KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC", "KILN_CUDA_INCLUDE"]
         var result = environment.filter { names.contains($0.key) }
         let kilnRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let installed = ["KILN_NVRTC": ".toolchains/nvrtc/nvidia/cu13/lib/libnvrtc.so.13",
-                         "KILN_NVJITLINK": ".toolchains/nvjitlink/nvidia/cu13/lib/libnvJitLink.so.13"]
+                         "KILN_NVJITLINK": ".toolchains/nvjitlink/nvidia/cu13/lib/libnvJitLink.so.13",
+                         "KILN_CUDA_INCLUDE": ".toolchains/cuda-headers/nvidia/cu13/include"]
         for (variable, path) in installed where environment[variable] == nil {
             let file = kilnRoot.appendingPathComponent(path)
             if FileManager.default.fileExists(atPath: file.path) { result[variable] = file.path }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KilnBundle
 import KilnCore
 
@@ -7,6 +10,10 @@ import KilnCore
 public struct NVRTCToolchain: Toolchain {
     let compiler: NVRTCCompiler
     let supported: Set<Int>
+    /// The CUDA headers (`cuda_fp16.h`, `mma.h`, `cooperative_groups.h`, libcu++ under `cccl`) from
+    /// pip's CUDA 13.0 header packages, which scripts/setup.sh installs into `.toolchains/cuda-headers`;
+    /// `KILN_CUDA_INCLUDE` names another folder. Empty where none is found.
+    let includeDirectories: [String]
 
     /// Finds and loads NVRTC (`KILN_NVRTC`, the CUDA toolkit, a pip install).
     ///
@@ -18,6 +25,17 @@ public struct NVRTCToolchain: Toolchain {
             throw error.kilnError
         }
         supported = Set(compiler.library.supportedArchitectures())
+        includeDirectories = Self.cudaIncludeDirectories()
+    }
+
+    /// The CUDA header folders: `KILN_CUDA_INCLUDE`, else `.toolchains/cuda-headers/nvidia/cu13/include`
+    /// here or above the executable, else `/usr/local/cuda/include`; with the `cccl` folder inside when present.
+    static func cudaIncludeDirectories(environment: [String: String] = NVRTCLocator.processEnvironment()) -> [String] {
+        var candidates = NVRTCLocator.toolchainRoots("cuda-headers").map { NVRTCLocator.absolute($0) + "/nvidia/cu13/include" }
+        candidates.append("/usr/local/cuda/include")
+        if let named = environment["KILN_CUDA_INCLUDE"], !named.isEmpty { candidates = [named] }
+        guard let found = candidates.first(where: { access($0 + "/cuda_fp16.h", R_OK) == 0 }) else { return [] }
+        return access(found + "/cccl", F_OK) == 0 ? [found, found + "/cccl"] : [found]
     }
 
     /// `nvrtc MAJOR.MINOR`.
@@ -36,7 +54,7 @@ public struct NVRTCToolchain: Toolchain {
     }
 
     func options(for module: SourceModule, target: Target) -> [String] {
-        ["-arch=" + target.name]
+        ["-arch=" + target.name] + includeDirectories.map { "--include-path=" + $0 }
     }
 
     public func invocation(for module: SourceModule, target: Target) -> String {

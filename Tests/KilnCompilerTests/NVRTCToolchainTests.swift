@@ -52,6 +52,15 @@ struct NVRTCToolchainTests {
         #expect(error.message.contains("broken.cu(2): error: identifier \"undefined_thing\" is undefined"))
     }
 
+    @Test("a .cu module finds cuda_fp16.h, cuda_bf16.h, mma.h and cooperative_groups.h",
+          .enabled(if: !NVRTCToolchain.cudaIncludeDirectories().isEmpty, "the CUDA headers are not installed: run scripts/setup.sh"))
+    func cudaHeaders() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/cuda_headers.cu")
+        let image = try toolchain.compile(module, for: .compute(80))
+        #expect(ImageKernels.ptxEntries(String(decoding: image.bytes, as: UTF8.self)) == ["half_scale"])
+    }
+
     @Test("an architecture NVRTC 13 dropped is refused with the fix")
     func droppedArchitecture() throws {
         let toolchain = try #require(Fixtures.nvrtc)
