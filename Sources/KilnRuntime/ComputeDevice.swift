@@ -48,6 +48,13 @@ public enum ComputeDevice: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Driver bugs known to change results on this device, with their workarounds (see
+    /// ``OpenCLDevice/knownIssues``); empty for CUDA devices.
+    public var knownIssues: [String] {
+        guard case .openCL(let device) = self else { return [] }
+        return device.knownIssues
+    }
+
     /// The device in a few words: `GPU 0 (NVIDIA H100 80GB HBM3, sm_90)`.
     public var summary: String {
         switch self {

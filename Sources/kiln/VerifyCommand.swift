@@ -37,6 +37,7 @@ struct VerifyCommand: ParsableCommand {
                     return [m.module, m.resolution?.path.rawValue ?? "-", m.resolution?.target ?? "-", "\(m.kernelsResolved)",
                             "\(checked)", result]
                 }).render())
+                for issue in device.knownIssues { print("  known issue: \(issue)") }
             }
             if report.devices.isEmpty { print("no devices to verify on") }
             for family in report.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }

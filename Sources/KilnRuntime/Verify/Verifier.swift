@@ -11,6 +11,8 @@ public enum Verifier {
         public var device: String
         public var target: String
         public var modules: [ModuleReport]
+        /// Driver bugs known to change results here, with their workarounds.
+        public var knownIssues: [String] = []
         public var passed: Bool { modules.allSatisfy(\.passed) }
     }
 
@@ -95,7 +97,8 @@ public enum Verifier {
                 report.resolution = session.resolutions.first { $0.module == module.name }
                 modules.append(report)
             }
-            reports.append(DeviceReport(device: device.summary, target: device.target.name, modules: modules))
+            reports.append(DeviceReport(device: device.summary, target: device.target.name, modules: modules,
+                                        knownIssues: device.knownIssues))
         }
         return Report(bundle: path, policy: policy, devices: reports, unavailable: found.unavailable)
     }
