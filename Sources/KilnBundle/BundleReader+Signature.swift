@@ -36,7 +36,7 @@ extension BundleReader {
     /// - Returns: The signer, or nil when `trusted` is empty.
     /// - Throws: `KilnError.untrustedBundle` naming the bundle and the key: unsigned, signed by a
     ///   key not trusted, or altered after signing; `.corruptBundle` or `.io` if it cannot be read.
-    /// - Complexity: reads and hashes the whole file once (about 1 ms per MB).
+    /// - Complexity: reads and hashes the whole file once (about 1.3 ms per MiB).
     @discardableResult
     public func requireSignature(trustedBy trusted: TrustedKeys) throws -> SigningPublicKey? {
         guard !trusted.isEmpty else { return nil }
