@@ -26,17 +26,26 @@ public final class BundleReader: Sendable {
     /// The number of images in the image table.
     public let imageCount: Int
 
-    private let file: BundleFile
-    private let subject: String
-    private let tableOffset: UInt64
-    private let strings: (offset: UInt64, size: UInt64)
+    /// The signature block of a signed bundle, parsed but not checked (see
+    /// ``requireSignature(trustedBy:)``); nil for an unsigned bundle.
+    public let signature: BundleSignature?
+
+    let file: BundleFile
+    let subject: String
+    /// The header as read on open, which a signature check compares with what it hashes.
+    let header: [UInt8]
+    let tableOffset: UInt64
+    let strings: (offset: UInt64, size: UInt64)
     private let manifestRange: (offset: UInt64, size: UInt64)
     private let manifestDigest: [UInt8]
     private let manifestCodec: ImageCodec
     private let manifestRawSize: UInt64
-    private let data: (offset: UInt64, size: UInt64)
-    /// The image table and string table, read and checked on first use.
-    private let loadedTable = Mutex<ImageTable?>(nil)
+    let data: (offset: UInt64, size: UInt64)
+    /// The image table and string table, read and checked on first use (or taken from the bytes
+    /// a signature check hashed).
+    let loadedTable = Mutex<ImageTable?>(nil)
+    /// The key whose signature has been checked over the whole file, once.
+    let verifiedSigner = Mutex<SigningPublicKey?>(nil)
 
     /// Opens a bundle and validates its header.
     ///
@@ -66,6 +75,7 @@ public final class BundleReader: Sendable {
             throw KilnError(.corruptBundle, "bundle '\(path)': header size \(headerSize), expected \(BundleFormat.headerSize) — the file is damaged; rebuild it")
         }
         let header = try r.slice(0, UInt64(BundleFormat.headerSize), "the header")
+        self.header = Array(header)
         let check = try r.integer(UInt64.self, at: BundleFormat.headerSize - 8, "the header check")
         guard Array(header.prefix(BundleFormat.headerSize - 8)).withUnsafeBytes({ Digest.check($0) }) == check else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the header's checksum does not match — the file is damaged; rebuild it or copy it again")
@@ -102,6 +112,7 @@ public final class BundleReader: Sendable {
         guard manifestRawSize <= BundleFormat.maximumManifestSize, manifestRange.size <= BundleFormat.maximumManifestSize else {
             throw KilnError(.corruptBundle, "bundle '\(path)': its manifest claims \(max(manifestRawSize, manifestRange.size)) bytes, over the limit of \(BundleFormat.maximumManifestSize) — the file is damaged or hostile; rebuild it")
         }
+        signature = try Self.signatureBlock(header: self.header, file: file, data: data, path: path)
     }
 
     /// The manifest, checked against the header's SHA-256 of it.

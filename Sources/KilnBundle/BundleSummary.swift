@@ -59,6 +59,17 @@ public struct BundleSummary: Encodable, Sendable {
     public var targets: [TargetCost]
     public var images: [Image]
     public var totals: Totals
+    /// Who signed the bundle; nil when it is unsigned.
+    public var signature: Signature?
+
+    /// A bundle's signer, and whether its bytes still match the signature (checked with the
+    /// signer's own key: that says the file is as signed, not that the signer is trusted).
+    public struct Signature: Encodable, Sendable {
+        /// The signer's key fingerprint: `ed25519:3f9a0c1e5b7d2468`.
+        public var signer: String
+        /// True when every byte before the signature is as the signer signed it.
+        public var matches: Bool
+    }
 
     /// Reads every entry of a bundle (not the images' bytes) and sums it up.
     ///
@@ -94,5 +105,9 @@ public struct BundleSummary: Encodable, Sendable {
         totals = Totals(images: entries.count, distinctImages: byOffset.count,
                         storedBytes: byOffset.values.reduce(0) { $0 + $1[0].storedSize },
                         rawBytes: entries.reduce(0) { $0 + $1.rawSize }, fileBytes: reader.fileSize)
+        signature = reader.signer.map { signer in
+            Signature(signer: signer.fingerprint,
+                      matches: (try? reader.requireSignature(trustedBy: TrustedKeys(keys: [signer]))) != nil)
+        }
     }
 }

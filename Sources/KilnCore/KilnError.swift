@@ -44,6 +44,7 @@ extension KilnError {
             case toolchainUnavailable
             case compilationFailed
             case cacheRefused
+            case untrustedBundle
         }
 
         private let value: Value
@@ -83,6 +84,8 @@ extension KilnError {
         public static let compilationFailed = Code(.compilationFailed)
         /// A cache folder that is unsafe to use (others can write to it).
         public static let cacheRefused = Code(.cacheRefused)
+        /// A bundle refused under trusted keys: unsigned, signed by a key not trusted, or altered since it was signed.
+        public static let untrustedBundle = Code(.untrustedBundle)
 
         public var description: String { value.rawValue }
     }

@@ -54,15 +54,19 @@ package enum OutputFile {
     /// Writes `bytes` to `path` atomically, after ``check(_:inputs:what:)`` (before writing, and
     /// again just before the rename).
     ///
+    /// - Parameter mode: The new file's permissions before the umask: 0o666, or 0o600 for a
+    ///   private key (the temporary file is created with them, so the bytes are never readable
+    ///   by others).
     /// - Throws: `KilnError.invalidArgument` as ``check(_:inputs:what:)`` does; `.io` in one line
     ///   naming the path, the system's reason and the fix when the folder is missing, read-only or
     ///   full. Nothing is left behind on failure.
-    package static func write(_ bytes: [UInt8], to path: String, inputs: [String], what: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String, inputs: [String], what: String,
+                              mode: mode_t = 0o666) throws {
         try check(path, inputs: inputs, what: what)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let temporary = "\(folder(of: path))/.\(name).tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
         func failure(_ code: Int32) -> KilnError { writeError(code, path, what: what) }
-        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o666)
+        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw failure(errno) }
         var code = writeAll(fd, bytes)
         if code == 0, fsync(fd) != 0 { code = errno }

@@ -34,19 +34,27 @@ public final class BundleSession: Sendable {
     ///   - device: The device to run on.
     ///   - policy: The JIT policy; nil for `KILN_JIT` (else auto).
     ///   - cache: The JIT cache; nil for the disk cache the environment names.
-    /// - Throws: `KilnError` if the manifest is damaged, `KILN_JIT` is invalid or the cache folder is unsafe.
-    public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil) throws {
+    ///   - trustedKeys: The keys one of which must have signed the bundle, checked before any image
+    ///     is read; nil for `KILN_TRUSTED_KEYS` (none when unset), ``TrustedKeys/none`` to check nothing.
+    /// - Throws: `KilnError` if the manifest is damaged, `KILN_JIT` or `KILN_TRUSTED_KEYS` is invalid,
+    ///   the cache folder is unsafe, or (`.untrustedBundle`) trusted keys are given and none of them
+    ///   signed the bundle as it is.
+    public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil,
+                trustedKeys: TrustedKeys? = nil) throws {
         let policy = try policy ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
         self.device = device
         switch device {
-        case .cuda(let gpu): backend = .cuda(try CUDABackend(reader: reader, device: gpu, policy: policy, cache: cache))
-        case .openCL(let cl): backend = .openCL(try OpenCLBackend(reader: reader, device: cl, policy: policy, cache: cache))
+        case .cuda(let gpu):
+            backend = .cuda(try CUDABackend(reader: reader, device: gpu, policy: policy, cache: cache, trustedKeys: trustedKeys))
+        case .openCL(let cl):
+            backend = .openCL(try OpenCLBackend(reader: reader, device: cl, policy: policy, cache: cache, trustedKeys: trustedKeys))
         }
     }
 
     /// Opens the bundle at a path for a device.
-    public convenience init(bundle path: String, device: ComputeDevice, policy: JITPolicy? = nil) throws {
-        try self.init(reader: BundleReader(path: path), device: device, policy: policy)
+    public convenience init(bundle path: String, device: ComputeDevice, policy: JITPolicy? = nil,
+                            trustedKeys: TrustedKeys? = nil) throws {
+        try self.init(reader: BundleReader(path: path), device: device, policy: policy, trustedKeys: trustedKeys)
     }
 
     /// The bundle's manifest.

@@ -123,6 +123,10 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         }
         try SourceImageLimit.check(entry, bundle: reader.path)
         let bytes = try reader.image(entry)
+        // Structure before any driver or compiler parses it: PoCL's unpacker, ELF loaders and
+        // a source's includes trust what they read.
+        try ImageCheck.validate(bytes, format: entry.format, target: plan.target,
+                                what: "bundle '\(reader.path)': image \(name) × \(plan.target.name)")
         var path = plan.path
         let module: Loader.Module
         do {

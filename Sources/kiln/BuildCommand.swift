@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import KilnBundle
 import KilnCompiler
 import KilnCore
 import KilnRuntime
@@ -51,6 +52,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "The zstd level images are stored with, 1 to 22 (default 19, the smallest; 3 writes a bundle far faster while iterating).")
     var compressionLevel: Int32 = 19
 
+    @Option(name: .long, help: ArgumentHelp("Sign the bundle with this private key (from `kiln keygen`).", valueName: "key"))
+    var sign: String?
+
     @Flag(name: .long, help: "Show each toolchain invocation.")
     var verbose = false
 
@@ -69,6 +73,7 @@ struct BuildCommand: ParsableCommand {
         let sourceOptions = SourceOptions(defines: defines, includeDirectories: includeDirectories)
         let modules = try SourceModule.discover(sources).map { try SourceModule(path: $0, options: sourceOptions) }
         let languages = Set(modules.map(\.language))
+        let signingKey = try sign.map { try SigningKey(file: $0) }  // before minutes of compiling
         let clang = languages.contains(.openCLC) ? try ClangOpenCL(environment: environment) : nil
         try OutputFile.check(output, inputs: modules.map(\.path), what: "bundle")  // before minutes of compiling
         var toolchains: [any Toolchain] = [SourceToolchain()]
@@ -89,6 +94,7 @@ struct BuildCommand: ParsableCommand {
         let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
         let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()
+        if let signingKey { try BundleSignature.signFile(output, with: signingKey) }
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KilnBundle
 import KilnCore
 import KilnRuntime
 #if canImport(FoundationEssentials)
@@ -20,11 +21,16 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The JIT policy: auto, never or always (default: KILN_JIT, else auto).")
     var jit: JITPolicy?
 
+    @Option(name: .long, help: ArgumentHelp("Refuse the bundle unless this public key signed it (repeatable; default: KILN_TRUSTED_KEYS).", valueName: "key.pub"))
+    var trust: [String] = []
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
-        let report = try Verifier.verify(bundle: file, policy: policy)
+        let environment = ProcessInfo.processInfo.environment
+        let trusted = trust.isEmpty ? try TrustedKeys(environment: environment) : try TrustedKeys(files: trust)
+        let report = try Verifier.verify(bundle: file, policy: policy, trustedKeys: trusted)
         if output.json {
             try output.printJSON(report)
         } else {

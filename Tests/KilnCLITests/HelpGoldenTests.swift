@@ -18,6 +18,8 @@ struct HelpGoldenTests {
         ("verify", VerifyCommand.self),
         ("cache", CacheCommand.self),
         ("cache-warm", CacheCommand.Warm.self),
+        ("keygen", KeygenCommand.self),
+        ("sign", SignCommand.self),
     ]
 
     @Test("--help matches its golden file", arguments: commands.map(\.0))

@@ -45,8 +45,15 @@ public enum SyntheticBundle {
         try writer(modules: modules, deviceList: deviceList, imageSize: imageSize).serialize()
     }
 
-    /// The synthetic image of one module for one target: text-like and compressible, or noise.
+    /// The synthetic image of one module for one target: text-like and compressible, or noise,
+    /// inside the structure of the target's format (``SyntheticImage``) so it passes `ImageCheck`.
     public static func image(module: String, target: String, size: Int, compressible: Bool = true) -> [UInt8] {
+        SyntheticImage.wrap(payload(module: module, target: target, size: size, compressible: compressible),
+                            target: target, module: module)
+    }
+
+    /// The bytes an image is made around.
+    static func payload(module: String, target: String, size: Int, compressible: Bool) -> [UInt8] {
         var generator = SplitMix64(seed: UInt64(truncatingIfNeeded: (module + "/" + target).utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
         if compressible {
             let words = ["ld.global", "st.global", "mad.f32", "bar.sync", "\(module)", "\(target)", "ret;", "\n"]

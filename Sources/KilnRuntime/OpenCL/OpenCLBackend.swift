@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import KilnBundle
 import KilnCore
 
@@ -29,10 +34,14 @@ public final class OpenCLBackend: Sendable {
     ///   - device: The device to run on.
     ///   - policy: When SPIR-V or source may be compiled at run time (`KILN_JIT`).
     ///   - cache: Where compiled binaries are kept between runs; nil for the disk cache the environment names.
+    ///   - trustedKeys: The keys one of which must have signed the bundle; nil for
+    ///     `KILN_TRUSTED_KEYS` (none when unset).
     /// - Throws: `KilnError.corruptBundle` if the bundle's manifest is damaged, `.cacheRefused` if the
-    ///   cache folder is unsafe.
+    ///   cache folder is unsafe, `.untrustedBundle` if trusted keys are given and none of them signed
+    ///   the bundle as it is.
     public init(reader: BundleReader, device: OpenCLDevice, policy: JITPolicy = .auto,
-                cache: (any JITCache)? = nil) throws {
+                cache: (any JITCache)? = nil, trustedKeys: TrustedKeys? = nil) throws {
+        try reader.requireSignature(trustedBy: trustedKeys ?? TrustedKeys(environment: ProcessInfo.processInfo.environment))
         self.reader = reader
         self.device = device
         self.policy = policy

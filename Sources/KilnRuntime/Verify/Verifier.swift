@@ -50,11 +50,15 @@ public enum Verifier {
 
     /// Verifies a bundle on the given devices (by default, every device of this machine).
     ///
-    /// - Throws: `KilnError` only when the bundle cannot be opened at all; everything else is a report.
-    public static func verify(bundle path: String, policy: JITPolicy,
+    /// - Parameter trustedKeys: The keys one of which must have signed the bundle; ``TrustedKeys/none``
+    ///   checks no signature.
+    /// - Throws: `KilnError` only when the bundle cannot be opened at all, or (`.untrustedBundle`)
+    ///   trusted keys are given and none of them signed it as it is; everything else is a report.
+    public static func verify(bundle path: String, policy: JITPolicy, trustedKeys: TrustedKeys = .none,
                               devices found: (devices: [ComputeDevice], unavailable: [ComputeDevice.Unavailable]) = ComputeDevice.all(),
                               progress: @Sendable (String) -> Void = { _ in }) throws -> Report {
         let reader = try BundleReader.checked(path: path)
+        try reader.requireSignature(trustedBy: trustedKeys)
         let manifest = try reader.manifest()
         var reports: [DeviceReport] = []
         for device in found.devices {
@@ -62,7 +66,7 @@ public enum Verifier {
             var modules: [ModuleReport] = []
             let session: BundleSession
             do {
-                session = try BundleSession(reader: reader, device: device, policy: policy)
+                session = try BundleSession(reader: reader, device: device, policy: policy, trustedKeys: trustedKeys)
             } catch {
                 reports.append(DeviceReport(device: device.summary, target: device.target.name, modules: [
                     ModuleReport(module: "*", resolution: nil, kernelsResolved: 0, kernels: [], error: "\(error)")]))

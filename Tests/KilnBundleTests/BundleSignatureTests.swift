@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Crypto
+@testable import KilnBundle
+import KilnCore
+import KilnTestSupport
+import Testing
+
+/// Signed bundles: Ed25519 over every byte before the signature block, checked under trusted keys.
+@Suite("Bundle signatures")
+struct BundleSignatureTests {
+    static let key = try! SigningKey(seed: Array(0..<32))
+    static let other = try! SigningKey(seed: Array(repeating: 7, count: 32))
+
+    static func unsigned() throws -> [UInt8] {
+        try SyntheticBundle.bytes(modules: ["gemm", "saxpy"], deviceList: "sm_90,cpu", imageSize: 1024)
+    }
+
+    static func open(_ bytes: [UInt8], trusting keys: [SigningKey] = [key]) throws -> BundleReader {
+        let reader = try BundleReader(path: SyntheticBundle.temporaryFile(bytes))
+        try reader.requireSignature(trustedBy: TrustedKeys(keys: keys.map(\.publicKey)))
+        return reader
+    }
+
+    @Test("swift-crypto's Ed25519 on this platform signs deterministically (RFC 8032)")
+    func ed25519IsDeterministic() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let message = Array("kiln".utf8)
+        #expect(Array(try key.signature(for: message)) == Array(try key.signature(for: message)))
+    }
+
+    @Test("signing is deterministic, idempotent, and strips back to the writer's bytes")
+    func deterministic() throws {
+        let bytes = try Self.unsigned()
+        let signed = try BundleSignature.sign(bytes, with: Self.key)
+        #expect(try BundleSignature.sign(bytes, with: Self.key) == signed)
+        #expect(try BundleSignature.sign(signed, with: Self.key) == signed)
+        #expect(try BundleSignature.unsigned(signed) == bytes)
+        #expect(signed.count % 64 == 0 && signed.count == (bytes.count + 63) / 64 * 64 + BundleSignature.blockSize)
+        // The writer's own signing gives the same bytes as signing its output.
+        let writer = try SyntheticBundle.writer(modules: ["gemm", "saxpy"], deviceList: "sm_90,cpu", imageSize: 1024)
+        #expect(try writer.serialize(signedWith: Self.key) == signed)
+    }
+
+    @Test("a signed bundle opens, names its signer, and passes under its key; re-signing replaces the signer")
+    func roundTrip() throws {
+        let signed = try BundleSignature.sign(try Self.unsigned(), with: Self.key)
+        let reader = try Self.open(signed)
+        #expect(reader.signer == Self.key.publicKey)
+        #expect(try reader.image(module: "saxpy", target: "cpu") == SyntheticBundle.image(module: "saxpy", target: "cpu", size: 1024))
+        let resigned = try BundleSignature.sign(signed, with: Self.other)
+        #expect(try Self.open(resigned, trusting: [Self.other]).signer == Self.other.publicKey)
+        // An unsigned bundle still reads with no trusted keys, as every bundle did before signatures.
+        let plain = try BundleReader(path: SyntheticBundle.temporaryFile(try Self.unsigned()))
+        #expect(plain.signer == nil)
+        #expect(try plain.requireSignature(trustedBy: .none) == nil)
+    }
+
+    @Test("under trust, an unsigned bundle is refused, naming the trusted key")
+    func unsignedRefused() throws {
+        let error = try #require(throws: KilnError.self) { try Self.open(try Self.unsigned()) }
+        #expect(error.code == .untrustedBundle)
+        #expect(error.message.contains("not signed") && error.message.contains(Self.key.publicKey.fingerprint))
+    }
+
+    @Test("under trust, a bundle signed by another key is refused, naming that key")
+    func wrongKeyRefused() throws {
+        let signed = try BundleSignature.sign(try Self.unsigned(), with: Self.other)
+        let error = try #require(throws: KilnError.self) { try Self.open(signed) }
+        #expect(error.code == .untrustedBundle)
+        #expect(error.message.contains(Self.other.publicKey.fingerprint) && error.message.contains("not a trusted key"))
+    }
+
+    @Test("the native-code attack: a replaced cpu image with every checksum recomputed is read without trust, refused under it")
+    func replacedImageRefused() throws {
+        var bundle = BundleBytes(bytes: try BundleSignature.sign(try Self.unsigned(), with: Self.key))
+        let reader = try BundleReader(path: SyntheticBundle.temporaryFile(bundle.bytes))
+        let index = try #require(try reader.entries().firstIndex { $0.module == "saxpy" && $0.target == "cpu" })
+        let entry = try reader.entry(at: index)
+        // The attacker's image, stored raw where the old one was, with its SHA-256 and the entry's check recomputed.
+        let evil = Array(SyntheticImage.poclBinary(root: [("/program.bc", Array(repeating: 0xCC, count: 64))],
+                                                   kernels: [.init(name: "saxpy_kernel", files: [])]).prefix(Int(entry.storedSize)))
+        let base = bundle.entryBase(index)
+        bundle.bytes.replaceSubrange(Int(entry.offset)..<Int(entry.offset) + evil.count, with: evil)
+        bundle.bytes[base + 25] = 0
+        bundle.set(UInt64(evil.count), at: base + 40)
+        bundle.set(UInt64(evil.count), at: base + 48)
+        bundle.bytes.replaceSubrange((base + 56)..<(base + 88), with: Digest.sha256(evil))
+        bundle.resealEntry(index)
+        let tampered = try BundleReader(path: SyntheticBundle.temporaryFile(bundle.bytes))
+        #expect(try tampered.image(module: "saxpy", target: "cpu") == evil)  // every unkeyed check passes
+        let error = try #require(throws: KilnError.self) { try Self.open(bundle.bytes) }
+        #expect(error.code == .untrustedBundle)
+        #expect(error.message.contains("altered") && error.message.contains(Self.key.publicKey.fingerprint))
+    }
+
+    @Test("a signed bundle with any one byte flipped is refused under trust")
+    func everyByteFlipRefused() throws {
+        let signed = try BundleSignature.sign(try Self.unsigned(), with: Self.key)
+        let path = try SyntheticBundle.temporaryFile(signed)
+        let trusted = TrustedKeys(keys: [Self.key.publicKey])
+        var accepted: [Int] = []
+        for offset in 0..<signed.count {
+            var bytes = signed
+            bytes[offset] ^= 0x01 << UInt8(offset % 8)
+            let fd = Glibc.open(path, O_WRONLY | O_TRUNC)
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            if (try? BundleReader(path: path).requireSignature(trustedBy: trusted)) != nil { accepted.append(offset) }
+        }
+        #expect(accepted.isEmpty, "flips accepted at offsets \(accepted.prefix(10))")
+        #expect(signed.count > 3000)  // every region of the format, each image and the block
+    }
+
+    @Test("the signature block is checked: a header that says signed needs the block at the end")
+    func blockLayout() throws {
+        var bundle = BundleBytes(bytes: try Self.unsigned())
+        bundle.bytes[BundleFormat.flagsOffset] = 1
+        bundle.resealHeader()
+        let error = try #require(throws: KilnError.self) { try BundleReader(path: SyntheticBundle.temporaryFile(bundle.bytes)) }
+        #expect(error.code == .corruptBundle)
+        var unknown = BundleBytes(bytes: try Self.unsigned())
+        unknown.bytes[BundleFormat.flagsOffset] = 2
+        unknown.resealHeader()
+        #expect(throws: KilnError.self) { try BundleReader(path: SyntheticBundle.temporaryFile(unknown.bytes)) }
+    }
+}
+
+/// Key files: text, 0600 for the private key, refused when others can read it.
+@Suite("Signing keys")
+struct SigningKeyTests {
+    @Test("keys round-trip through their files; the private key is 0600 and never replaced")
+    func files() throws {
+        let file = try SyntheticBundle.temporaryFile([], name: "x")
+        let folder = String(file.dropLast(2))
+        let path = folder + "/release"
+        let key = SigningKey()
+        try key.write(to: path)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(try SigningKey(file: path).publicKey == key.publicKey)
+        #expect(try SigningPublicKey(file: path + ".pub") == key.publicKey)
+        #expect(key.publicKey.fingerprint.hasPrefix("ed25519:") && key.publicKey.fingerprint.count == 24)
+        #expect(throws: KilnError.self) { try SigningKey().write(to: path) }
+        // A public key where a private one belongs, and the reverse, are refused with a hint.
+        #expect(throws: KilnError.self) { try SigningKey(file: path + ".pub") }
+        #expect(throws: KilnError.self) { try SigningPublicKey(file: path) }
+        chmod(path, 0o640)
+        let error = try #require(throws: KilnError.self) { try SigningKey(file: path) }
+        #expect(error.message.contains("chmod 600"))
+    }
+
+    @Test("KILN_TRUSTED_KEYS names public key files; one that cannot be read is an error, not a pass")
+    func environment() throws {
+        let file = try SyntheticBundle.temporaryFile([], name: "x")
+        let folder = String(file.dropLast(2))
+        let key = SigningKey()
+        try key.write(to: folder + "/a")
+        #expect(try TrustedKeys(environment: [:]).isEmpty)
+        #expect(try TrustedKeys(environment: ["KILN_TRUSTED_KEYS": folder + "/a.pub"]).keys == [key.publicKey])
+        let error = try #require(throws: KilnError.self) {
+            try TrustedKeys(environment: ["KILN_TRUSTED_KEYS": folder + "/a.pub:" + folder + "/missing.pub"])
+        }
+        #expect(error.message.hasPrefix("KILN_TRUSTED_KEYS"))
+    }
+}
