@@ -19,16 +19,23 @@ struct BuildCommand: ParsableCommand {
         abstract: "Compile kernel sources for every device of a list into one bundle.",
         discussion: """
         SOURCES are .cl (portable OpenCL C) and .cu (CUDA C++) files, or folders holding them. \
-        The device list comes from --devices, else KILN_AOT_DEVLIST, else the data-center default; \
-        `native` in it stands for this machine's devices, and `kiln targets` shows the names. \
+        The device list comes from --devices, else KILN_AOT_DEVLIST, else "devices" in the --config \
+        file, else the data-center default (sm_80,sm_90,sm_100,pvc,ats-m150); `native` in it stands \
+        for this machine's devices, and `kiln targets` shows the names. The --config file (kiln.json, \
+        which the build plugin passes) is JSON with optional keys "devices" (a device list), \
+        "defines" (NAME or NAME=VALUE) and "includes" (folders relative to the file); -D and -I add \
+        to its defines and includes, and a -D replaces its macro of the same name. \
         Images whose source, target and toolchain did not change are taken from the build cache.
         """)
 
     @Argument(help: "Kernel source files (.cl, .cu) or folders of them.")
     var sources: [String]
 
-    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc,native' (default: KILN_AOT_DEVLIST, else sm_80,sm_90,sm_100,pvc,ats-m150).")
+    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc,native' (default: KILN_AOT_DEVLIST, else the --config file's, else sm_80,sm_90,sm_100,pvc,ats-m150).")
     var devices: String?
+
+    @Option(name: .long, help: ArgumentHelp("A kiln.json to read the device list, defines and includes from, when the build runs.", valueName: "file"))
+    var config: String?
 
     @Option(name: [.short, .long], help: "The bundle to write.")
     var output: String
@@ -64,9 +71,14 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap { $0.isEmpty ? nil : $0 } ?? DeviceList.shippingDefault
-        let list = try DeviceList.parse(listText, native: nativeTargets(for: listText))
-        let sourceOptions = SourceOptions(defines: defines, includeDirectories: includeDirectories)
+        let configuration = try config.map { try BuildConfiguration(path: $0) }
+        let choice = DeviceListChoice(option: devices, environment: environment, configuration: configuration)
+        if let overridden = choice.overridden {
+            StandardError.write("kiln: KILN_AOT_DEVLIST='\(choice.text.terminalSafe())' overrides \"devices\": '\(overridden.list.terminalSafe())' in \(overridden.path.terminalSafe())\n")
+        }
+        let list = try choice.parse(native: nativeTargets(for: choice.text))
+        let commandLine = SourceOptions(defines: defines, includeDirectories: includeDirectories)
+        let sourceOptions = configuration?.sourceOptions(adding: commandLine) ?? commandLine
         let modules = try SourceModule.discover(sources).map { try SourceModule(path: $0, options: sourceOptions) }
         let languages = Set(modules.map(\.language))
         let clang = languages.contains(.openCLC) ? try ClangOpenCL(environment: environment) : nil
