@@ -13,6 +13,7 @@ struct HelpGoldenTests {
         ("build", BuildCommand.self),
         ("targets", TargetsCommand.self),
         ("inspect", InspectCommand.self),
+        ("extract", ExtractCommand.self),
         ("explain", ExplainCommand.self),
         ("devices", DevicesCommand.self),
         ("verify", VerifyCommand.self),
