@@ -45,4 +45,13 @@ struct HelpGoldenTests {
             #expect(help.hasSuffix(".") || help.hasSuffix(")"), "'\(help)' should end with a period")
         }
     }
+
+    @Test("`kiln help cache` and the README give the same order of cache layers: local first, then read-only")
+    func cacheLayerOrder() throws {
+        let help = Kiln.helpMessage(for: CacheCommand.self, columns: 1000)
+        let readme = try String(contentsOf: KilnProcess.projectRoot().appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(help.contains("a read-only layer in KILN_CACHE_READONLY is read after it"), "\(help)")
+        #expect(readme.contains("| `KILN_CACHE_READONLY` | a read-only second JIT cache layer"))
+        #expect(readme.contains("read after the local one"))
+    }
 }
