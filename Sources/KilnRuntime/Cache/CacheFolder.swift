@@ -105,7 +105,7 @@ public struct CacheFolder: Sendable {
         let file = entryPath(SHA256Digest.hex(of: keyText))
         let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { return .missing }
+            if errno == ENOENT || errno == ENOTDIR { return .missing }  // no entry, or no cache folder at all
             if errno == ELOOP { return .untrusted(KilnError(.cacheRefused, "\(name) entry '\(file)' is a symbolic link — remove it")) }
             return .damaged("cannot open it: \(String(cString: strerror(errno)))")
         }
