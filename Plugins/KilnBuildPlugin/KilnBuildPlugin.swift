@@ -5,9 +5,14 @@ import PackagePlugin
 /// target's resources, as `TARGET.kiln`.
 ///
 /// The device list comes from `KILN_AOT_DEVLIST` (the counterpart of `USE_AOT_DEVLIST`), else
-/// from `kiln.json` in the target (`{"devices": "sm_90,pvc"}`), else it is `kiln build`'s
-/// default: the data-center GPUs AOT, with the portable forms for every other device — like the
-/// seed's prebuilt wheels. The plugin holds no logic of its own beyond finding the list.
+/// from `kiln.json` in the target (`{"devices": "sm_90,pvc", "defines": […], "includes": […]}`),
+/// else it is `kiln build`'s default: the data-center GPUs AOT, with the portable forms for every
+/// other device — like the seed's prebuilt wheels.
+///
+/// The plugin does not read `kiln.json`: SwiftPM keeps a plan's commands across builds, so a
+/// list read while planning goes stale when the file is edited. It passes the file's path
+/// (`kiln build --config`), and `kiln` reads it each time the command runs; the file is an input
+/// of the command, so an edit runs it again (as swift-openapi-generator passes `--config`).
 @main
 struct KilnBuildPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -16,26 +21,30 @@ struct KilnBuildPlugin: BuildToolPlugin {
             .sorted { $0.path < $1.path }
         guard !kernels.isEmpty else { return [] }
         let config = target.directoryURL.appendingPathComponent("kiln.json")
-        let devices = try deviceList(config: config)
+        let hasConfig = FileManager.default.fileExists(atPath: config.path)
+        // Headers beside the kernels are inputs too, so an edit to one builds again.
+        let headers = target.sourceFiles.map(\.url).filter { ["h", "clh", "cuh"].contains($0.pathExtension) }
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("\(target.name).kiln")
-        let arguments = ["build"] + kernels.map(\.path) + (devices.map { ["--devices", $0] } ?? []) + [
+        let arguments = ["build"] + kernels.map(\.path) + (hasConfig ? ["--config", config.path] : []) + [
             "-o", output.path, "--build-cache", context.pluginWorkDirectoryURL.appendingPathComponent("cache").path,
         ]
+        let variable = ProcessInfo.processInfo.environment["KILN_AOT_DEVLIST"].flatMap { $0.isEmpty ? nil : $0 }
+        let devices = variable.map { "KILN_AOT_DEVLIST=\($0)" } ?? (hasConfig ? "the devices in kiln.json" : "the default devices")
         return [.buildCommand(
-            displayName: "Kiln: compiling \(kernels.count) kernel file(s) of \(target.name) for \(devices ?? "the default devices")",
+            displayName: "Kiln: compiling \(kernels.count) kernel file(s) of \(target.name) for \(devices)",
             executable: try context.tool(named: "kiln").url,
             arguments: arguments,
             environment: toolchainEnvironment(),
-            inputFiles: kernels + (FileManager.default.fileExists(atPath: config.path) ? [config] : []),
+            inputFiles: kernels + headers + (hasConfig ? [config] : []),
             outputFiles: [output])]
     }
 
-    /// Points `kiln` at the NVRTC and nvJitLink that Kiln's scripts/setup.sh installed beside
-    /// Kiln's own sources (`.toolchains/`), unless `KILN_NVRTC`/`KILN_NVJITLINK` already name them;
-    /// the build command's working folder is not Kiln's, so `kiln` would not find them on its own.
+    /// The environment `kiln` runs with: `KILN_AOT_DEVLIST` and the toolchain variables where they
+    /// are set, and the NVRTC and nvJitLink that Kiln's scripts/setup.sh installed beside Kiln's own
+    /// sources (`.toolchains/`), unless `KILN_NVRTC`/`KILN_NVJITLINK` already name them.
     func toolchainEnvironment() -> [String: String] {
         let environment = ProcessInfo.processInfo.environment
-        let names = ["KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC", "KILN_CUDA_INCLUDE"]
+        let names = ["KILN_AOT_DEVLIST", "KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC", "KILN_CUDA_INCLUDE"]
         var result = environment.filter { names.contains($0.key) }
         let kilnRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
@@ -48,21 +57,4 @@ struct KilnBuildPlugin: BuildToolPlugin {
         }
         return result
     }
-
-    /// The list from `KILN_AOT_DEVLIST` or `kiln.json`; nil for kiln's default.
-    func deviceList(config: URL) throws -> String? {
-        if let list = ProcessInfo.processInfo.environment["KILN_AOT_DEVLIST"], !list.isEmpty { return list }
-        guard let data = FileManager.default.contents(atPath: config.path) else { return nil }
-        struct Config: Decodable { var devices: String }
-        do {
-            return try JSONDecoder().decode(Config.self, from: data).devices
-        } catch {
-            throw PluginError("\(config.path) must be JSON like {\"devices\": \"sm_90,pvc\"}: \(error)")
-        }
-    }
-}
-
-struct PluginError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -6,7 +6,33 @@ public struct BundleSummary: Encodable, Sendable {
     public struct Module: Encodable, Sendable {
         public var name: String
         public var language: SourceLanguage
+        /// The kernels' names, in source order.
         public var kernels: [String]
+        /// The kernels' signatures as the manifest records them, in the same order.
+        public var signatures: [Kernel]
+    }
+
+    /// One kernel's recorded signature: what a launch is checked against.
+    public struct Kernel: Encodable, Sendable {
+        public var name: String
+        /// The declaration, for people: `saxpy(float a, global const float* x, int n)`.
+        public var signature: String
+        public var parameters: [ParameterRecord]
+        /// The work-group size the kernel requires (`reqd_work_group_size`), if it names one.
+        public var requiredWorkGroupSize: [Int]?
+        /// The targets whose images hold the kernel; nil: every image.
+        public var targets: [String]?
+        /// The symbol it is looked up by, where that differs from its name.
+        public var symbol: String?
+
+        init(_ record: KernelRecord) {
+            name = record.name
+            signature = record.signature
+            parameters = record.parameters
+            requiredWorkGroupSize = record.requiredWorkGroupSize
+            targets = record.targets
+            symbol = record.symbol
+        }
     }
 
     /// What one target adds to the bundle.
@@ -85,7 +111,9 @@ public struct BundleSummary: Encodable, Sendable {
         writtenBy = "Kiln \(reader.writerVersion)"
         deviceList = manifest.deviceList
         toolchains = manifest.toolchains
-        modules = manifest.modules.map { Module(name: $0.name, language: $0.language, kernels: $0.kernels.map(\.name)) }
+        modules = manifest.modules.map {
+            Module(name: $0.name, language: $0.language, kernels: $0.kernels.map(\.name), signatures: $0.kernels.map(Kernel.init))
+        }
         images = entries.map { entry in
             Image(module: entry.module, target: entry.target, format: entry.format, codec: entry.codec.description,
                   storedBytes: entry.storedSize, rawBytes: entry.rawSize, sha256: entry.sha256Hex,

@@ -10,7 +10,7 @@ import KilnCore
 /// or a JIT through the cache), kernels found by name, launches checked against their parameters.
 ///
 /// ```swift
-/// let device = ComputeDevice.all().devices[0]
+/// guard let device = ComputeDevice.all().devices.first else { return }  // none: see `all().unavailable`
 /// let session = try BundleSession(bundle: "app.kiln", device: device)
 /// let x = try device.makeBuffer(xs), y = try device.makeBuffer(ys)
 /// try session.kernel("saxpy").launch(grid: Dim3((n + 255) / 256), block: 256,
@@ -55,6 +55,21 @@ public final class BundleSession: Sendable {
     public convenience init(bundle path: String, device: ComputeDevice, policy: JITPolicy? = nil,
                             trustedKeys: TrustedKeys? = nil) throws {
         try self.init(reader: BundleReader(path: path), device: device, policy: policy, trustedKeys: trustedKeys)
+    }
+
+    /// Opens the bundle at a file URL for a device — the one the build plugin put in a target's
+    /// resources: `BundleSession(bundle: Bundle.module.url(forResource: "App", withExtension: "kiln"), device: device)`.
+    ///
+    /// - Throws: `KilnError.io` for a nil URL (the resource is missing: is the target's plugin
+    ///   `KilnBuildPlugin`, and does it hold a `.cl` or `.cu` file?) or one that is not a file URL.
+    public convenience init(bundle url: URL?, device: ComputeDevice, policy: JITPolicy? = nil) throws {
+        guard let url else {
+            throw KilnError(.io, "no bundle: the URL is nil — the target's .kiln resource is missing; add `plugins: [.plugin(name: \"KilnBuildPlugin\", package: …)]` to the target and keep its .cl/.cu files in it")
+        }
+        guard url.isFileURL else {
+            throw KilnError(.io, "bundle URL '\(url.absoluteString)' is not a file URL — download the bundle to a file first")
+        }
+        try self.init(bundle: url.path, device: device, policy: policy)
     }
 
     /// The bundle's manifest.
@@ -106,10 +121,13 @@ public enum DeviceKernel: Sendable {
 
     /// Launches `grid` work-groups of `block` work-items (CUDA's blocks and threads; OpenCL's
     /// global size is grid × block), after checking the arguments against the parameters.
-    public func launch(grid: Dim3, block: Dim3, arguments: [KernelArgument]) throws(KilnError) {
+    ///
+    /// `grid` and `block` are each a ``Dim3`` or an `Int` (one dimension). The launch is queued,
+    /// not finished, when this returns: reading a buffer (`download()`) waits for it.
+    public func launch(grid: some LaunchDimensions, block: some LaunchDimensions, arguments: [KernelArgument]) throws(KilnError) {
         switch self {
-        case .cuda(let k): try k.launch(grid: grid, block: block, arguments: arguments)
-        case .openCL(let k): try k.launch(grid: grid, block: block, arguments: arguments)
+        case .cuda(let k): try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
+        case .openCL(let k): try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
         }
     }
 }

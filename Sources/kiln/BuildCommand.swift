@@ -4,6 +4,7 @@ import KilnBundle
 import KilnCompiler
 import KilnCore
 import KilnRuntime
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,16 +21,23 @@ struct BuildCommand: ParsableCommand {
         abstract: "Compile kernel sources for every device of a list into one bundle.",
         discussion: """
         SOURCES are .cl (portable OpenCL C) and .cu (CUDA C++) files, or folders holding them. \
-        The device list comes from --devices, else KILN_AOT_DEVLIST, else the data-center default; \
-        `native` in it stands for this machine's devices, and `kiln targets` shows the names. \
+        The device list comes from --devices, else KILN_AOT_DEVLIST, else "devices" in the --config \
+        file, else the data-center default (sm_80,sm_90,sm_100,pvc,ats-m150); `native` in it stands \
+        for this machine's devices, and `kiln targets` shows the names. The --config file (kiln.json, \
+        which the build plugin passes) is JSON with optional keys "devices" (a device list), \
+        "defines" (NAME or NAME=VALUE) and "includes" (folders relative to the file); -D and -I add \
+        to its defines and includes, and a -D replaces its macro of the same name. \
         Images whose source, target and toolchain did not change are taken from the build cache.
         """)
 
     @Argument(help: "Kernel source files (.cl, .cu) or folders of them.")
     var sources: [String]
 
-    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc,native' (default: KILN_AOT_DEVLIST, else sm_80,sm_90,sm_100,pvc,ats-m150).")
+    @Option(name: .long, help: "The devices to compile for, e.g. 'sm_80,sm_90,pvc,native' (default: KILN_AOT_DEVLIST, else the --config file's, else sm_80,sm_90,sm_100,pvc,ats-m150).")
     var devices: String?
+
+    @Option(name: .long, help: ArgumentHelp("A kiln.json to read the device list, defines and includes from, when the build runs.", valueName: "file"))
+    var config: String?
 
     @Option(name: [.short, .long], help: "The bundle to write.")
     var output: String
@@ -68,9 +76,14 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let listText = devices ?? environment["KILN_AOT_DEVLIST"].flatMap { $0.isEmpty ? nil : $0 } ?? DeviceList.shippingDefault
-        let list = try DeviceList.parse(listText, native: nativeTargets(for: listText))
-        let sourceOptions = SourceOptions(defines: defines, includeDirectories: includeDirectories)
+        let configuration = try config.map { try BuildConfiguration(path: $0) }
+        let choice = DeviceListChoice(option: devices, environment: environment, configuration: configuration)
+        if let overridden = choice.overridden {
+            StandardError.write("kiln: KILN_AOT_DEVLIST='\(choice.text.terminalSafe())' overrides \"devices\": '\(overridden.list.terminalSafe())' in \(overridden.path.terminalSafe())\n")
+        }
+        let list = try choice.parse(native: nativeTargets(for: choice.text))
+        let commandLine = SourceOptions(defines: defines, includeDirectories: includeDirectories)
+        let sourceOptions = configuration?.sourceOptions(adding: commandLine) ?? commandLine
         let modules = try SourceModule.discover(sources).map { try SourceModule(path: $0, options: sourceOptions) }
         let languages = Set(modules.map(\.language))
         let signingKey = try sign.map { try SigningKey(file: $0) }  // before minutes of compiling
@@ -106,38 +119,116 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
-/// Shows a build's progress: a line that updates on a terminal, nothing in a pipe, and each
-/// toolchain invocation with --verbose.
+/// Shows a build's progress on stderr: a line that updates on a terminal; elsewhere (a pipe, a
+/// log, SwiftPM running the build plugin) a line per compiled image and, when nothing finished
+/// for `interval` seconds, a line naming the compiles still running; each toolchain invocation
+/// with --verbose. Stdout stays for the result.
 final class ProgressReporter: Sendable {
     let verbose: Bool
     let interactive: Bool
+    /// Seconds without a line after which a line names the compiles still running.
+    let interval: Double
+    private let output: @Sendable (String) -> Void
+    private let clock: @Sendable () -> Double
+    private let state = Mutex(State())
+    private let timer = Mutex<Timer?>(nil)
 
-    init(verbose: Bool, interactive: Bool) {
+    /// The running timer; a dispatch source is used from one thread at a time, under the mutex.
+    private final class Timer: @unchecked Sendable {
+        let source: DispatchSourceTimer
+        init(_ source: DispatchSourceTimer) { self.source = source }
+    }
+
+    private struct State {
+        /// Compiles running, by "module × target", with the time each started.
+        var running: [String: Double] = [:]
+        var done = 0
+        var total = 0
+        /// When the last line was written.
+        var lastLine = 0.0
+    }
+
+    /// A reporter; `output` and `clock` (seconds) are the process's stderr and monotonic time
+    /// unless a test gives its own.
+    init(verbose: Bool, interactive: Bool, interval: Double = 10,
+         output: @escaping @Sendable (String) -> Void = { StandardError.write($0) },
+         clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
         self.verbose = verbose
         self.interactive = interactive
+        self.interval = interval
+        self.output = output
+        self.clock = clock
+        state.withLock { $0.lastLine = clock() }
     }
+
+    /// Whether progress is written as whole lines (not on a terminal, not verbose).
+    private var lines: Bool { !interactive && !verbose }
 
     func handle(_ event: Builder.Event) {
         switch event {
         case .planned(let total, let cached):
-            if interactive || verbose { write("kiln: \(total) images to build, \(cached) in the build cache\n") }
+            state.withLock { $0.total = total }
+            write("kiln: \(total) images to build, \(cached) in the build cache\n")
+            if lines && total > cached { startTimer() }
         case .started(let module, let target, let invocation):
+            let now = clock()
+            state.withLock { $0.running["\(module.terminalSafe()) × \(target)"] = now }
             if verbose { write("  \(module.terminalSafe()) × \(target): \(invocation.terminalSafe(multiline: true))\n") }
         case .finished(let module, let target, let seconds, let cached, let done, let total):
+            let name = "\(module.terminalSafe()) × \(target)"
+            state.withLock {
+                $0.running[name] = nil
+                $0.done = done
+            }
             if interactive && !verbose {
-                write("\r\u{1B}[K[\(done)/\(total)] \(module.terminalSafe()) × \(target) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
+                write("\r\u{1B}[K[\(done)/\(total)] \(name) \(cached ? "(cached)" : formatSeconds(seconds) + " s")")
+            } else if lines && !cached {
+                write("kiln: [\(done)/\(total)] \(name) \(formatSeconds(seconds)) s\n")
             }
         case .skipped(let module, let target, let reason):
             if verbose { write("  \(module.terminalSafe()) × \(target): skipped — \(reason)\n") }
         }
     }
 
+    /// Writes a line naming the compiles still running, if no line was written for `interval` seconds.
+    func tick() {
+        let now = clock()
+        let line: String? = state.withLock { state in
+            guard lines, !state.running.isEmpty, now - state.lastLine >= interval else { return nil }
+            let oldest = state.running.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            let named = oldest.prefix(4).map { "\($0.key) (\(Int(now - $0.value)) s)" }
+            let more = oldest.count > 4 ? ", and \(oldest.count - 4) more" : ""
+            return "kiln: [\(state.done)/\(state.total)] still compiling \(named.joined(separator: ", "))\(more)\n"
+        }
+        if let line { write(line) }
+    }
+
     func finish() {
+        timer.withLock {
+            $0?.source.cancel()
+            $0 = nil
+        }
         if interactive && !verbose { write("\r\u{1B}[K") }
     }
 
+    private func startTimer() {
+        let source = DispatchSource.makeTimerSource(queue: .global())
+        let step = max(1, interval / 4)
+        source.schedule(deadline: .now() + step, repeating: step)
+        source.setEventHandler { [weak self] in self?.tick() }
+        timer.withLock {
+            $0?.source.cancel()
+            $0 = Timer(source)
+        }
+        source.resume()
+    }
+
     private func write(_ text: String) {
-        StandardError.write(text)
+        if text.hasSuffix("\n") {
+            let now = clock()
+            state.withLock { $0.lastLine = now }
+        }
+        output(text)
     }
 }
 

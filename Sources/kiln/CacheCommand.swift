@@ -15,8 +15,9 @@ struct CacheCommand: ParsableCommand {
         commandName: "cache",
         abstract: "Look after the JIT cache: list, stats, clear, prune, or warm it for a bundle.",
         discussion: """
-        The cache lives in KILN_CACHE_DIR/jit (default XDG_CACHE_HOME/kiln/jit, else ~/.cache/kiln/jit), \
-        is bounded by KILN_CACHE_MAX_BYTES, and is read after a read-only layer in KILN_CACHE_READONLY. \
+        The cache lives in KILN_CACHE_DIR/jit (default XDG_CACHE_HOME/kiln/jit, else ~/.cache/kiln/jit) \
+        and is bounded by KILN_CACHE_MAX_BYTES; a read-only layer in KILN_CACHE_READONLY is read after it, \
+        on a miss. \
         stats, clear and prune also cover the build cache in KILN_CACHE_DIR/build.
         """,
         subcommands: [List.self, Stats.self, Clear.self, Prune.self, Warm.self])

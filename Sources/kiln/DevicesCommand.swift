@@ -12,7 +12,8 @@ import Foundation
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices",
-        abstract: "List this machine's devices and, given a bundle, which image each would load.")
+        abstract: "List this machine's devices and, given a bundle, which image each would load.",
+        discussion: "Exits 1 when it finds no device, after saying why for each family.")
 
     @Argument(help: "A .kiln bundle to explain for each device.")
     var file: String?
@@ -97,9 +98,10 @@ struct DevicesCommand: ParsableCommand {
         }
         if output.json {
             try output.printJSON(listing)
+            if listing.devices.isEmpty { throw ExitCode(1) }
             return
         }
-        if listing.devices.isEmpty { print("no devices found") }
+        if listing.devices.isEmpty { print("no devices found — nothing here can run a kernel; the reasons per family follow") }
         for device in listing.devices {
             if device.family == "nvidia" {
                 print("\(device.family) \(device.index): \(device.name.terminalSafe()) — \(device.target), \(device.multiprocessors ?? 0) SMs, \(formatBytes(UInt64(device.memoryBytes ?? 0))), PCI \((device.pciBusID ?? "?").terminalSafe()), driver CUDA \((device.driverVersion ?? "?").terminalSafe())")
@@ -121,5 +123,6 @@ struct DevicesCommand: ParsableCommand {
             }
         }
         for family in listing.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }
+        if listing.devices.isEmpty { throw ExitCode(1) }
     }
 }

@@ -14,6 +14,9 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "List every image, not only the totals per target.")
     var images = false
 
+    @Flag(name: .long, help: "List every kernel's signature: its parameters, required work-group size and the targets that hold it.")
+    var kernels = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -29,8 +32,22 @@ struct InspectCommand: ParsableCommand {
             print("toolchains: " + summary.toolchains.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)".terminalSafe() }.joined(separator: ", "))
         }
         print("\nmodules (\(summary.modules.count)):")
-        print(TextTable(header: ["module", "language", "kernels"],
-                        rows: summary.modules.map { [$0.name, $0.language.rawValue, $0.kernels.joined(separator: ", ")] }).render())
+        print(TextTable(header: ["module", "language", "kernels", "names"],
+                        rows: summary.modules.map { [$0.name, $0.language.rawValue, "\($0.kernels.count)", TextTable.wrap($0.kernels)] },
+                        rightAligned: [2]).render())
+        let partial = summary.modules.flatMap(\.signatures).filter { $0.targets != nil }
+        if kernels {
+            print("\nkernels (\(summary.modules.reduce(0) { $0 + $1.signatures.count })):")
+            print(TextTable(header: ["module", "signature", "work-group", "only in"], rows: summary.modules.flatMap { module in
+                module.signatures.map { kernel in
+                    [module.name, kernel.signature, kernel.requiredWorkGroupSize.map { $0.map(String.init).joined(separator: "×") } ?? "",
+                     kernel.targets.map { TextTable.wrap($0, width: 40) } ?? ""]
+                }
+            }).render())
+        } else if !partial.isEmpty {
+            let names = partial.prefix(3).map(\.name).joined(separator: ", ").terminalSafe() + (partial.count > 3 ? ", …" : "")
+            print("\n\(partial.count) kernel\(partial.count == 1 ? " is" : "s are") only in some targets' images (\(names)) — --kernels shows which")
+        }
         print("\ntargets (\(summary.targets.count)):")
         var table = TextTable(header: ["target", "format", "images", "stored", "raw", "only this target", "toolchain"],
                               rightAligned: [2, 3, 4, 5])

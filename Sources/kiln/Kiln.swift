@@ -12,7 +12,7 @@ struct Kiln: AsyncParsableCommand {
         commandName: "kiln",
         abstract: "Compile compute kernels ahead of time for a list of devices, and explain what each device will load.",
         version: KilnVersion.current,
-        subcommands: [BuildCommand.self, TargetsCommand.self, InspectCommand.self, ExplainCommand.self, DevicesCommand.self, VerifyCommand.self, CacheCommand.self, KeygenCommand.self, SignCommand.self]
+        subcommands: [BuildCommand.self, TargetsCommand.self, InspectCommand.self, ExtractCommand.self, ExplainCommand.self, DevicesCommand.self, VerifyCommand.self, CacheCommand.self, KeygenCommand.self, SignCommand.self]
     )
 
     /// Runs the command the arguments name; a failure ends the process through ``fail(_:)``.
@@ -50,8 +50,18 @@ struct Kiln: AsyncParsableCommand {
         if json, let object = try? OutputOptions.json(["error": ["code": code, "message": message]]) {
             StandardError.write(object + "\n")
         } else {
-            StandardError.write("Error: \(message.terminalSafe(multiline: true))\n")
+            // A message already placed as a compiler places one (`kiln.json:1:13: error: …`) stands
+            // alone, so SwiftPM and editors show it at that line.
+            let prefix = isDiagnostic(message) ? "" : "Error: "
+            StandardError.write("\(prefix)\(message.terminalSafe(multiline: true))\n")
         }
         Glibc.exit(EXIT_FAILURE)
+    }
+
+    /// Whether a message opens as a compiler's diagnostic does: `PATH:LINE:COLUMN: error: `.
+    static func isDiagnostic(_ message: String) -> Bool {
+        guard let range = message.prefix(while: { $0 != "\n" }).firstRange(of: ": error: ") else { return false }
+        let place = message[..<range.lowerBound].split(separator: ":", omittingEmptySubsequences: false)
+        return place.count >= 3 && place.suffix(2).allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 }

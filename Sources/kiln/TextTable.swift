@@ -7,20 +7,45 @@ struct TextTable {
     /// Columns (by index) aligned to the right, for numbers.
     var rightAligned: Set<Int> = []
 
-    /// The table as lines of text, two spaces between columns, trailing spaces trimmed.
+    /// The table as lines of text, two spaces between columns, trailing spaces trimmed. A cell
+    /// with line breaks takes as many lines, the other cells of its row blank below their first.
     func render(indent: String = "  ") -> String {
-        let all = ([header] + rows).map { $0.map { $0.terminalSafe() } }
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            let cells = header.indices.map { column -> String in
-                let text = row.indices.contains(column) ? row[column] : ""
-                let padding = String(repeating: " ", count: widths[column] - text.count)
-                return rightAligned.contains(column) ? padding + text : text + padding
+        let all = ([header] + rows).map { $0.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { $0.terminalSafe() } } }
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].map(\.count).max() ?? 0 : 0 }.max() ?? 0
+        }
+        return all.flatMap { row in
+            let height = row.map(\.count).max() ?? 1
+            return (0..<height).map { line in
+                let cells = header.indices.map { column -> String in
+                    let parts = row.indices.contains(column) ? row[column] : []
+                    let text = parts.indices.contains(line) ? parts[line] : ""
+                    let padding = String(repeating: " ", count: widths[column] - text.count)
+                    return rightAligned.contains(column) ? padding + text : text + padding
+                }
+                var text = indent + cells.joined(separator: "  ")
+                while text.last == " " { text.removeLast() }
+                return text
             }
-            var line = indent + cells.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            return line
         }.joined(separator: "\n")
+    }
+
+    /// Items joined with ", " and broken into lines of at most `width` characters (an item longer
+    /// than that takes a line of its own), for a cell that lists many names.
+    static func wrap(_ items: [String], width: Int = 72) -> String {
+        var lines: [String] = []
+        var line = ""
+        for item in items {
+            if line.isEmpty {
+                line = item
+            } else if line.count + 2 + item.count + 1 <= width {
+                line += ", " + item
+            } else {
+                lines.append(line + ",")
+                line = item
+            }
+        }
+        return (lines + [line]).joined(separator: "\n")
     }
 }
 

@@ -13,7 +13,11 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Load, on every device of this machine, the images a bundle would use, resolve every kernel, and check Kiln's own kernels against float64 references.",
-        discussion: "Exits 0 only when every module loads and every check passes on at least one device.")
+        discussion: """
+        Only Kiln's own kernels have references; any other kernel is loaded and resolved but not run, \
+        and shows as "loaded, not checked". Exits 0 when this machine has a device and, on every \
+        device, every module loads and every check that runs passes.
+        """)
 
     @Argument(help: "The .kiln bundle to verify.")
     var file: String
@@ -35,11 +39,14 @@ struct VerifyCommand: ParsableCommand {
             try output.printJSON(report)
         } else {
             for device in report.devices {
-                print("\(device.device.terminalSafe()): \(device.passed ? "PASS" : "FAIL")")
+                print("\(device.device.terminalSafe()): \(Self.verdict(device))")
                 print(TextTable(header: ["module", "path", "image", "kernels", "checked", "result"], rows: device.modules.map { m in
-                    let checked = m.kernels.count
+                    let checked = m.kernels.filter { $0.absent == nil }.count
                     let failed = m.kernels.filter { !$0.passed }
-                    let result = m.error ?? (failed.isEmpty ? "ok" : failed.map { "\($0.kernel): \($0.failure ?? "")" }.joined(separator: "; "))
+                    let result = m.error ?? (!failed.isEmpty ? failed.map { "\($0.kernel): \($0.failure ?? "")" }.joined(separator: "; ")
+                        : m.unchecked.isEmpty ? "ok"
+                        : checked == 0 ? "loaded, not checked"
+                        : "ok; \(m.unchecked.count) loaded, not checked")
                     return [m.module, m.resolution?.path.rawValue ?? "-", m.resolution?.target ?? "-", "\(m.kernelsResolved)",
                             "\(checked)", result]
                 }).render())
@@ -49,5 +56,17 @@ struct VerifyCommand: ParsableCommand {
             for family in report.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }
         }
         if !report.passed { throw ExitCode(1) }
+    }
+
+    /// A device's line: FAIL; PASS when checks ran and passed; "loaded, not checked" when every
+    /// module loaded but no kernel has a reference — no claim that anything computed right.
+    static func verdict(_ device: Verifier.DeviceReport) -> String {
+        guard device.passed else { return "FAIL" }
+        if device.checked == 0 {
+            return device.unchecked == 0 ? "loaded (no kernels)"
+                : "loaded, not checked — \(device.unchecked == 1 ? "its kernel" : "all \(device.unchecked) kernels") resolved; none has a reference check (Kiln checks only its own kernels)"
+        }
+        return device.unchecked == 0 ? "PASS (\(device.checked) checked)"
+            : "PASS (\(device.checked) checked; \(device.unchecked) loaded, not checked)"
     }
 }

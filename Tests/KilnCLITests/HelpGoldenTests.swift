@@ -13,6 +13,7 @@ struct HelpGoldenTests {
         ("build", BuildCommand.self),
         ("targets", TargetsCommand.self),
         ("inspect", InspectCommand.self),
+        ("extract", ExtractCommand.self),
         ("explain", ExplainCommand.self),
         ("devices", DevicesCommand.self),
         ("verify", VerifyCommand.self),
@@ -45,5 +46,14 @@ struct HelpGoldenTests {
             guard !help.isEmpty, !help.contains("(default:") || help.hasSuffix(")") else { continue }
             #expect(help.hasSuffix(".") || help.hasSuffix(")"), "'\(help)' should end with a period")
         }
+    }
+
+    @Test("`kiln help cache` and the README give the same order of cache layers: local first, then read-only")
+    func cacheLayerOrder() throws {
+        let help = Kiln.helpMessage(for: CacheCommand.self, columns: 1000)
+        let readme = try String(contentsOf: KilnProcess.projectRoot().appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(help.contains("a read-only layer in KILN_CACHE_READONLY is read after it"), "\(help)")
+        #expect(readme.contains("| `KILN_CACHE_READONLY` | a read-only second JIT cache layer"))
+        #expect(readme.contains("read after the local one"))
     }
 }

@@ -27,8 +27,33 @@ struct CUDADriverLoadTests {
             let error = try #require(throws: KilnError.self) { try CUDADriver.load() }
             #expect(error.code == .driverUnavailable)
             #expect(error.message.contains("the NVIDIA driver (libcuda.so.1) was not found"))
-            #expect(error.message.contains("install the NVIDIA driver"))
+            if CUDASymbols.nvidiaPCIDeviceCount() == 0 {
+                #expect(error.message.contains("this machine has no NVIDIA GPU"), "\(error.message)")
+            } else {
+                #expect(error.message.contains("install the NVIDIA driver"), "\(error.message)")
+            }
         }
+    }
+
+    @Test("The hint to install the driver is given only where an NVIDIA GPU is, or may be, on the PCI bus",
+          arguments: [(Int?.some(0), false), (1, true), (nil, true)])
+    func installHint(_ devices: Int?, _ hinted: Bool) {
+        let error = CUDASymbols.missingDriverError(library: "libcuda.so.1", reason: "not found", nvidiaPCIDevices: devices)
+        #expect(error.code == .driverUnavailable)
+        #expect(error.message.contains("install the NVIDIA driver") == hinted, "\(error.message)")
+        #expect(error.message.contains("no NVIDIA GPU") == !hinted, "\(error.message)")
+    }
+
+    @Test("NVIDIA devices are counted from the PCI bus's vendor files")
+    func pciCount() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-pci-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (slot, vendor) in [("0000:00:01.0", "0x8086"), ("0000:17:00.0", "0x10de"), ("0000:65:00.0", "0x10de")] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + slot, withIntermediateDirectories: true)
+            try (vendor + "\n").write(toFile: folder + "/" + slot + "/vendor", atomically: false, encoding: .utf8)
+        }
+        #expect(CUDASymbols.nvidiaPCIDeviceCount(root: folder) == 2)
+        #expect(CUDASymbols.nvidiaPCIDeviceCount(root: folder + "/none") == nil)
     }
 
     @Test("A missing library named explicitly gives the same error, naming it")

@@ -206,3 +206,54 @@ struct LaunchDimensionTests {
         #expect(throws: Never.self) { try LaunchArguments.checkDimensions(grid: 1, block: 256, kernel: "k", limits: small) }
     }
 }
+
+@Suite("Passing a Swift Int: .int narrowed to the parameter's type")
+struct IntArgumentTests {
+    let record = kernel([("i", "int"), ("u", "unsigned int"), ("l", "long"), ("s", "size_t")])
+
+    @Test("an Int that fits each parameter becomes its bytes at the parameter's width")
+    func fits() throws {
+        let values = try LaunchArguments.check([.int(-2), .int(4_000_000_000), .int(-5), .int(1 << 40)], against: record)
+        #expect(bytes(values[0]) == [0xFE, 0xFF, 0xFF, 0xFF])
+        #expect(bytes(values[1]) == [0x00, 0x28, 0x6B, 0xEE])
+        #expect(bytes(values[2]) == [0xFB, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(bytes(values[3]) == [0, 0, 0, 0, 0, 1, 0, 0])
+    }
+
+    @Test("an Int that does not fit is an error naming the parameter, never a truncation", arguments: [
+        ([KernelArgument.int(3_000_000_000), .int(0), .int(0), .int(0)], "parameter 'i' (index 0, int)", "does not fit in int"),
+        ([.int(0), .int(-1), .int(0), .int(0)], "parameter 'u' (index 1, unsigned int)", "does not fit in unsigned int"),
+        ([.int(0), .int(1 << 32), .int(0), .int(0)], "parameter 'u' (index 1, unsigned int)", "does not fit in unsigned int"),
+        ([.int(0), .int(0), .int(0), .int(-1)], "parameter 's' (index 3, size_t)", "a negative value does not fit"),
+    ])
+    func overflows(_ arguments: [KernelArgument], _ parameter: String, _ reason: String) throws {
+        let error = try launchError(arguments, record)
+        #expect(error.message.contains(parameter) && error.message.contains(reason), "\(error.message)")
+        #expect(error.message.contains(".int("), "\(error.message)")
+    }
+
+    @Test("an Int is no float")
+    func notFloat() throws {
+        let error = try launchError([.int(1)], kernel([("a", "float")]))
+        #expect(error.message.contains("takes a float32 value, but the launch gave .int(1)"), "\(error.message)")
+    }
+}
+
+@Suite("Launch dimensions")
+struct LaunchDimensionsTests {
+    @Test("an Int is one dimension, a Dim3 itself")
+    func dimensions() {
+        let width = 128
+        #expect(width.dimensions == Dim3(128, 1, 1))
+        #expect(Dim3(4, 2).dimensions == Dim3(4, 2, 1))
+    }
+
+    @Test("a block other than reqd_work_group_size is refused before any driver sees it")
+    func requiredSize() throws {
+        let record = KernelRecord(name: "tile", parameters: [], requiredWorkGroupSize: [64, 2, 1])
+        try LaunchArguments.checkRequiredSize(block: Dim3(64, 2), kernel: record)
+        let error = try #require(throws: KilnError.self) { try LaunchArguments.checkRequiredSize(block: Dim3(128), kernel: record) }
+        #expect(error.message.contains("requires work-groups of 64×2×1"), "\(error.message)")
+        try LaunchArguments.checkRequiredSize(block: Dim3(7), kernel: KernelRecord(name: "free", parameters: []))
+    }
+}

@@ -73,6 +73,40 @@ struct CUDASymbols: @unchecked Sendable {
     let cuGetErrorName: @convention(c) (CUresult, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> CUresult
     let cuGetErrorString: @convention(c) (CUresult, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> CUresult
 
+    /// The error for a driver library that does not open. The hint to install the driver is given
+    /// only where an NVIDIA GPU is on the PCI bus (or the bus cannot be read): on a machine with
+    /// none, every command would otherwise repeat advice that does not apply.
+    ///
+    /// - Parameter nvidiaPCIDevices: NVIDIA devices on the PCI bus; nil where that is unknown.
+    static func missingDriverError(library: String, reason: String, nvidiaPCIDevices: Int?) -> KilnError {
+        if nvidiaPCIDevices == 0 {
+            return KilnError(.driverUnavailable,
+                "the NVIDIA driver (\(library)) was not found, and this machine has no NVIDIA GPU (no PCI device of vendor 0x10de) — nothing to install unless it should have one")
+        }
+        return KilnError(.driverUnavailable,
+            "the NVIDIA driver (\(library)) was not found (\(reason)) — install the NVIDIA driver for your GPU (e.g. `apt install nvidia-driver-580`, or your distribution's package), or in a container start it with the NVIDIA Container Toolkit (`--gpus all`); this machine cannot run CUDA kernels until then")
+    }
+
+    /// How many devices of vendor 0x10de (NVIDIA) the kernel lists under `/sys/bus/pci/devices`;
+    /// nil where that folder cannot be read (a container without /sys), so nothing is assumed.
+    static func nvidiaPCIDeviceCount(root: String = "/sys/bus/pci/devices") -> Int? {
+        guard let folder = opendir(root) else { return nil }
+        defer { closedir(folder) }
+        var count = 0
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !name.hasPrefix(".") else { continue }
+            let path = root + "/" + name + "/vendor"
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 16)
+            let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            if got > 0, String(decoding: buffer.prefix(got), as: UTF8.self).hasPrefix("0x10de") { count += 1 }
+        }
+        return count
+    }
+
     /// Opens the driver library and resolves every entry point Kiln uses.
     ///
     /// - Parameter library: The library to open; tests name a missing or wrong one.
@@ -81,8 +115,7 @@ struct CUDASymbols: @unchecked Sendable {
     static func load(library: String = libraryName) throws(KilnError) -> CUDASymbols {
         guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            throw KilnError(.driverUnavailable,
-                "the NVIDIA driver (\(library)) was not found (\(reason)) — install the NVIDIA driver for your GPU (e.g. `apt install nvidia-driver-580`, or your distribution's package), or in a container start it with the NVIDIA Container Toolkit (`--gpus all`); this machine cannot run CUDA kernels until then")
+            throw missingDriverError(library: library, reason: reason, nvidiaPCIDevices: nvidiaPCIDeviceCount())
         }
         // The library stays open for the life of the process: its entry points are kept.
         guard let raw = dlsym(handle, "cuGetProcAddress_v2") else {

@@ -14,6 +14,11 @@ public enum KernelArgument: Sendable {
     case int64(Int64)
     /// A 64-bit unsigned integer (`size_t`, `unsigned long`, or a signed 64-bit type where the value fits).
     case uint64(UInt64)
+    /// A Swift `Int` for any 32- or 64-bit integer parameter, narrowed to the parameter's recorded
+    /// type at launch: `.int(n)` fills an `int`, `unsigned int`, `long` or `size_t` when `n` fits
+    /// it, and is an error naming the parameter when it does not (a negative `n` for `size_t`,
+    /// 3_000_000_000 for `int`) — never silently truncated.
+    case int(Int)
     /// A 32-bit float (`float`).
     case float32(Float)
     /// A 64-bit float (`double`).
@@ -29,6 +34,7 @@ public enum KernelArgument: Sendable {
         case .uint32(let value): ".uint32(\(value))"
         case .int64(let value): ".int64(\(value))"
         case .uint64(let value): ".uint64(\(value))"
+        case .int(let value): ".int(\(value))"
         case .float32(let value): ".float32(\(value))"
         case .float64(let value): ".float64(\(value))"
         case .local(let bytes): ".local(bytes: \(bytes))"

@@ -130,6 +130,17 @@ public enum LaunchArguments {
         case (.uint64, .int64(let value)):
             guard let fitted = UInt64(exactly: value) else { throw fail(expected, "a negative value does not fit an unsigned parameter") }
             return bytes(fitted)
+        case (.int32, .int(let value)):
+            guard let fitted = Int32(exactly: value) else { throw fail(expected, "\(value) does not fit in int (\(Int32.min)…\(Int32.max)); pass a smaller value, or widen the parameter to long") }
+            return bytes(fitted)
+        case (.uint32, .int(let value)):
+            guard let fitted = UInt32(exactly: value) else { throw fail(expected, "\(value) does not fit in unsigned int (0…\(UInt32.max))") }
+            return bytes(fitted)
+        case (.int64, .int(let value)):
+            return bytes(Int64(value))
+        case (.uint64, .int(let value)):
+            guard let fitted = UInt64(exactly: value) else { throw fail(expected, "a negative value does not fit an unsigned parameter") }
+            return bytes(fitted)
         case (.int8, _), (.uint8, _), (.int16, _), (.uint16, _), (.float16, _):
             throw fail(expected, "Kiln cannot pass \(type.byteCount)-byte scalars yet; widen the parameter to int or float")
         default:

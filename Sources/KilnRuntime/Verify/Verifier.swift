@@ -14,6 +14,22 @@ public enum Verifier {
         /// Driver bugs known to change results here, with their workarounds.
         public var knownIssues: [String] = []
         public var passed: Bool { modules.allSatisfy(\.passed) }
+        /// Kernels run against a reference (and not left out of this device's image).
+        public var checked: Int { modules.reduce(0) { $0 + $1.kernels.filter { $0.absent == nil }.count } }
+        /// Kernels that loaded but that no reference check covers.
+        public var unchecked: Int { modules.reduce(0) { $0 + $1.unchecked.count } }
+
+        private enum CodingKeys: String, CodingKey { case device, target, modules, passed, checked, unchecked }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(device, forKey: .device)
+            try container.encode(target, forKey: .target)
+            try container.encode(modules, forKey: .modules)
+            try container.encode(passed, forKey: .passed)
+            try container.encode(checked, forKey: .checked)
+            try container.encode(unchecked, forKey: .unchecked)
+        }
     }
 
     /// One module on one device.
@@ -23,6 +39,8 @@ public enum Verifier {
         /// Kernels found in the loaded image.
         public var kernelsResolved: Int
         public var kernels: [KernelReport]
+        /// Kernels that loaded but that no reference check covers: loaded, not checked.
+        public var unchecked: [String] = []
         /// Why the module failed to load, or a kernel could not be found.
         public var error: String?
         public var passed: Bool { error == nil && kernels.allSatisfy(\.passed) }
@@ -85,7 +103,10 @@ public enum Verifier {
                             continue
                         }
                         report.kernelsResolved += 1
-                        guard let check = ReferenceChecks.all.first(where: { $0.applies(to: record, in: module.name) }) else { continue }
+                        guard let check = ReferenceChecks.all.first(where: { $0.applies(to: record, in: module.name) }) else {
+                            report.unchecked.append(record.name)
+                            continue
+                        }
                         do {
                             let error = try check.run(kernel, device)
                             report.kernels.append(KernelReport(kernel: record.name, error: error, tolerance: check.tolerance,
