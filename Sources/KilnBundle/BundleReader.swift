@@ -37,6 +37,9 @@ public final class BundleReader: Sendable {
     private let data: (offset: UInt64, size: UInt64)
     /// The image table and string table, read and checked on first use.
     private let loadedTable = Mutex<ImageTable?>(nil)
+    /// The last reference image read, raw and checked, with its position in the table: the
+    /// images of one module that share a reference are usually read one after another.
+    private let lastReference = Mutex<(index: Int, bytes: [UInt8])?>(nil)
 
     /// Opens a bundle and validates its header.
     ///
@@ -94,7 +97,7 @@ public final class BundleReader: Sendable {
         try inFile(data.offset, data.size, "the data region")
         manifestDigest = Array(try r.slice(104, 32, "the manifest checksum"))
         let codec: UInt8 = try r.integer(at: 136, "the manifest codec")
-        guard let manifestCodec = ImageCodec(rawValue: codec) else {
+        guard let manifestCodec = ImageCodec(rawValue: codec), manifestCodec != .zstdReferenced else {
             throw KilnError(.corruptBundle, "bundle '\(path)': manifest codec \(codec) is unknown — the file is damaged; rebuild it")
         }
         self.manifestCodec = manifestCodec
@@ -113,7 +116,7 @@ public final class BundleReader: Sendable {
             throw KilnError(.corruptBundle, "bundle '\(path)': the manifest's checksum does not match — the file is damaged; rebuild it")
         }
         let json: [UInt8] = switch manifestCodec {
-        case .none: bytes
+        case .none, .zstdReferenced: bytes  // the header refuses a referenced manifest
         case .zstd: try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize,
                                         what: "bundle '\(path)': the manifest")
         }
@@ -191,16 +194,52 @@ public final class BundleReader: Sendable {
         let table = try ImageTable(
             entries: file.read(tableOffset, UInt64(imageCount) * UInt64(BundleFormat.entrySize), subject: subject, "the image table"),
             strings: file.read(strings.offset, strings.size, subject: subject, "the string table"),
-            count: imageCount, data: data, path: path)
+            count: imageCount, data: data, path: path, formatVersion: formatVersion)
         loadedTable.withLock { $0 = table }
         return table
     }
 
     /// The raw bytes of an image, decompressed and checked against its SHA-256.
     ///
-    /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged.
+    /// An image stored against a reference (``ImageCodec/zstdReferenced``) reads the reference
+    /// first — itself checked against its SHA-256, and itself stored without one — so one image
+    /// costs at most two reads and two decompressions.
+    /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged, and naming
+    ///   both if its reference is damaged or is itself stored against a reference.
     public func image(_ entry: ImageEntry) throws -> [UInt8] {
         let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
+        var prefix: [UInt8]? = nil
+        if entry.codec == .zstdReferenced {
+            guard let index = entry.reference else {
+                throw KilnError(.corruptBundle, "\(what) is stored against a reference it does not name — the file is damaged; rebuild it")
+            }
+            prefix = try referenceBytes(index, of: entry, what)
+        }
+        return try storedImage(entry, what, prefix: prefix)
+    }
+
+    /// The raw bytes of the reference at a table position, for `entry`: read and checked, or the
+    /// last one read.
+    private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws -> [UInt8] {
+        if let last = lastReference.withLock({ $0 }), last.index == index { return last.bytes }
+        let reference: ImageEntry
+        let bytes: [UInt8]
+        do {
+            reference = try self.entry(at: index)
+            guard reference.codec != .zstdReferenced else {
+                throw KilnError(.corruptBundle, "it is itself stored against a reference, and a bundle holds one level of references at most")
+            }
+            bytes = try storedImage(reference, "image \(reference.module) × \(reference.target)", prefix: nil)
+        } catch let error as KilnError {
+            let name = (try? table().name(at: index)) ?? "table entry \(index)"
+            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)")
+        }
+        lastReference.withLock { $0 = (index, bytes) }
+        return bytes
+    }
+
+    /// The raw bytes of an entry whose reference (if it has one) is `prefix`, checked against its SHA-256.
+    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?) throws -> [UInt8] {
         try ByteReader.check(entry.offset, entry.storedSize, within: data.offset + data.size, subject, "\(entry.module) × \(entry.target)")
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
@@ -208,7 +247,8 @@ public final class BundleReader: Sendable {
         let stored = try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         let bytes: [UInt8] = switch entry.codec {
         case .none: stored
-        case .zstd: try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what)
+        case .zstd, .zstdReferenced:
+            try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what, prefix: prefix)
         }
         guard Digest.sha256(bytes) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")

@@ -7,16 +7,29 @@ enum Zstd {
     static var version: String { String(cString: ZSTD_versionString()) }
 
     /// Compresses bytes into one frame that records its content size.
-    static func compress(_ source: [UInt8], level: Int32) -> [UInt8] {
+    ///
+    /// - Parameter prefix: raw bytes the frame may refer back to (zstd's raw-content prefix,
+    ///   `ZSTD_CCtx_refPrefix`); the same bytes must be given to ``decompress(_:rawSize:limit:what:prefix:)``.
+    static func compress(_ source: [UInt8], level: Int32, prefix: [UInt8]? = nil) -> [UInt8] {
         let bound = ZSTD_compressBound(source.count)
         var out = [UInt8](repeating: 0, count: bound)
         let written = source.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in
-                ZSTD_compress(dst.baseAddress, bound, src.baseAddress, src.count, level)
+                guard let prefix else { return ZSTD_compress(dst.baseAddress, bound, src.baseAddress, src.count, level) }
+                guard let context = ZSTD_createCCtx() else { return Int.max }
+                defer { ZSTD_freeCCtx(context) }
+                return prefix.withUnsafeBytes { dictionary in
+                    for status in [ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level),
+                                   ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1),
+                                   ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 0),
+                                   ZSTD_CCtx_refPrefix(context, dictionary.baseAddress, dictionary.count)]
+                    where ZSTD_isError(status) != 0 { return status }
+                    return ZSTD_compress2(context, dst.baseAddress, bound, src.baseAddress, src.count)
+                }
             }
         }
-        // Compressing into a buffer of ZSTD_compressBound bytes cannot fail.
-        precondition(ZSTD_isError(written) == 0, "zstd: \(String(cString: ZSTD_getErrorName(written)))")
+        // Compressing into a buffer of ZSTD_compressBound bytes cannot fail (but for memory).
+        precondition(written != Int.max && ZSTD_isError(written) == 0, "zstd: out of memory or \(String(cString: ZSTD_getErrorName(written)))")
         out.removeSubrange(written...)
         return out
     }
@@ -30,9 +43,11 @@ enum Zstd {
     ///   - rawSize: the size the container declares; the frame must declare the same, and
     ///     must decode to exactly that many bytes.
     ///   - limit: the largest size accepted at all.
+    ///   - prefix: the raw bytes the frame was compressed against (its reference image), or nil.
     /// - Throws: `KilnError.corruptBundle` if the frame is damaged, truncated, followed by other
     ///   bytes, or its size differs from `rawSize` or passes `limit`.
-    static func decompress(_ frame: [UInt8], rawSize: UInt64, limit: UInt64, what: String) throws -> [UInt8] {
+    static func decompress(_ frame: [UInt8], rawSize: UInt64, limit: UInt64, what: String,
+                           prefix: [UInt8]? = nil) throws -> [UInt8] {
         func damaged(_ reason: String) -> KilnError {
             KilnError(.corruptBundle, "\(what): zstd could not decompress it (\(reason)) — the bundle is damaged; rebuild it")
         }
@@ -48,7 +63,12 @@ enum Zstd {
         var out: [UInt8] = []
         out.reserveCapacity(Int(min(rawSize, 1 << 20)))
         var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
-        try frame.withUnsafeBytes { source in
+        // The prefix is referenced, not copied: it must stay in place until the frame ends.
+        try (prefix ?? []).withUnsafeBytes { dictionary in try frame.withUnsafeBytes { source in
+            if prefix != nil {
+                let status = ZSTD_DCtx_refPrefix(stream, dictionary.baseAddress, dictionary.count)
+                if ZSTD_isError(status) != 0 { throw damaged(String(cString: ZSTD_getErrorName(status))) }
+            }
             var input = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
             while true {
                 let (result, produced) = chunk.withUnsafeMutableBytes { target in
@@ -63,7 +83,7 @@ enum Zstd {
                 if input.pos == input.size && produced < chunk.count { throw damaged("the frame is cut short") }
             }
             guard input.pos == input.size else { throw damaged("bytes follow the frame") }
-        }
+        } }
         guard UInt64(out.count) == rawSize else { throw damaged("\(out.count) bytes, not \(rawSize)") }
         return out
     }
