@@ -3,19 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Dispatch
 import KilnCore
-import Synchronization
 
 /// Writes a `.kiln` bundle: deterministic (the same inputs give the same bytes), identical
-/// images stored once, each image compressed on its own or against one sibling (its reference).
-///
-/// References: the images of one module and one format are taken in architecture order
-/// (`sm_80` before `sm_86` before `sm_100`; other targets by name). The first is stored alone
-/// and is a *base*; each next one is compressed against the nearest base before it, and kept
-/// that way when that is at most ``referenceRatio`` of its size compressed alone — otherwise it
-/// is stored alone and becomes the base for those after it. A reference is always a base, so
-/// reading any image reads at most two.
+/// images stored once, each image compressed on its own or against one sibling (its reference;
+/// see `BundleWriter+References.swift`), so that reading any image reads at most two.
 public struct BundleWriter: Sendable {
     private var manifest: Manifest
     private var images: [String: PendingImage] = [:]
@@ -29,10 +21,6 @@ public struct BundleWriter: Sendable {
         var format: ImageFormat
         var bytes: [UInt8]
     }
-
-    /// An image is stored against its reference when that takes at most this share of the bytes
-    /// it takes alone; cubins of neighbouring architectures take far less.
-    public static let referenceRatio = 0.5
 
     /// Creates a writer for a manifest.
     public init(manifest: Manifest, compressionLevel: Int32 = 19) {
@@ -68,8 +56,8 @@ public struct BundleWriter: Sendable {
     ///   - jobs: how many images are compressed at once.
     ///   - cache: compressed frames from earlier builds, used after each is checked to decompress
     ///     to the image; new frames are stored in it.
-    /// - Complexity: compresses every distinct image once alone and, but the first of its module
-    ///   and format, once against its reference; none that `cache` holds.
+    /// - Complexity: compresses every distinct image once alone, and once against each
+    ///   architecture neighbour of its module and format; none that `cache` holds.
     public func serialize(jobs: Int = 1, cache: (any CompressedImageCache)? = nil) throws -> [UInt8] {
         let sorted = images.values.sorted {
             imageKey($0.module, $0.target).lexicographicallyPrecedes(imageKey($1.module, $1.target))
@@ -182,88 +170,6 @@ public struct BundleWriter: Sendable {
     ///   `.io` naming the path, the reason and the fix.
     public func write(to path: String) throws {
         try OutputFile.write(try serialize(), to: path, inputs: [], what: "bundle")
-    }
-
-    /// How one distinct image is stored.
-    struct Stored: Sendable {
-        var codec: ImageCodec
-        var body: [UInt8]
-        /// The table position of the reference, with ``ImageCodec/zstdReferenced``.
-        var reference: Int?
-    }
-
-    /// Chooses how each distinct image is stored and compresses it, a (module, format) group per
-    /// task, `jobs` tasks at once.
-    ///
-    /// - Returns: for each table position, the position of the first image with the same bytes;
-    ///   and for each such first position, its storage.
-    static func store(_ sorted: [PendingImage], digests: [[UInt8]], compressor: Compressor,
-                      jobs: Int) -> (first: [Int], stored: [Int: Stored]) {
-        var firstOf: [[UInt8]: Int] = [:]
-        var first: [Int] = []
-        var groups: [[Int]] = []
-        var groupOf: [String: Int] = [:]
-        for index in sorted.indices {
-            if let earlier = firstOf[digests[index]] {
-                first.append(earlier)
-                continue
-            }
-            firstOf[digests[index]] = index
-            first.append(index)
-            let name = sorted[index].module + "\u{0}" + sorted[index].format.rawValue
-            if groupOf[name] == nil {
-                groupOf[name] = groups.count
-                groups.append([])
-            }
-            groups[groupOf[name]!].append(index)
-        }
-        groups = groups.map { $0.sorted { architectureOrder(sorted[$0].target, sorted[$1].target) } }
-
-        let stored = Mutex<[Int: Stored]>([:])
-        let next = Atomic<Int>(0)
-        let workers = max(1, min(jobs, groups.count))
-        let work = groups
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let group = next.add(1, ordering: .relaxed).oldValue
-                guard group < work.count else { return }
-                var bases: [Int] = []
-                var done: [Int: Stored] = [:]
-                for index in work[group] {
-                    let raw = sorted[index].bytes
-                    let alone = compressor.frame(raw, digest: digests[index], reference: nil)
-                    var choice = alone.count < raw.count ? Stored(codec: .zstd, body: alone) : Stored(codec: .none, body: raw)
-                    if let base = bases.last {
-                        let against = compressor.frame(raw, digest: digests[index],
-                                                       reference: (sorted[base].bytes, digests[base]))
-                        if Double(against.count) <= Double(choice.body.count) * referenceRatio {
-                            choice = Stored(codec: .zstdReferenced, body: against, reference: base)
-                        }
-                    }
-                    if choice.codec != .zstdReferenced { bases.append(index) }
-                    done[index] = choice
-                }
-                stored.withLock { $0.merge(done) { first, _ in first } }
-            }
-        }
-        return (first, stored.withLock { $0 })
-    }
-
-    /// Whether target `a` comes before `b` when choosing references: NVIDIA targets (`sm_`,
-    /// `compute_`) by architecture number, then everything else by name.
-    static func architectureOrder(_ a: String, _ b: String) -> Bool {
-        func number(_ name: String) -> Int? {
-            for prefix in ["sm_", "compute_"] where name.hasPrefix(prefix) {
-                return Int(String(name.dropFirst(prefix.count).prefix { $0.isNumber }))
-            }
-            return nil
-        }
-        switch (number(a), number(b)) {
-        case let (x?, y?) where x != y: return x < y
-        case (_?, nil): return true
-        case (nil, _?): return false
-        default: return a.utf8.lexicographicallyPrecedes(b.utf8)
-        }
     }
 
     /// Compresses through a cache of frames, checking every frame the cache gives back.
