@@ -238,8 +238,17 @@ public final class BundleReader: Sendable {
         return bytes
     }
 
+    /// An image's bytes decompressed but not checked against its SHA-256 (its reference still is):
+    /// for benchmarks that time decompression alone. Never hand these bytes to a driver.
+    @_spi(Benchmarks)
+    public func imageSkippingChecksum(_ entry: ImageEntry) throws -> [UInt8] {
+        let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
+        let prefix = try entry.reference.map { try referenceBytes($0, of: entry, what) }
+        return try storedImage(entry, what, prefix: entry.codec == .zstdReferenced ? prefix : nil, checked: false)
+    }
+
     /// The raw bytes of an entry whose reference (if it has one) is `prefix`, checked against its SHA-256.
-    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?) throws -> [UInt8] {
+    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true) throws -> [UInt8] {
         try ByteReader.check(entry.offset, entry.storedSize, within: data.offset + data.size, subject, "\(entry.module) × \(entry.target)")
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
@@ -250,7 +259,7 @@ public final class BundleReader: Sendable {
         case .zstd, .zstdReferenced:
             try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what, prefix: prefix)
         }
-        guard Digest.sha256(bytes) == entry.sha256 else {
+        guard !checked || Digest.sha256(bytes) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
         }
         return bytes

@@ -18,8 +18,15 @@ enum Zstd {
                 guard let prefix else { return ZSTD_compress(dst.baseAddress, bound, src.baseAddress, src.count, level) }
                 guard let context = ZSTD_createCCtx() else { return Int.max }
                 defer { ZSTD_freeCCtx(context) }
+                // The window must reach back over the whole prefix, or a large image only half
+                // uses its reference; readers accept windows up to 2^27 (zstd's default limit).
+                // Long-distance matching finds matches that far back (as `zstd --patch-from` does).
+                let reach = prefix.count + source.count
+                let windowLog = reach > 1 << 23 ? min(27, Int32(Int.bitWidth - (reach - 1).leadingZeroBitCount)) : 0
                 return prefix.withUnsafeBytes { dictionary in
                     for status in [ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level),
+                                   ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, windowLog),
+                                   ZSTD_CCtx_setParameter(context, ZSTD_c_enableLongDistanceMatching, windowLog > 0 ? 1 : 0),
                                    ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1),
                                    ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 0),
                                    ZSTD_CCtx_refPrefix(context, dictionary.baseAddress, dictionary.count)]
@@ -34,11 +41,44 @@ enum Zstd {
         return out
     }
 
-    /// Decompresses one frame whose content size must equal `rawSize`, streaming.
+    /// Frames that declare at most this many bytes (16 MiB) are decoded in one call into a
+    /// buffer of the declared size — a bounded cost, and no window buffer, no copy; larger ones
+    /// are streamed into a buffer that grows only with what they produce.
+    static let oneShotLimit: UInt64 = 16 << 20
+
+    /// Decodes one whole frame (and nothing after it) into exactly `rawSize` bytes.
+    private static func decompressOnce(_ frame: [UInt8], rawSize: Int, context: OpaquePointer, prefix: [UInt8]?,
+                                       damaged: (String) -> KilnError) throws -> [UInt8] {
+        var failure: String? = nil
+        let out = try [UInt8](unsafeUninitializedCapacity: rawSize) { buffer, initialized in
+            try (prefix ?? []).withUnsafeBytes { dictionary in try frame.withUnsafeBytes { source in
+                let length = ZSTD_findFrameCompressedSize(source.baseAddress, source.count)
+                if ZSTD_isError(length) != 0 { throw damaged(String(cString: ZSTD_getErrorName(length))) }
+                guard length == source.count else { throw damaged("bytes follow the frame") }
+                if prefix != nil {
+                    let status = ZSTD_DCtx_refPrefix(context, dictionary.baseAddress, dictionary.count)
+                    if ZSTD_isError(status) != 0 { throw damaged(String(cString: ZSTD_getErrorName(status))) }
+                }
+                let written = ZSTD_decompressDCtx(context, buffer.baseAddress, rawSize, source.baseAddress, source.count)
+                if ZSTD_isError(written) != 0 {
+                    failure = String(cString: ZSTD_getErrorName(written))
+                } else {
+                    initialized = written
+                }
+            } }
+        }
+        if let failure { throw damaged(failure) }
+        guard out.count == rawSize else { throw damaged("\(out.count) bytes, not \(rawSize)") }
+        return out
+    }
+
+    /// Decompresses one frame whose content size must equal `rawSize`.
     ///
-    /// Nothing is allocated in proportion to a declared size: the output grows only as the
-    /// frame actually produces bytes, and stops the moment it would pass `rawSize`. A frame
-    /// that declares 1 GiB and is cut short costs what its own bytes decode to, not 1 GiB.
+    /// Up to ``oneShotLimit`` declared bytes it is decoded in one call into a buffer of that
+    /// size. Above, nothing is allocated in proportion to the declared size: the frame is
+    /// streamed, the output grows only as the frame actually produces bytes, and stops the
+    /// moment it would pass `rawSize`. A frame that declares 1 GiB and is cut short costs what
+    /// its own bytes decode to, not 1 GiB.
     /// - Parameters:
     ///   - rawSize: the size the container declares; the frame must declare the same, and
     ///     must decode to exactly that many bytes.
@@ -60,6 +100,9 @@ enum Zstd {
         }
         guard let stream = ZSTD_createDCtx() else { throw damaged("out of memory") }
         defer { ZSTD_freeDCtx(stream) }
+        if rawSize <= oneShotLimit {
+            return try decompressOnce(frame, rawSize: Int(rawSize), context: stream, prefix: prefix, damaged: damaged)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(Int(min(rawSize, 1 << 20)))
         var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
