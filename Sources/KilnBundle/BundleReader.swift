@@ -37,9 +37,12 @@ public final class BundleReader: Sendable {
     private let data: (offset: UInt64, size: UInt64)
     /// The image table and string table, read and checked on first use.
     private let loadedTable = Mutex<ImageTable?>(nil)
-    /// The last reference image read, raw and checked, with its position in the table: the
-    /// images of one module that share a reference are usually read one after another.
-    private let lastReference = Mutex<(index: Int, bytes: [UInt8])?>(nil)
+    /// Reference images already read, raw and checked, by table position: the few most recent,
+    /// at most ``referenceCacheBytes`` in all. A base read for itself is kept too when the table
+    /// says another image is stored against it, so reading a module's images decodes each once.
+    private let references = Mutex<[(index: Int, bytes: [UInt8])]>([])
+    /// The most bytes of reference images a reader keeps.
+    static let referenceCacheBytes = 32 << 20
 
     /// Opens a bundle and validates its header.
     ///
@@ -177,15 +180,7 @@ public final class BundleReader: Sendable {
     /// - Complexity: O(log n) names compared, one entry checked (after the table is read once).
     public func entry(module: String, target: String) throws -> ImageEntry? {
         let table = try table()
-        let key = imageKey(module, target)
-        var low = 0, high = imageCount
-        while low < high {
-            let mid = (low + high) / 2
-            let candidate = table.keys[mid]
-            if candidate.elementsEqual(key) { return try table.entry(at: mid) }
-            if candidate.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
-        }
-        return nil
+        return try table.position(module, target).map(table.entry(at:))
     }
 
     /// The image table, read and checked on first use.
@@ -215,13 +210,18 @@ public final class BundleReader: Sendable {
             }
             prefix = try referenceBytes(index, of: entry, what)
         }
-        return try storedImage(entry, what, prefix: prefix)
+        let bytes = try storedImage(entry, what, prefix: prefix)
+        if entry.codec != .zstdReferenced, let table = try? table(), let index = table.position(entry.module, entry.target),
+           table.referenced.contains(index) {
+            keepReference(index, bytes)
+        }
+        return bytes
     }
 
     /// The raw bytes of the reference at a table position, for `entry`: read and checked, or the
     /// last one read.
     private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws -> [UInt8] {
-        if let last = lastReference.withLock({ $0 }), last.index == index { return last.bytes }
+        if let kept = references.withLock({ $0.first { $0.index == index } }) { return kept.bytes }
         let reference: ImageEntry
         let bytes: [UInt8]
         do {
@@ -234,8 +234,18 @@ public final class BundleReader: Sendable {
             let name = (try? table().name(at: index)) ?? "table entry \(index)"
             throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)")
         }
-        lastReference.withLock { $0 = (index, bytes) }
+        keepReference(index, bytes)
         return bytes
+    }
+
+    /// Keeps a checked reference image, dropping the oldest past four or ``referenceCacheBytes``.
+    private func keepReference(_ index: Int, _ bytes: [UInt8]) {
+        guard bytes.count <= Self.referenceCacheBytes else { return }
+        references.withLock { kept in
+            kept.removeAll { $0.index == index }
+            kept.insert((index, bytes), at: 0)
+            while kept.count > 4 || kept.reduce(0, { $0 + $1.bytes.count }) > Self.referenceCacheBytes { kept.removeLast() }
+        }
     }
 
     /// An image's bytes decompressed but not checked against its SHA-256 (its reference still is):

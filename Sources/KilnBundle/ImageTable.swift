@@ -17,6 +17,9 @@ struct ImageTable: Sendable {
     let keys: [[UInt8]]
     let data: (offset: UInt64, size: UInt64)
     let path: String
+    /// The positions that some entry names as its reference — read without the entries' checks,
+    /// so only a hint of what to keep once read (what is kept has passed its SHA-256).
+    let referenced: Set<Int>
     /// The bundle's format version: ``ImageCodec/zstdReferenced`` is refused before version 2.
     let formatVersion: UInt32
 
@@ -44,6 +47,25 @@ struct ImageTable: Sendable {
             keys.append(key)
         }
         self.keys = keys
+        var referenced = Set<Int>()
+        for index in 0..<count where (try? table.integer(UInt8.self, at: index * BundleFormat.entrySize + 25, "")) == ImageCodec.zstdReferenced.rawValue {
+            if let reference = try? table.integer(UInt32.self, at: index * BundleFormat.entrySize + 88, ""), Int(reference) < count {
+                referenced.insert(Int(reference))
+            }
+        }
+        self.referenced = referenced
+    }
+
+    /// The position of the entry for a module and target, by binary search over the checked-sorted keys.
+    func position(_ module: String, _ target: String) -> Int? {
+        let key = imageKey(module, target)
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid].elementsEqual(key) { return mid }
+            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        return nil
     }
 
     /// "module × target" of the entry at a position, from its key, before (or without) its check:
