@@ -211,15 +211,16 @@ public final class BundleReader: Sendable {
             prefix = try referenceBytes(index, of: entry, what)
         }
         let bytes = try storedImage(entry, what, prefix: prefix)
+        // Kept only when it is this file's entry, as the table has it (a caller may pass any entry).
         if entry.codec != .zstdReferenced, let table = try? table(), let index = table.position(entry.module, entry.target),
-           table.referenced.contains(index) {
+           table.referenced.contains(index), (try? table.entry(at: index)) == entry {
             keepReference(index, bytes)
         }
         return bytes
     }
 
-    /// The raw bytes of the reference at a table position, for `entry`: read and checked, or the
-    /// last one read.
+    /// The raw bytes of the reference at a table position, for `entry`: read and checked, or kept
+    /// from an earlier read.
     private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws -> [UInt8] {
         if let kept = references.withLock({ $0.first { $0.index == index } }) { return kept.bytes }
         let reference: ImageEntry

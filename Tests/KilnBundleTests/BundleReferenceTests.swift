@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 @testable import KilnBundle
 import KilnCore
 import KilnTestSupport
@@ -122,6 +127,23 @@ struct BundleReferenceTests {
         #expect(error.message.contains("gemm × \(base.target)"))
         // The other module's images are untouched.
         #expect(try damaged.image(module: "saxpy", target: user.target) == SyntheticBundle.relatedImage(module: "saxpy", target: user.target))
+    }
+
+    @Test("a base read for itself is kept and serves the images stored against it")
+    func basesAreKept() throws {
+        let bytes = try Self.bundle()
+        let path = try SyntheticBundle.temporaryFile(bytes)
+        let reader = try BundleReader(path: path)
+        let user = try #require(try reader.entries().first { $0.codec == .zstdReferenced })
+        let base = try reader.entry(at: try #require(user.reference))
+        #expect(try reader.image(base) == SyntheticBundle.relatedImage(module: base.module, target: base.target))
+        // Damage the base in place: the reader already holds it, checked, and does not read it again.
+        var damaged = bytes
+        damaged[Int(base.offset + base.storedSize / 2)] ^= 0x01
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        #expect(try reader.image(user) == SyntheticBundle.relatedImage(module: user.module, target: user.target))
+        // A fresh reader reads the damaged base and refuses the image.
+        #expect(throws: KilnError.self) { _ = try BundleReader(path: path).image(module: user.module, target: user.target).count }
     }
 
     @Test("a reference to an image that itself has one is refused: one level at most")
