@@ -4,10 +4,14 @@ import KilnCore
 public enum BundleFormat {
     /// The eight bytes every bundle starts with.
     public static let magic: [UInt8] = Array("KILNBNDL".utf8)
-    /// The format version this Kiln writes.
-    public static let version: UInt32 = 1
+    /// The format version this Kiln writes when an image is stored against a reference
+    /// (``ImageCodec/zstdReferenced``); a bundle without one is written as version 1, which
+    /// older readers read.
+    public static let version: UInt32 = 2
     /// The format versions this Kiln reads.
-    public static let readableVersions: ClosedRange<UInt32> = 1...1
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
+    /// The first format version with ``ImageCodec/zstdReferenced``.
+    static let referencesVersion: UInt32 = 2
     /// The size of the version-1 header.
     public static let headerSize = 160
     /// The size of one version-1 image-table entry.
@@ -35,8 +39,18 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
     case none = 0
     /// One zstd frame.
     case zstd = 1
+    /// One zstd frame compressed against the raw bytes of another image of the bundle (its
+    /// reference, named by the entry) as zstd's raw-content prefix. The reference is itself
+    /// stored with ``none`` or ``zstd``, never against a third image (format version 2).
+    case zstdReferenced = 2
 
-    public var description: String { self == .none ? "none" : "zstd" }
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .zstd: "zstd"
+        case .zstdReferenced: "zstd+ref"
+        }
+    }
 }
 
 extension ImageFormat {

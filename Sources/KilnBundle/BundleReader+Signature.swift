@@ -71,7 +71,8 @@ extension BundleReader {
             throw KilnError(.untrustedBundle,
                 "bundle '\(path)' does not match its signature by \(signer): it was altered or damaged after it was signed — get the bundle again from its author")
         }
-        let table = try ImageTable(entries: tableBytes, strings: stringBytes, count: imageCount, data: data, path: path)
+        let table = try ImageTable(entries: tableBytes, strings: stringBytes, count: imageCount, data: data, path: path,
+                                   formatVersion: formatVersion)
         loadedTable.withLock { $0 = table }
         verifiedSigner.withLock { $0 = signer }
         return signer

@@ -46,6 +46,12 @@ public final class BundleReader: Sendable {
     let loadedTable = Mutex<ImageTable?>(nil)
     /// The key whose signature has been checked over the whole file, once.
     let verifiedSigner = Mutex<SigningPublicKey?>(nil)
+    /// Reference images already read, raw and checked, by table position: the few most recent,
+    /// at most ``referenceCacheBytes`` in all. A base read for itself is kept too when the table
+    /// says another image is stored against it, so reading a module's images decodes each once.
+    private let references = Mutex<[(index: Int, bytes: [UInt8])]>([])
+    /// The most bytes of reference images a reader keeps.
+    static let referenceCacheBytes = 32 << 20
 
     /// Opens a bundle and validates its header.
     ///
@@ -104,7 +110,7 @@ public final class BundleReader: Sendable {
         try inFile(data.offset, data.size, "the data region")
         manifestDigest = Array(try r.slice(104, 32, "the manifest checksum"))
         let codec: UInt8 = try r.integer(at: 136, "the manifest codec")
-        guard let manifestCodec = ImageCodec(rawValue: codec) else {
+        guard let manifestCodec = ImageCodec(rawValue: codec), manifestCodec != .zstdReferenced else {
             throw KilnError(.corruptBundle, "bundle '\(path)': manifest codec \(codec) is unknown — the file is damaged; rebuild it")
         }
         self.manifestCodec = manifestCodec
@@ -124,7 +130,7 @@ public final class BundleReader: Sendable {
             throw KilnError(.corruptBundle, "bundle '\(path)': the manifest's checksum does not match — the file is damaged; rebuild it")
         }
         let json: [UInt8] = switch manifestCodec {
-        case .none: bytes
+        case .none, .zstdReferenced: bytes  // the header refuses a referenced manifest
         case .zstd: try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize,
                                         what: "bundle '\(path)': the manifest")
         }
@@ -185,15 +191,7 @@ public final class BundleReader: Sendable {
     /// - Complexity: O(log n) names compared, one entry checked (after the table is read once).
     public func entry(module: String, target: String) throws -> ImageEntry? {
         let table = try table()
-        let key = imageKey(module, target)
-        var low = 0, high = imageCount
-        while low < high {
-            let mid = (low + high) / 2
-            let candidate = table.keys[mid]
-            if candidate.elementsEqual(key) { return try table.entry(at: mid) }
-            if candidate.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
-        }
-        return nil
+        return try table.position(module, target).map(table.entry(at:))
     }
 
     /// The image table, read and checked on first use.
@@ -202,16 +200,77 @@ public final class BundleReader: Sendable {
         let table = try ImageTable(
             entries: file.read(tableOffset, UInt64(imageCount) * UInt64(BundleFormat.entrySize), subject: subject, "the image table"),
             strings: file.read(strings.offset, strings.size, subject: subject, "the string table"),
-            count: imageCount, data: data, path: path)
+            count: imageCount, data: data, path: path, formatVersion: formatVersion)
         loadedTable.withLock { $0 = table }
         return table
     }
 
     /// The raw bytes of an image, decompressed and checked against its SHA-256.
     ///
-    /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged.
+    /// An image stored against a reference (``ImageCodec/zstdReferenced``) reads the reference
+    /// first — itself checked against its SHA-256, and itself stored without one — so one image
+    /// costs at most two reads and two decompressions.
+    /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged, and naming
+    ///   both if its reference is damaged or is itself stored against a reference.
     public func image(_ entry: ImageEntry) throws -> [UInt8] {
         let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
+        var prefix: [UInt8]? = nil
+        if entry.codec == .zstdReferenced {
+            guard let index = entry.reference else {
+                throw KilnError(.corruptBundle, "\(what) is stored against a reference it does not name — the file is damaged; rebuild it")
+            }
+            prefix = try referenceBytes(index, of: entry, what)
+        }
+        let bytes = try storedImage(entry, what, prefix: prefix)
+        // Kept only when it is this file's entry, as the table has it (a caller may pass any entry).
+        if entry.codec != .zstdReferenced, let table = try? table(), let index = table.position(entry.module, entry.target),
+           table.referenced.contains(index), (try? table.entry(at: index)) == entry {
+            keepReference(index, bytes)
+        }
+        return bytes
+    }
+
+    /// The raw bytes of the reference at a table position, for `entry`: read and checked, or kept
+    /// from an earlier read.
+    private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws -> [UInt8] {
+        if let kept = references.withLock({ $0.first { $0.index == index } }) { return kept.bytes }
+        let reference: ImageEntry
+        let bytes: [UInt8]
+        do {
+            reference = try self.entry(at: index)
+            guard reference.codec != .zstdReferenced else {
+                throw KilnError(.corruptBundle, "it is itself stored against a reference, and a bundle holds one level of references at most")
+            }
+            bytes = try storedImage(reference, "image \(reference.module) × \(reference.target)", prefix: nil)
+        } catch let error as KilnError {
+            let name = (try? table().name(at: index)) ?? "table entry \(index)"
+            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)")
+        }
+        keepReference(index, bytes)
+        return bytes
+    }
+
+    /// Keeps a checked reference image, dropping the oldest past four or ``referenceCacheBytes``.
+    private func keepReference(_ index: Int, _ bytes: [UInt8]) {
+        guard bytes.count <= Self.referenceCacheBytes else { return }
+        references.withLock { kept in
+            kept.removeAll { $0.index == index }
+            kept.insert((index, bytes), at: 0)
+            while kept.count > 4 || kept.reduce(0, { $0 + $1.bytes.count }) > Self.referenceCacheBytes { kept.removeLast() }
+        }
+    }
+
+    /// An image's bytes decompressed but not checked against its SHA-256 (its reference still is):
+    /// for benchmarks that time decompression alone. Never hand these bytes to a driver.
+    @_spi(Benchmarks)
+    public func imageSkippingChecksum(_ entry: ImageEntry) throws -> [UInt8] {
+        let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
+        let prefix = try entry.reference.map { try referenceBytes($0, of: entry, what) }
+        return try storedImage(entry, what, prefix: entry.codec == .zstdReferenced ? prefix : nil, checked: false)
+    }
+
+    /// The raw bytes of an entry whose reference (if it has one) is `prefix`, checked against its SHA-256.
+    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true) throws -> [UInt8] {
         try ByteReader.check(entry.offset, entry.storedSize, within: data.offset + data.size, subject, "\(entry.module) × \(entry.target)")
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
@@ -219,9 +278,10 @@ public final class BundleReader: Sendable {
         let stored = try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         let bytes: [UInt8] = switch entry.codec {
         case .none: stored
-        case .zstd: try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what)
+        case .zstd, .zstdReferenced:
+            try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what, prefix: prefix)
         }
-        guard Digest.sha256(bytes) == entry.sha256 else {
+        guard !checked || Digest.sha256(bytes) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
         }
         return bytes

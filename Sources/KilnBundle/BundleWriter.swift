@@ -5,15 +5,16 @@ import Foundation
 #endif
 import KilnCore
 
-/// Writes a `.kiln` bundle: deterministic (the same inputs give the same bytes), each
-/// image compressed on its own, identical images stored once.
+/// Writes a `.kiln` bundle: deterministic (the same inputs give the same bytes), identical
+/// images stored once, each image compressed on its own or against one sibling (its reference;
+/// see `BundleWriter+References.swift`), so that reading any image reads at most two.
 public struct BundleWriter: Sendable {
     private var manifest: Manifest
     private var images: [String: PendingImage] = [:]
     /// The zstd level images are compressed with.
     public var compressionLevel: Int32
 
-    private struct PendingImage: Sendable {
+    struct PendingImage: Sendable {
         var module: String
         var target: String
         var toolchain: String
@@ -51,16 +52,22 @@ public struct BundleWriter: Sendable {
 
     /// The bundle's bytes.
     ///
-    /// - Complexity: compresses every distinct image once.
-    public func serialize() throws -> [UInt8] {
+    /// - Parameters:
+    ///   - jobs: how many images are compressed at once.
+    ///   - cache: compressed frames from earlier builds, used after each is checked to decompress
+    ///     to the image; new frames are stored in it.
+    /// - Complexity: compresses every distinct image once alone, and once against each
+    ///   architecture neighbour of its module and format; none that `cache` holds.
+    public func serialize(jobs: Int = 1, cache: (any CompressedImageCache)? = nil) throws -> [UInt8] {
         let sorted = images.values.sorted {
             imageKey($0.module, $0.target).lexicographicallyPrecedes(imageKey($1.module, $1.target))
         }
+        let compressor = Compressor(level: compressionLevel, cache: cache)
         var canonical = manifest
         canonical.modules.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let manifestJSON = try Array(Self.encoder.encode(canonical))
         // The manifest is stored with zstd when that is smaller (kernel signatures compress well).
-        let compressedManifest = Zstd.compress(manifestJSON, level: compressionLevel)
+        let compressedManifest = compressor.frame(manifestJSON, digest: Digest.sha256(manifestJSON), reference: nil)
         let manifestCodec: ImageCodec = compressedManifest.count < manifestJSON.count ? .zstd : .none
         let manifestBytes = manifestCodec == .zstd ? compressedManifest : manifestJSON
 
@@ -80,27 +87,29 @@ public struct BundleWriter: Sendable {
         let manifestOffset = align(stringOffset + stringTable.bytes.count, a)
         let dataOffset = align(manifestOffset + manifestBytes.count, a)
 
-        // Data: each distinct image once, compressed where that helps.
+        // Data: each distinct image once, alone or against its reference.
+        let digests = sorted.map { Digest.sha256($0.bytes) }
+        let storage = Self.store(sorted, digests: digests, compressor: compressor, jobs: jobs)
         var data = ByteWriter()
-        var stored: [[UInt8]: (offset: Int, codec: ImageCodec, size: Int)] = [:]
-        var rows: [(PendingImage, digest: [UInt8], offset: Int, codec: ImageCodec, size: Int)] = []
-        for image in sorted {
-            let digest = Digest.sha256(image.bytes)
-            if stored[digest] == nil {
-                let compressed = Zstd.compress(image.bytes, level: compressionLevel)
-                let (codec, body) = compressed.count < image.bytes.count ? (ImageCodec.zstd, compressed) : (.none, image.bytes)
+        var placed: [Int: Int] = [:]  // first index of a distinct image → its offset
+        var rows: [(PendingImage, digest: [UInt8], offset: Int, stored: Stored)] = []
+        for (index, image) in sorted.enumerated() {
+            let first = storage.first[index]
+            let stored = storage.stored[first]!
+            if placed[first] == nil {
                 data.pad(to: a)
-                stored[digest] = (dataOffset + data.bytes.count, codec, body.count)
-                data.append(body)
+                placed[first] = dataOffset + data.bytes.count
+                data.append(stored.body)
             }
-            let s = stored[digest]!
-            rows.append((image, digest, s.offset, s.codec, s.size))
+            rows.append((image, digests[index], placed[first]!, stored))
         }
+        let usesReferences = rows.contains { $0.stored.codec == .zstdReferenced }
         let fileSize = dataOffset + data.bytes.count
 
         var out = ByteWriter()
         out.append(BundleFormat.magic)
-        out.append(BundleFormat.version)
+        // Version 1 when no image has a reference, so that older readers read it.
+        out.append(usesReferences ? BundleFormat.version : 1)
         out.append(UInt32(BundleFormat.headerSize))
         let writer = Array(KilnVersion.current.utf8.prefix(16))
         out.append(writer + [UInt8](repeating: 0, count: 16 - writer.count))
@@ -130,14 +139,15 @@ public struct BundleWriter: Sendable {
                 entry.append(length)
             }
             entry.append(row.0.format.code)
-            entry.append(row.codec.rawValue)
+            entry.append(row.stored.codec.rawValue)
             entry.append(UInt16(0))
             entry.append(UInt32(0))
             entry.append(UInt64(row.offset))
-            entry.append(UInt64(row.size))
+            entry.append(UInt64(row.stored.body.count))
             entry.append(UInt64(row.0.bytes.count))
             entry.append(row.digest)
-            entry.append(repeatElement(0, count: 32))
+            entry.append(UInt32(row.stored.reference ?? 0))
+            entry.append(repeatElement(0, count: 28))
             // The check covers the entry and the strings it names.
             let checked = entry.bytes + Array(row.0.module.utf8) + Array(row.0.target.utf8) + Array(row.0.toolchain.utf8)
             entry.append(checked.withUnsafeBytes { Digest.check($0) })
@@ -160,6 +170,26 @@ public struct BundleWriter: Sendable {
     ///   `.io` naming the path, the reason and the fix.
     public func write(to path: String) throws {
         try OutputFile.write(try serialize(), to: path, inputs: [], what: "bundle")
+    }
+
+    /// Compresses through a cache of frames, checking every frame the cache gives back.
+    struct Compressor: Sendable {
+        let level: Int32
+        let cache: (any CompressedImageCache)?
+
+        /// The zstd frame of `raw` (whose SHA-256 is `digest`) at the level, against a reference's raw bytes or none.
+        func frame(_ raw: [UInt8], digest: [UInt8], reference: (bytes: [UInt8], digest: [UInt8])?) -> [UInt8] {
+            let key = CompressionKey(rawSHA256: digest, level: level, referenceSHA256: reference?.digest)
+            if let cached = cache?.frame(for: key),
+               let back = try? Zstd.decompress(cached, rawSize: UInt64(raw.count), limit: BundleFormat.maximumImageSize,
+                                               what: "a cached frame", prefix: reference?.bytes),
+               back == raw {
+                return cached
+            }
+            let frame = Zstd.compress(raw, level: level, prefix: reference?.bytes)
+            cache?.store(frame, for: key)
+            return frame
+        }
     }
 
     static var encoder: JSONEncoder {

@@ -21,6 +21,9 @@ public struct ImageEntry: Sendable, Equatable {
     public var rawSize: UInt64
     /// The SHA-256 of the raw bytes.
     public var sha256: [UInt8]
+    /// With ``ImageCodec/zstdReferenced``, the position in the image table of the image whose
+    /// raw bytes the frame was compressed against; nil for other codecs.
+    public var reference: Int?
 
     /// The SHA-256 in hexadecimal.
     public var sha256Hex: String { Digest.hex(sha256) }

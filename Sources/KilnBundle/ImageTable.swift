@@ -17,14 +17,20 @@ struct ImageTable: Sendable {
     let keys: [[UInt8]]
     let data: (offset: UInt64, size: UInt64)
     let path: String
+    /// The positions that some entry names as its reference — read without the entries' checks,
+    /// so only a hint of what to keep once read (what is kept has passed its SHA-256).
+    let referenced: Set<Int>
+    /// The bundle's format version: ``ImageCodec/zstdReferenced`` is refused before version 2.
+    let formatVersion: UInt32
 
     /// Reads the keys of every entry and checks their order.
     ///
     /// - Throws: `KilnError.corruptBundle` if a name lies outside the string table, or the keys
     ///   are not strictly increasing.
     init(entries: [UInt8], strings: [UInt8], count: Int,
-         data: (offset: UInt64, size: UInt64), path: String) throws {
+         data: (offset: UInt64, size: UInt64), path: String, formatVersion: UInt32) throws {
         table = ByteReader(bytes: entries, subject: "bundle '\(path)'")
+        self.formatVersion = formatVersion
         self.strings = strings
         self.data = data
         self.path = path
@@ -41,6 +47,32 @@ struct ImageTable: Sendable {
             keys.append(key)
         }
         self.keys = keys
+        var referenced = Set<Int>()
+        for index in 0..<count where (try? table.integer(UInt8.self, at: index * BundleFormat.entrySize + 25, "")) == ImageCodec.zstdReferenced.rawValue {
+            if let reference = try? table.integer(UInt32.self, at: index * BundleFormat.entrySize + 88, ""), Int(reference) < count {
+                referenced.insert(Int(reference))
+            }
+        }
+        self.referenced = referenced
+    }
+
+    /// The position of the entry for a module and target, by binary search over the checked-sorted keys.
+    func position(_ module: String, _ target: String) -> Int? {
+        let key = imageKey(module, target)
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid].elementsEqual(key) { return mid }
+            if keys[mid].lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    /// "module × target" of the entry at a position, from its key, before (or without) its check:
+    /// for messages only.
+    func name(at index: Int) -> String {
+        let parts = keys[index].split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " × ")
     }
 
     /// The bytes of one name field of an entry, in bounds but not yet checked against the entry's check.
@@ -71,7 +103,8 @@ struct ImageTable: Sendable {
         }
         let formatCode: UInt8 = try table.integer(at: base + 24, what)
         let codecCode: UInt8 = try table.integer(at: base + 25, what)
-        guard let format = ImageFormat(code: formatCode), let codec = ImageCodec(rawValue: codecCode) else {
+        guard let format = ImageFormat(code: formatCode), let codec = ImageCodec(rawValue: codecCode),
+              codec != .zstdReferenced || formatVersion >= BundleFormat.referencesVersion else {
             throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has format \(formatCode) / codec \(codecCode), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
         }
         let module = try string(0, "module"), target = try string(8, "target"), toolchain = try string(16, "toolchain")
@@ -81,18 +114,28 @@ struct ImageTable: Sendable {
         guard checked.withUnsafeBytes({ Digest.check($0) }) == check else {
             throw KilnError(.corruptBundle, "bundle '\(path)': \(what) fails its checksum — the file is damaged; rebuild it")
         }
-        let entry = ImageEntry(
+        var entry = ImageEntry(
             module: module, target: target, toolchain: toolchain,
             format: format, codec: codec,
             offset: try table.integer(at: base + 32, what), storedSize: try table.integer(at: base + 40, what),
             rawSize: try table.integer(at: base + 48, what),
             sha256: Array(try table.slice(UInt64(base + 56), 32, what)))
+        // Version 2: the reference's position in the table, zero unless the codec uses one.
+        let reference: UInt32 = try table.integer(at: base + 88, what)
+        if codec == .zstdReferenced {
+            guard Int(reference) < keys.count, Int(reference) != index else {
+                throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) names image table entry \(reference) as its reference, which \(Int(reference) == index ? "is itself" : "does not exist") — the file is damaged; rebuild it")
+            }
+            entry.reference = Int(reference)
+        } else if reference != 0 {
+            throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) is stored without a reference but names one — the file is damaged; rebuild it")
+        }
         let (end, overflow) = entry.offset.addingReportingOverflow(entry.storedSize)
         guard !overflow, entry.offset >= data.offset, end <= data.offset + data.size else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) lies outside the data region — the file is damaged; rebuild it")
         }
         guard entry.rawSize <= BundleFormat.maximumImageSize,
-              entry.codec == .zstd || entry.rawSize == entry.storedSize else {
+              entry.codec != .none || entry.rawSize == entry.storedSize else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) claims \(entry.rawSize) bytes, which its entry cannot hold — the file is damaged; rebuild it")
         }
         return entry

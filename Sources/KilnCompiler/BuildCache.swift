@@ -119,13 +119,13 @@ public struct BuildCache: Sendable {
                              symbols: metadata.symbols, hostString: metadata.hostString, kernelNames: metadata.kernelNames)
     }
 
-    private func usable() -> Bool {
+    func usable() -> Bool {
         guard let problem = folder.trustProblem() else { return true }
         warn("untrusted", "\(problem.message); the build cache is not used, everything is compiled")
         return false
     }
 
-    private func warn(_ kind: String, _ message: String) {
+    func warn(_ kind: String, _ message: String) {
         guard warned.first(kind) else { return }
         let bytes = Array("kiln: warning: \(message)\n".utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }

@@ -175,7 +175,7 @@ public struct Builder: Sendable {
             try writer.add(module: job.module.name, target: job.target.name, format: job.target.format,
                            toolchain: job.toolchain.identity, bytes: image.bytes)
         }
-        let bytes = try writer.serialize()
+        let bytes = try writer.serialize(jobs: options.jobs, cache: options.cache)
         try OutputFile.write(bytes, to: output, inputs: sources.map(\.path), what: "bundle")
         let reused = images.filter(\.2).count
         return Report(output: output, deviceList: deviceList.text, targets: deviceList.targets.map(\.name),

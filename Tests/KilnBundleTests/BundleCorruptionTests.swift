@@ -19,6 +19,11 @@ struct BundleCorruptionTests {
         try SyntheticBundle.bytes(modules: modules, deviceList: devices, imageSize: 2048)
     }
 
+    /// A bundle whose NVIDIA images are stored against a reference (format version 2).
+    static func referenced() throws -> [UInt8] {
+        try SyntheticBundle.relatedWriter(modules: modules, deviceList: "pvc,sm_80,sm_90,cpu", imageSize: 2048).serialize()
+    }
+
     /// Opens a bundle and reads everything in it; returns the images read, or the KilnError.
     static func readEverything(_ bytes: [UInt8]) -> Result<([String: [UInt8]], Manifest), KilnError> {
         do {
@@ -99,9 +104,10 @@ struct BundleCorruptionTests {
     /// Thousands of mutated bundles: bit flips, byte overwrites, field-sized random values at
     /// aligned offsets, truncations and extensions. Each must either read back exactly what was
     /// written, or fail with a KilnError. A crash fails the whole test run.
-    @Test("5,000 mutated bundles never crash and never yield wrong bytes")
-    func mutations() throws {
-        let original = try Self.original()
+    @Test("5,000 mutated bundles never crash and never yield wrong bytes", arguments: [false, true])
+    func mutations(withReferences: Bool) throws {
+        let original = withReferences ? try Self.referenced() : try Self.original()
+        if withReferences { #expect(original[8] == 2, "the bundle holds no reference") }
         guard case .success(let (expected, expectedManifest)) = Self.readEverything(original) else {
             Issue.record("the original bundle does not read")
             return

@@ -30,6 +30,18 @@ struct BuildCacheTests {
         #expect(mode == 0o700)
     }
 
+    @Test("a compressed frame reads back under its own key only: raw digest, level and reference")
+    func frames() throws {
+        let cache = try Self.cache()
+        let raw = [UInt8](repeating: 1, count: 32), reference = [UInt8](repeating: 2, count: 32)
+        let key = CompressionKey(rawSHA256: raw, level: 19, referenceSHA256: reference)
+        cache.store([9, 8, 7], for: key)
+        #expect(cache.frame(for: key) == [9, 8, 7])
+        #expect(cache.frame(for: CompressionKey(rawSHA256: raw, level: 3, referenceSHA256: reference)) == nil)
+        #expect(cache.frame(for: CompressionKey(rawSHA256: raw, level: 19, referenceSHA256: nil)) == nil)
+        #expect(cache.frame(for: CompressionKey(rawSHA256: reference, level: 19, referenceSHA256: reference)) == nil)
+    }
+
     @Test("a valid entry copied under another key is rejected")
     func boundToKey() throws {
         let cache = try Self.cache()

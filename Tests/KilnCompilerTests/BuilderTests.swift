@@ -48,7 +48,10 @@ struct BuilderTests {
         let folder = try Self.workspace()
         let first = try Self.build(folder)
         let firstBytes = try Data(contentsOf: URL(fileURLWithPath: first.output))
+        let entries = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cache").path).sorted()
         let second = try Self.build(folder)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cache").path).sorted() == entries,
+                "the rebuild compressed (or compiled) something: it stored a new cache entry")
         #expect(second.compiled == 0)
         #expect(second.reused == second.images)
         #expect(try Data(contentsOf: URL(fileURLWithPath: second.output)) == firstBytes)

@@ -12,6 +12,34 @@ public enum SyntheticBundle {
     /// A manifest and writer for modules × the targets of a device list, with an image per pair.
     public static func writer(modules: [String], deviceList: String, imageSize: Int = 4096,
                               compressible: Bool = true) throws -> BundleWriter {
+        try writer(modules: modules, deviceList: deviceList) { module, target in
+            image(module: module, target: target, size: imageSize, compressible: compressible)
+        }
+    }
+
+    /// A writer like ``writer(modules:deviceList:imageSize:compressible:)`` whose images of one
+    /// module are near copies of each other (``relatedImage(module:target:size:mutationRate:)``),
+    /// as cubins of neighbouring architectures are.
+    public static func relatedWriter(modules: [String], deviceList: String, imageSize: Int = 16_384,
+                                     mutationRate: Int = 10) throws -> BundleWriter {
+        try writer(modules: modules, deviceList: deviceList) { module, target in
+            relatedImage(module: module, target: target, size: imageSize, mutationRate: mutationRate)
+        }
+    }
+
+    /// Noise that depends on the module only, with `mutationRate` bytes in 1,000 changed by the
+    /// target: incompressible alone, small against a sibling.
+    public static func relatedImage(module: String, target: String, size: Int = 16_384, mutationRate: Int = 10) -> [UInt8] {
+        var bytes = image(module: module, target: "", size: size, compressible: false)
+        var generator = SplitMix64(seed: UInt64(truncatingIfNeeded: target.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
+        for _ in 0..<(size * mutationRate / 1000) {
+            bytes[Int(generator.next() % UInt64(size))] = UInt8(truncatingIfNeeded: generator.next())
+        }
+        return bytes
+    }
+
+    static func writer(modules: [String], deviceList: String,
+                       image: (String, String) -> [UInt8]) throws -> BundleWriter {
         let list = try DeviceList.parse(deviceList)
         let manifest = Manifest(
             deviceList: deviceList,
@@ -34,7 +62,7 @@ public enum SyntheticBundle {
             for target in list.targets {
                 try writer.add(module: module, target: target.name, format: target.format,
                                toolchain: toolchain(for: target),
-                               bytes: image(module: module, target: target.name, size: imageSize, compressible: compressible))
+                               bytes: image(module, target.name))
             }
         }
         return writer
