@@ -17,9 +17,11 @@ import Glibc
 import KilnCore
 @testable import KilnRuntime
 
-/// One file per process, rewritten for every input: the readers take paths and descriptors.
+/// One file per process, rewritten for every input: the readers take paths and descriptors. In
+/// /dev/shm (tmpfs) unless KILN_FUZZ_DIR says otherwise: on a disk, an open(2) that stalls for a
+/// second on a busy machine reads as a timeout.
 let scratch: String = {
-    let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    let folder = getenv("KILN_FUZZ_DIR").map { String(cString: $0) } ?? (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp")
     return "\(folder)/kiln-fuzz-\(getpid()).bin"
 }()
 
