@@ -12,6 +12,8 @@ seconds=${1:-60}
 shift || true
 out=.build/fuzz-run
 mkdir -p .build/corpus .build/artifacts "$out"
+# libFuzzer may write into any corpus folder it is given; it gets only the working one, seeded here.
+cp -n Corpus/* .build/corpus/
 
 start=$(date +%s)
 swift build -c release --product FuzzBundle \
@@ -21,7 +23,7 @@ echo "fuzz: build took $(( $(date +%s) - start )) s" >&2
 log=$out/fuzz.log
 # No Swift backtracer: libFuzzer's own handlers report the crash and write its input.
 SWIFT_BACKTRACE=enable=no KILN_FUZZ_SLOWEST=$out/slowest-input \
-  .build/release/FuzzBundle .build/corpus Corpus \
+  .build/release/FuzzBundle .build/corpus \
   -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix=.build/artifacts/ "$@" 2>&1 | tee "$log" | grep -v '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\)' >&2
 status=${PIPESTATUS[0]}
