@@ -1,5 +1,6 @@
 import KilnBundle
 import KilnCore
+import Synchronization
 
 /// OpenCL C (`.cl`) for NVIDIA targets: clang + libclc make PTX (``ClangOpenCL``), and nvJitLink
 /// links that PTX into a cubin for each `sm_XY` — also for architectures newer than clang knows.
@@ -10,6 +11,10 @@ public struct ClangNVIDIAToolchain: Toolchain {
     /// The OpenCL C compiler.
     public let clang: ClangOpenCL
     let linker: NVJitLink
+    /// The checked, rewritten PTX of each module at each architecture clang writes, made once per
+    /// build: `sm_80` and `compute_80` share one PTX, and so do `sm_90`, `sm_100` and `sm_120`
+    /// (clang's newest architecture is sm_90).
+    private let made = PTXMemo()
 
     /// Finds clang, libclc and nvJitLink.
     ///
@@ -42,9 +47,11 @@ public struct ClangNVIDIAToolchain: Toolchain {
         guard let capability = target.computeCapability, module.language == .openCLC else {
             throw KilnError(.toolchainUnavailable, "\(identity) builds OpenCL C for NVIDIA targets, not \(module.path) for \(target.name)")
         }
-        let made = String(decoding: try clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
-        try Self.checkResolved(made, module: module, target: target)
-        let ptx = try PTXLocalParameters.rewrite(made, kernels: module.kernels)
+        let ptx = try made.ptx(module: module, architecture: clang.architecture(for: capability)) {
+            let text = String(decoding: try clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
+            try Self.checkResolved(text, module: module, target: target)
+            return try PTXLocalParameters.rewrite(text, kernels: module.kernels)
+        }
         let isa = ptx.split(separator: "\n").first { $0.hasPrefix(".version ") }
             .map { String($0.dropFirst(".version ".count)).trimmingWhitespace() }
         guard case .cubin = target.kind else {
@@ -81,6 +88,33 @@ public struct ClangNVIDIAToolchain: Toolchain {
         let digits = rest.prefix { $0.isNumber }
         guard let length = Int(digits) else { return symbol }
         return String(rest.dropFirst(digits.count).prefix(length))
+    }
+}
+
+/// PTX already made, by module text and architecture; two jobs that need the same PTX at once
+/// wait for one compile.
+private final class PTXMemo: Sendable {
+    private final class Slot: Sendable {
+        let ptx = Mutex<String?>(nil)
+    }
+    private let slots = Mutex<[String: Slot]>([:])
+
+    /// The PTX under a key, made by `make` the first time (a failure is not kept: it is made, and
+    /// reported, again for the next target).
+    func ptx(module: SourceModule, architecture: Int, make: () throws -> String) throws -> String {
+        let key = "\(module.sha256) sm_\(architecture)"
+        let slot = slots.withLock { slots in
+            if let slot = slots[key] { return slot }
+            let slot = Slot()
+            slots[key] = slot
+            return slot
+        }
+        return try slot.ptx.withLock { ptx throws -> String in
+            if let ptx { return ptx }
+            let made = try make()
+            ptx = made
+            return made
+        }
     }
 }
 

@@ -59,9 +59,14 @@ public struct ClangOpenCL: Sendable {
     static let nativeMappings = ["exp", "exp2", "exp10", "log", "log2", "log10", "sin", "cos", "tan", "powr"]
         .map { "-Dnative_\($0)=\($0)" }
 
+    /// The `sm_XY` clang writes PTX for at a compute capability: the capability, or clang's newest if lower.
+    func architecture(for capability: ComputeCapability) -> Int {
+        min(capability.number, Self.newestArchitecture)
+    }
+
     /// The options for NVIDIA PTX at a compute capability.
     func ptxOptions(capability: ComputeCapability) -> [String] {
-        let architecture = min(capability.number, Self.newestArchitecture)
+        let architecture = architecture(for: capability)
         return Self.languageOptions + [
             "-target", "nvptx64-nvidia-cuda", "-march=sm_\(architecture)", "-O3",
             // Every NVIDIA GPU Kiln targets (sm_70 and newer) has half arithmetic.
