@@ -147,11 +147,13 @@ func timed(_ input: UnsafeRawBufferPointer, since start: UInt64) {
 }
 
 /// At exit: one line with the slowest input's time and size, and that input written to
-/// $KILN_FUZZ_SLOWEST when it is set.
+/// $KILN_FUZZ_SLOWEST when it is set (a `%p` in it becomes the process id, so parallel jobs
+/// (`-jobs=N`) each keep their own).
 func summarise() {
-    let line = "kiln-fuzz: \(inputs) inputs in this process; slowest input \(Double(slowest.nanoseconds / 1000) / 1000) ms, \(slowest.bytes.count) bytes\n"
+    let line = "kiln-fuzz[\(getpid())]: \(inputs) inputs in this process; slowest input \(Double(slowest.nanoseconds / 1000) / 1000) ms, \(slowest.bytes.count) bytes\n"
     _ = Array(line.utf8).withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-    if let path = getenv("KILN_FUZZ_SLOWEST") {
+    if let setting = getenv("KILN_FUZZ_SLOWEST") {
+        let path = String(cString: setting).replacing("%p", with: "\(getpid())")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd >= 0 { _ = slowest.bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }; close(fd) }
     }
