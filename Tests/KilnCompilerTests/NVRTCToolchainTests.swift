@@ -61,6 +61,30 @@ struct NVRTCToolchainTests {
         #expect(ImageKernels.ptxEntries(String(decoding: image.bytes, as: UTF8.self)) == ["half_scale"])
     }
 
+    @Test("a cubin's kernels are read from its ELF symbols; a symbol whose name lies outside the string table is an error")
+    func cubinKernels() throws {
+        let toolchain = try #require(Fixtures.nvrtc)
+        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
+        let image = try toolchain.compile(module, for: .sm(90))
+        let names = try #require(try ImageKernels.names(in: image.bytes, format: .cubin))
+        #expect(names == Set(module.kernels.map { image.symbols[$0.name] ?? $0.name }))
+        #expect(names.contains("scale"))
+        #expect(throws: KilnError.self) { try ImageKernels.names(in: image.bytes, format: .zebin) }  // EM_CUDA, not EM_INTELGT
+        // Point every symbol's name (st_name, the first word of each 24-byte entry) past its string table.
+        var broken = image.bytes
+        func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(broken[at + $1]) << (8 * $1) } }
+        let sectionTable = u64(0x28), count = Int(broken[0x3C]) | Int(broken[0x3D]) << 8
+        for index in 0..<count where broken[sectionTable + index * 64 + 4] == 2 {  // SHT_SYMTAB
+            let base = sectionTable + index * 64
+            for symbol in stride(from: u64(base + 0x18), to: u64(base + 0x18) + u64(base + 0x20), by: 24) {
+                broken.replaceSubrange(symbol..<(symbol + 4), with: [0xFF, 0xFF, 0xFF, 0x7F])
+            }
+        }
+        let error = try #require(throws: KilnError.self) { try ImageKernels.names(in: broken, format: .cubin) }
+        #expect(error.code == .compilationFailed)
+        #expect(error.message.contains("outside its string table"))
+    }
+
     @Test("an architecture NVRTC 13 dropped is refused with the fix")
     func droppedArchitecture() throws {
         let toolchain = try #require(Fixtures.nvrtc)

@@ -27,7 +27,7 @@ public enum ImageCheck {
         case .poclBinary:
             _ = try PoCLBinary(validating: bytes, what: what)
         case .cubin:
-            let elf = try ELFImage(validating: bytes, machine: machineCUDA, what: what, kind: "cubin")
+            let elf = try ELFImage(validating: bytes, machine: machineCUDA, failure: refusal(what, "cubin"))
             if case .cubin(let capability, _) = target.kind {
                 // ABI version 8 (CUDA 12.8+) keeps the SM in bits 8–15 of e_flags, older ones in bits 0–7.
                 let sm = elf.abiVersion >= 8 ? Int((elf.flags >> 8) & 0xff) : Int(elf.flags & 0xff)
@@ -36,7 +36,7 @@ public enum ImageCheck {
                 }
             }
         case .zebin:
-            _ = try ELFImage(validating: bytes, machine: machineIntelGT, what: what, kind: "zebin")
+            _ = try ELFImage(validating: bytes, machine: machineIntelGT, failure: refusal(what, "zebin"))
         case .ptx:
             try checkPTX(bytes, target: target, what: what)
         case .spirv:
@@ -46,6 +46,11 @@ public enum ImageCheck {
         case .source:
             try SourceIncludes.check(bytes, what: what)
         }
+    }
+
+    /// The error for an ELF image from a bundle that ``ELFImage`` refuses.
+    static func refusal(_ what: String, _ kind: String) -> (String) -> KilnError {
+        { why in KilnError(.corruptBundle, "\(what) is not a \(kind) Kiln will hand to a driver: \(why) — the bundle is damaged or hostile; rebuild it") }
     }
 
     /// PTX: UTF-8 text (NULs only at the end) with a `.version` and a `.target sm_XY` for the
