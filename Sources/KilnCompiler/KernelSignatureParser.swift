@@ -1,11 +1,12 @@
 import KilnBundle
 import KilnCore
 
-/// Finds the kernels of a module's source and their parameters, so the manifest can record
-/// them and launches can be checked.
+/// Finds the kernels of a CUDA module's source and their parameters, so the manifest can record
+/// them and launches can be checked. (OpenCL C kernel lists come from clang's kernel argument
+/// metadata instead: ``ClangOpenCL``.)
 ///
-/// It reads declarations, not code: `__kernel void name(...)` in OpenCL C, `__global__ void
-/// name(...)` in CUDA (with `extern "C"`, `__launch_bounds__`, `static`, templates). A template
+/// It reads declarations, not code: `__global__ void name(...)` (with `extern "C"`,
+/// `__launch_bounds__`, `static`, templates). A template
 /// kernel yields a record for each instantiation the source asks for, in a comment of the form
 /// `// kiln: instantiate gemm<128,64>, gemm<64,64>`.
 public enum KernelSignatureParser {
@@ -13,16 +14,16 @@ public enum KernelSignatureParser {
     ///
     /// - Throws: `KilnError.compilationFailed` naming the file and line of a declaration it cannot read,
     ///   or of an instantiation whose template is not in the file.
-    public static func kernels(in source: String, language: SourceLanguage, file: String) throws -> [KernelRecord] {
+    public static func kernels(in source: String, file: String) throws -> [KernelRecord] {
         let instantiations = requestedInstantiations(in: source)
         let code = stripComments(source)
-        let marker = language == .openCLC ? "__kernel" : "__global__"
+        let marker = "__global__"
         var records: [KernelRecord] = []
         var templatesFound: Set<String> = []
         var searchStart = code.startIndex
         while let found = code[searchStart...].firstRange(of: marker) {
             searchStart = found.upperBound
-            // A whole word only: not __kernel_foo, not part of an identifier.
+            // A whole word only: not __global__x, not part of an identifier.
             if let next = code[found.upperBound...].first, next.isIdentifierCharacter { continue }
             if found.lowerBound > code.startIndex, code[code.index(before: found.lowerBound)].isIdentifierCharacter { continue }
             let line = code[..<found.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
@@ -46,7 +47,7 @@ public enum KernelSignatureParser {
                 throw KilnError(.compilationFailed, "\(file):\(line): cannot find the kernel's name after \(marker)")
             }
             let parameters = try parseParameters(String(code[code.index(after: openParen)..<closeParen]),
-                                                 language: language, file: file, line: line, kernel: name)
+                                                 file: file, line: line, kernel: name)
             let isTemplate = code[..<found.lowerBound].hasTemplateHeader
             if isTemplate {
                 templatesFound.insert(name)
@@ -96,8 +97,8 @@ public enum KernelSignatureParser {
         return result
     }
 
-    static func parseParameters(_ text: String, language: SourceLanguage, file: String, line: Int,
-                                kernel: String) throws -> [ParameterRecord] {
+    /// Parameters: every pointer is to global memory (CUDA kernels take no other).
+    static func parseParameters(_ text: String, file: String, line: Int, kernel: String) throws -> [ParameterRecord] {
         var parts: [String] = []
         var depth = 0, current = ""
         for character in text {
@@ -120,18 +121,9 @@ public enum KernelSignatureParser {
                     "\(file):\(line): kernel '\(kernel)': parameter \(index + 1) ('\(raw)') has no name — name every kernel parameter")
             }
             tokens.removeLast()
-            var space: String?
-            let qualifiers: [String: String] = ["__global": "global", "global": "global", "__local": "local", "local": "local",
-                                                "__constant": "constant", "constant": "constant", "__private": "private"]
-            tokens = tokens.filter { token in
-                if let s = qualifiers[token] { space = s; return false }
-                return !["restrict", "__restrict__", "__restrict", "volatile"].contains(token)
-            }
-            let isPointer = tokens.contains("*")
-            if isPointer, space == nil { space = language == .cuda ? "global" : "private" }
-            if !isPointer, space == "private" { space = nil }
+            tokens.removeAll { ["restrict", "__restrict__", "__restrict", "volatile"].contains($0) }
             let type = tokens.joined(separator: " ").replacingAll(" *", with: "*")
-            return ParameterRecord(name: name, type: type, addressSpace: isPointer ? space : nil)
+            return ParameterRecord(name: name, type: type, addressSpace: tokens.contains("*") ? "global" : nil)
         }
     }
 

@@ -46,7 +46,7 @@ public struct SourceModule: Sendable {
         self.language = language
         self.text = text
         sha256 = SHA256Digest.hex(of: text)
-        kernels = language == .cuda ? try KernelSignatureParser.kernels(in: text, language: language, file: path) : []
+        kernels = language == .cuda ? try KernelSignatureParser.kernels(in: text, file: path) : []
     }
 
     /// The record the manifest keeps.
