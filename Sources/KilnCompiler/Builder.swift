@@ -121,9 +121,7 @@ public struct Builder: Sendable {
         let plannedImages = jobs.count
         let inputs = inputsDigest(sources: sources)
         if let shard = options.shard {
-            let owner = Shard.assign(costs: jobs.map { Shard.cost(sourceBytes: $0.module.text.utf8.count, format: $0.target.format) },
-                                     count: shard.count)
-            jobs = jobs.indices.filter { owner[$0] == shard.index }.map { jobs[$0] }
+            jobs = Self.share(of: jobs, shard: shard)
         }
         let plan = jobs
         let results = Mutex<[Int: Result<(CompiledImage, Bool), KilnError>]>([:])
@@ -205,6 +203,28 @@ public struct Builder: Sendable {
                       reused: reused, skipped: skipped,
                       seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bundleBytes: bytes.count,
                       shard: options.shard?.description, inputs: options.shard == nil ? nil : inputs)
+    }
+
+    /// A shard's jobs. Jobs of one module whose toolchain shares work between them (one PTX for
+    /// `sm_80` and `compute_80`) are one unit, so that work is done once; units are balanced by
+    /// their summed cost (``Shard/assign(costs:count:)``), in plan order.
+    static func share(of jobs: [Job], shard: Shard) -> [Job] {
+        var units: [String] = []
+        var unitOf: [String: Int] = [:]
+        var costs: [Int] = []
+        let unit = jobs.map { job -> Int in
+            let work = job.toolchain.sharedWork(for: job.module, target: job.target) ?? "target \(job.target.name)"
+            let name = job.module.name + "\u{0}" + work
+            if unitOf[name] == nil {
+                unitOf[name] = units.count
+                units.append(name)
+                costs.append(0)
+            }
+            costs[unitOf[name]!] += Shard.cost(sourceBytes: job.module.text.utf8.count, format: job.target.format)
+            return unitOf[name]!
+        }
+        let owner = Shard.assign(costs: costs, count: shard.count)
+        return jobs.indices.filter { owner[unit[$0]] == shard.index }.map { jobs[$0] }
     }
 
     /// Failed compiles, each distinct message once with the targets it hit: a kernel that fails the
