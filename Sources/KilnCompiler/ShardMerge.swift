@@ -162,7 +162,7 @@ public enum ShardMerge {
             return "module '\(name)' is in one and not the other"
         }
         if let name = aModules.keys.sorted().first(where: { aModules[$0] != bModules[$0] }) {
-            return "module '\(name)' has different source text, defines or includes"
+            return "module '\(name)' has different source text, defines, includes or source path (the source form records the path as given: give the same relative path on every machine)"
         }
         if a.manifest.toolchains != b.manifest.toolchains {
             let names = Set(a.manifest.toolchains.keys).union(b.manifest.toolchains.keys).sorted()

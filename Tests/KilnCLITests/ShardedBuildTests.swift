@@ -80,7 +80,7 @@ struct ShardedBuildTests {
         #expect(build.status == 0, "\(build.stderr)")
         let inputs = try KilnProcess.run(["merge", two[0], defined, "-o", fixture.folder + "/x.kiln"])
         #expect(inputs.status != 0 && inputs.stderr.contains("different inputs") && inputs.stderr.contains(defined)
-                && inputs.stderr.contains("different source text, defines or includes"), "\(inputs.stderr)")
+                && inputs.stderr.contains("different source text, defines, includes or source path"), "\(inputs.stderr)")
 
         let devices = fixture.folder + "/devices-1.kiln"
         let other = try KilnProcess.run(["build"] + fixture.sources + ["--devices", "sm_80,cpu,spirv", "--no-cache",
