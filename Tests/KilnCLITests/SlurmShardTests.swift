@@ -1,4 +1,5 @@
 import Foundation
+import KilnBundle
 import KilnTestSupport
 import Testing
 
@@ -40,6 +41,16 @@ struct SlurmShardTests {
             #expect(FileManager.default.fileExists(atPath: folder + "/parts/part-\(index).kiln"), "\(logs)")
             #expect(FileManager.default.fileExists(atPath: folder + "/parts/shard-\(index).log"))
         }
+        // Each module × target compiled once across the array: the shards' planned compiles (their
+        // progress line "kiln: N images to build, 0 in the build cache") add up to the bundle's images.
+        var planned = 0
+        for index in 0..<4 {
+            let log = (try? String(contentsOfFile: folder + "/parts/shard-\(index).log", encoding: .utf8)) ?? ""
+            let line = log.split(separator: "\n").first { $0.hasPrefix("kiln: ") && $0.hasSuffix(" images to build, 0 in the build cache") }
+            planned += line.flatMap { Int($0.dropFirst("kiln: ".count).prefix { $0.isNumber }) } ?? 0
+        }
+        let images = try BundleReader.checked(path: single).imageCount
+        #expect(planned == images, "the shards compiled \(planned) images, the single build holds \(images)\n\(logs)")
         let mergedBytes = try Data(contentsOf: URL(fileURLWithPath: merged))
         #expect(mergedBytes == (try Data(contentsOf: URL(fileURLWithPath: single))), "the Slurm-built bundle differs from the single build")
     }
