@@ -164,6 +164,10 @@ public enum ShardMerge {
         if let name = aModules.keys.sorted().first(where: { aModules[$0] != bModules[$0] }) {
             return "module '\(name)' has different source text, defines, includes or source path (the source form records the path as given: give the same relative path on every machine)"
         }
+        let aTargets = a.shard.plannedTargets.map(\.name), bTargets = b.shard.plannedTargets.map(\.name)
+        if aTargets != bTargets {
+            return "targets \(aTargets.joined(separator: ",")) vs \(bTargets.joined(separator: ",")) — `native` stands for each machine's own devices: name the devices instead"
+        }
         if a.manifest.toolchains != b.manifest.toolchains {
             let names = Set(a.manifest.toolchains.keys).union(b.manifest.toolchains.keys).sorted()
                 .filter { a.manifest.toolchains[$0] != b.manifest.toolchains[$0] }
