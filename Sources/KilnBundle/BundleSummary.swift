@@ -87,6 +87,8 @@ public struct BundleSummary: Encodable, Sendable {
     public var totals: Totals
     /// Who signed the bundle; nil when it is unsigned.
     public var signature: Signature?
+    /// For a shard part (`kiln build --shard`): which shard it is (`1/4`); nil for a bundle.
+    public var shard: String?
 
     /// A bundle's signer, and whether its bytes still match the signature (checked with the
     /// signer's own key: that says the file is as signed, not that the signer is trusted).
@@ -133,6 +135,7 @@ public struct BundleSummary: Encodable, Sendable {
         totals = Totals(images: entries.count, distinctImages: byOffset.count,
                         storedBytes: byOffset.values.reduce(0) { $0 + $1[0].storedSize },
                         rawBytes: entries.reduce(0) { $0 + $1.rawSize }, fileBytes: reader.fileSize)
+        shard = manifest.shard.map { "\($0.index)/\($0.count)" }
         signature = reader.signer.map { signer in
             Signature(signer: signer.fingerprint,
                       matches: (try? reader.requireSignature(trustedBy: TrustedKeys(keys: [signer]))) != nil)

@@ -35,7 +35,7 @@ extension BundleWriter {
     /// - Returns: for each table position, the position of the first image with the same bytes;
     ///   and for each such first position, its storage.
     static func store(_ sorted: [PendingImage], digests: [[UInt8]], compressor: Compressor,
-                      jobs: Int) -> (first: [Int], stored: [Int: Stored]) {
+                      jobs: Int, references: Bool = true) -> (first: [Int], stored: [Int: Stored]) {
         var firstOf: [[UInt8]: Int] = [:]
         var first: [Int] = []
         var groups: [[Int]] = []
@@ -62,6 +62,7 @@ extension BundleWriter {
         for group in groups {
             for (position, image) in group.enumerated() {
                 tasks.append(Task(image: image, reference: nil))
+                guard references else { continue }
                 if position > 0 { tasks.append(Task(image: image, reference: group[position - 1])) }
                 if position + 1 < group.count { tasks.append(Task(image: image, reference: group[position + 1])) }
             }
@@ -89,8 +90,8 @@ extension BundleWriter {
                 return frame.count < raw.count ? Stored(codec: .zstd, body: frame) : Stored(codec: .none, body: raw)
             }
             func against(_ position: Int, _ neighbour: Int) -> Stored? {
-                guard group.indices.contains(neighbour) else { return nil }
-                let frame = compressed[Task(image: group[position], reference: group[neighbour])]!
+                guard group.indices.contains(neighbour),
+                      let frame = compressed[Task(image: group[position], reference: group[neighbour])] else { return nil }
                 guard Double(frame.count) <= Double(alone[position].body.count) * (1 - minimumSaving) else { return nil }
                 return Stored(codec: .zstdReferenced, body: frame, reference: group[neighbour])
             }

@@ -13,6 +13,9 @@ public struct BundleWriter: Sendable {
     private var images: [String: PendingImage] = [:]
     /// The zstd level images are compressed with.
     public var compressionLevel: Int32
+    /// Whether an image may be stored against a sibling (format version 2); false stores every
+    /// image alone, as a shard part does, whose images are compressed again when merged.
+    public var usesReferences = true
 
     struct PendingImage: Sendable {
         var module: String
@@ -89,7 +92,8 @@ public struct BundleWriter: Sendable {
 
         // Data: each distinct image once, alone or against its reference.
         let digests = sorted.map { Digest.sha256($0.bytes) }
-        let storage = Self.store(sorted, digests: digests, compressor: compressor, jobs: jobs)
+        let storage = Self.store(sorted, digests: digests, compressor: compressor, jobs: jobs,
+                                 references: usesReferences)
         var data = ByteWriter()
         var placed: [Int: Int] = [:]  // first index of a distinct image → its offset
         var rows: [(PendingImage, digest: [UInt8], offset: Int, stored: Stored)] = []

@@ -11,6 +11,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var targets: [TargetRecord]
     /// The toolchains that built the images: name → version (`nvrtc` → `13.0.88`).
     public var toolchains: [String: String]
+    /// For a shard part (`kiln build --shard`): which shard it is and what merging needs; nil for
+    /// a bundle (and then absent from the JSON, so a bundle's bytes do not change).
+    public var shard: ShardRecord?
 
     /// Creates a manifest.
     public init(deviceList: String, modules: [ModuleRecord], targets: [TargetRecord], toolchains: [String: String]) {

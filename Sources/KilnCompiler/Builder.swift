@@ -33,13 +33,17 @@ public struct Builder: Sendable {
         public var compressionLevel: Int32
         /// The OpenCL C frontend that lists `.cl` modules' kernels; nil to find clang when a `.cl` module needs it.
         public var clang: ClangOpenCL?
+        /// The share of the module × target pairs to build into a part for `kiln merge`; nil for the whole bundle.
+        public var shard: Shard?
 
         /// Creates options.
-        public init(jobs: Int, cache: BuildCache?, compressionLevel: Int32 = 19, clang: ClangOpenCL? = nil) {
+        public init(jobs: Int, cache: BuildCache?, compressionLevel: Int32 = 19, clang: ClangOpenCL? = nil,
+                    shard: Shard? = nil) {
             self.jobs = max(1, jobs)
             self.cache = cache
             self.compressionLevel = compressionLevel
             self.clang = clang
+            self.shard = shard
         }
     }
 
@@ -55,6 +59,10 @@ public struct Builder: Sendable {
         public var skipped: [String]
         public var seconds: Double
         public var bundleBytes: Int
+        /// For a part: the shard it holds (`1/4`); nil for a bundle.
+        public var shard: String?
+        /// For a part: the SHA-256 of the build's inputs, the same in every part of one build.
+        public var inputs: String?
     }
 
     let deviceList: DeviceList
@@ -110,6 +118,11 @@ public struct Builder: Sendable {
             }
         }
 
+        let plannedImages = jobs.count
+        let inputs = inputsDigest(sources: sources)
+        if let shard = options.shard {
+            jobs = Self.share(of: jobs, shard: shard)
+        }
         let plan = jobs
         let results = Mutex<[Int: Result<(CompiledImage, Bool), KilnError>]>([:])
         let cached = jobs.indices.reduce(into: [Int: CompiledImage]()) { found, index in
@@ -153,14 +166,19 @@ public struct Builder: Sendable {
             guard case .failure(let error) = outcomes[index] else { return nil }
             return (jobs[index], error)
         }
-        var images: [(Job, CompiledImage, Bool)] = []
-        var held: [String: [String: Set<String>]] = [:]  // module → target → kernels its image holds
+        var images: [BuiltImage] = []
+        var reused = 0
         for index in jobs.indices {
             guard case .success(let (image, wasCached)) = outcomes[index] else { continue }
             let job = jobs[index]
             do {
-                held[job.module.name, default: [:]][job.target.name] = try heldKernels(image, of: job)
-                images.append((job, image, wasCached))
+                let held = try heldKernels(image, of: job)
+                images.append(BuiltImage(
+                    record: ShardImageRecord(module: job.module.name, target: job.target.name, toolchain: job.toolchain.identity,
+                                             kernels: held.sorted(), symbols: image.symbols,
+                                             ptxISAVersion: image.ptxISAVersion, hostString: image.hostString),
+                    format: job.target.format, bytes: image.bytes))
+                if wasCached { reused += 1 }
             } catch let error as KilnError {
                 failures.append((job, error))
             }
@@ -169,19 +187,44 @@ public struct Builder: Sendable {
             throw KilnError(.compilationFailed,
                 "\(failures.count) of \(jobs.count) compiles failed; '\(output)' was not written\n\n" + Self.describe(failures))
         }
-        let manifest = makeManifest(sources: sources, images: images.map { ($0.0, $0.1) }, held: held)
-        var writer = BundleWriter(manifest: manifest, compressionLevel: options.compressionLevel)
-        for (job, image, _) in images {
-            try writer.add(module: job.module.name, target: job.target.name, format: job.target.format,
-                           toolchain: job.toolchain.identity, bytes: image.bytes)
+        let assembly = self.assembly(sources: sources, images: images)
+        let bytes = if let shard = options.shard {
+            try assembly.part(ShardRecord(index: shard.index, count: shard.count, inputs: inputs,
+                                          compressionLevel: options.compressionLevel, plannedImages: plannedImages,
+                                          moduleOrder: sources.map(\.name), plannedTargets: assembly.targets,
+                                          images: images.map(\.record)),
+                              jobs: options.jobs)
+        } else {
+            try assembly.bundle(compressionLevel: options.compressionLevel, jobs: options.jobs, cache: options.cache)
         }
-        let bytes = try writer.serialize(jobs: options.jobs, cache: options.cache)
-        try OutputFile.write(bytes, to: output, inputs: sources.map(\.path), what: "bundle")
-        let reused = images.filter(\.2).count
+        try OutputFile.write(bytes, to: output, inputs: sources.map(\.path), what: options.shard == nil ? "bundle" : "part")
         return Report(output: output, deviceList: deviceList.text, targets: deviceList.targets.map(\.name),
                       modules: sources.map(\.name), images: images.count, compiled: images.count - reused,
                       reused: reused, skipped: skipped,
-                      seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bundleBytes: bytes.count)
+                      seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bundleBytes: bytes.count,
+                      shard: options.shard?.description, inputs: options.shard == nil ? nil : inputs)
+    }
+
+    /// A shard's jobs. Jobs of one module whose toolchain shares work between them (one PTX for
+    /// `sm_80` and `compute_80`) are one unit, so that work is done once; units are balanced by
+    /// their summed cost (``Shard/assign(costs:count:)``), in plan order.
+    static func share(of jobs: [Job], shard: Shard) -> [Job] {
+        var units: [String] = []
+        var unitOf: [String: Int] = [:]
+        var costs: [Int] = []
+        let unit = jobs.map { job -> Int in
+            let work = job.toolchain.sharedWork(for: job.module, target: job.target) ?? "target \(job.target.name)"
+            let name = job.module.name + "\u{0}" + work
+            if unitOf[name] == nil {
+                unitOf[name] = units.count
+                units.append(name)
+                costs.append(0)
+            }
+            costs[unitOf[name]!] += Shard.cost(sourceBytes: job.module.text.utf8.count, format: job.target.format)
+            return unitOf[name]!
+        }
+        let owner = Shard.assign(costs: costs, count: shard.count)
+        return jobs.indices.filter { owner[unit[$0]] == shard.index }.map { jobs[$0] }
     }
 
     /// Failed compiles, each distinct message once with the targets it hit: a kernel that fails the
@@ -283,26 +326,11 @@ public struct Builder: Sendable {
         return held
     }
 
-    func makeManifest(sources: [SourceModule], images: [(Job, CompiledImage)],
-                      held: [String: [String: Set<String>]]) -> Manifest {
-        let modules = sources.map { module -> ModuleRecord in
-            var record = module.record
-            let symbols = images.first { $0.0.module.name == module.name && !$0.1.symbols.isEmpty }?.1.symbols ?? [:]
-            let images = held[module.name] ?? [:]
-            for index in record.kernels.indices {
-                let name = record.kernels[index].name
-                record.kernels[index].symbol = symbols[name]
-                let targets = deviceList.targets.map(\.name).filter { images[$0]?.contains(name) == true }
-                record.kernels[index].targets = targets.count == images.count ? nil : targets
-            }
-            return record
-        }
+    /// The plan's targets, modules and toolchains with the images made.
+    func assembly(sources: [SourceModule], images: [BuiltImage]) -> BundleAssembly {
         let targets = deviceList.targets.map { target -> TargetRecord in
-            let first = images.first { $0.0.target == target }
             var record = TargetRecord(name: target.name, format: target.format,
-                                      toolchain: first?.0.toolchain.identity ?? toolchains.first { $0.builds(target) }?.identity ?? "")
-            record.ptxISAVersion = first?.1.ptxISAVersion
-            record.hostString = first?.1.hostString
+                                      toolchain: toolchains.first { $0.builds(target) }?.identity ?? "")
             if case .intelDevice(let ip) = target.kind { record.ipVersion = ip.description }
             return record
         }
@@ -311,6 +339,24 @@ public struct Builder: Sendable {
             let parts = toolchain.identity.split(separator: " ", maxSplits: 1)
             if parts.count == 2 { versions[String(parts[0])] = String(parts[1]) }
         }
-        return Manifest(deviceList: deviceList.text, modules: modules, targets: targets, toolchains: versions)
+        return BundleAssembly(deviceList: deviceList.text, targets: targets, modules: sources.map(\.record),
+                              toolchains: versions, images: images)
+    }
+
+    /// The SHA-256 of everything that decides a bundle's bytes, which every part of one sharded
+    /// build shares: Kiln's version, the device list and its targets, the compression level, the
+    /// toolchains' identities, and every module's name, language, expanded text's hash and kernels.
+    func inputsDigest(sources: [SourceModule]) -> String {
+        var lines = ["kiln sharded build inputs 1", KilnVersion.current, deviceList.text,
+                     deviceList.targets.map(\.name).joined(separator: ","), "compression level \(options.compressionLevel)"]
+        lines += toolchains.map { "toolchain \($0.identity)" }
+        if let clang = options.clang { lines.append("kernel lister \(clang.identity)") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for module in sources {
+            let kernels = (try? encoder.encode(module.kernels)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            lines += ["module \(module.name) \(module.language.rawValue) \(module.sha256)", kernels]
+        }
+        return SHA256Digest.hex(of: lines.joined(separator: "\u{0}"))
     }
 }

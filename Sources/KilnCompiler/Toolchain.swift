@@ -18,10 +18,15 @@ public protocol Toolchain: Sendable {
     func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage
     /// Text that changes the output without showing in the invocation (a built-in header), for the build cache key.
     func cacheSalt(for module: SourceModule) -> String
+    /// A name for work that this module's compiles for several targets share within one build
+    /// (clang's PTX at one architecture), so that a sharded build keeps those targets on one
+    /// shard; nil when the target's compile shares nothing.
+    func sharedWork(for module: SourceModule, target: Target) -> String?
 }
 
 extension Toolchain {
     public func cacheSalt(for module: SourceModule) -> String { "" }
+    public func sharedWork(for module: SourceModule, target: Target) -> String? { nil }
 }
 
 /// What one compile produced.

@@ -27,7 +27,11 @@ struct BuildCommand: ParsableCommand {
         which the build plugin passes) is JSON with optional keys "devices" (a device list), \
         "defines" (NAME or NAME=VALUE) and "includes" (folders relative to the file); -D and -I add \
         to its defines and includes, and a -D replaces its macro of the same name. \
-        Images whose source, target and toolchain did not change are taken from the build cache.
+        Images whose source, target and toolchain did not change are taken from the build cache. \
+        With --shard I/N the build compiles only its share of the module × target pairs (the same \
+        inputs give every machine the same split, balanced by source size and toolchain) and writes \
+        a part; `kiln merge` joins the N parts into the bundle this build would write without \
+        --shard, byte for byte (docs/SHARDED-BUILDS.md).
         """)
 
     @Argument(help: "Kernel source files (.cl, .cu) or folders of them.")
@@ -39,8 +43,11 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A kiln.json to read the device list, defines and includes from, when the build runs.", valueName: "file"))
     var config: String?
 
-    @Option(name: [.short, .long], help: "The bundle to write.")
+    @Option(name: [.short, .long], help: "The bundle to write (with --shard, the part).")
     var output: String
+
+    @Option(name: .long, help: ArgumentHelp("Build only shard I of N (counted from 0: 0/4 … 3/4) into a part for `kiln merge`.", valueName: "I/N"))
+    var shard: String?
 
     @Option(name: .customShort("D", allowingJoined: true), help: ArgumentHelp("Define a macro for every module, as NAME or NAME=VALUE (repeatable).", valueName: "macro"))
     var defines: [String] = []
@@ -51,11 +58,7 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "How many compiles run at once (default: the number of cores).")
     var jobs: Int?
 
-    @Option(name: .long, help: "The build cache folder (default: KILN_CACHE_DIR/build, else XDG_CACHE_HOME/kiln/build).")
-    var buildCache: String?
-
-    @Flag(name: .long, help: "Compile everything, without reading or writing the build cache.")
-    var noCache = false
+    @OptionGroup var cacheOptions: BuildCacheOptions
 
     @Option(name: .long, help: "The zstd level images are stored with, 1 to 22 (default 19, the smallest; 3 writes a bundle far faster while iterating).")
     var compressionLevel: Int32 = 19
@@ -81,6 +84,7 @@ struct BuildCommand: ParsableCommand {
         if let overridden = choice.overridden {
             StandardError.write("kiln: KILN_AOT_DEVLIST='\(choice.text.terminalSafe())' overrides \"devices\": '\(overridden.list.terminalSafe())' in \(overridden.path.terminalSafe())\n")
         }
+        let shard = try self.shard.map { try Shard(parsing: $0) }
         let list = try choice.parse(native: nativeTargets(for: choice.text))
         let commandLine = SourceOptions(defines: defines, includeDirectories: includeDirectories)
         let sourceOptions = configuration?.sourceOptions(adding: commandLine) ?? commandLine
@@ -100,10 +104,10 @@ struct BuildCommand: ParsableCommand {
         if list.targets.contains(.cpu), languages.contains(.openCLC) {
             toolchains.append(try PoCLToolchain())
         }
-        let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment))
+        let cache = try cacheOptions.cache(environment: environment)
         let builder = Builder(deviceList: list, toolchains: toolchains,
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
-                                            compressionLevel: compressionLevel, clang: clang))
+                                            compressionLevel: compressionLevel, clang: clang, shard: shard))
         let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
         let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()
@@ -111,7 +115,8 @@ struct BuildCommand: ParsableCommand {
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {
-            print("\(report.output.terminalSafe()): \(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
+            let part = report.shard.map { "shard \($0), " } ?? ""
+            print("\(report.output.terminalSafe()): \(part)\(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
             if !report.skipped.isEmpty {
                 print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", ").terminalSafe())")
             }

@@ -27,6 +27,9 @@ struct InspectCommand: ParsableCommand {
         }
         print("\(summary.path.terminalSafe()): Kiln bundle format \(summary.formatVersion), written by \(summary.writtenBy.terminalSafe())")
         print("device list: '\(summary.deviceList.terminalSafe())'")
+        if let shard = summary.shard {
+            print("shard part: shard \(shard) of a sharded build — join every part with `kiln merge`")
+        }
         print("signer: " + (summary.signature.map { "\($0.signer) (\($0.matches ? "signature matches" : "DOES NOT MATCH: altered after signing"))" } ?? "none (unsigned)"))
         if !summary.toolchains.isEmpty {
             print("toolchains: " + summary.toolchains.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)".terminalSafe() }.joined(separator: ", "))

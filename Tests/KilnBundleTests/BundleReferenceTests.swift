@@ -47,6 +47,19 @@ struct BundleReferenceTests {
         }
     }
 
+    @Test("with references off (a shard part), every image is stored alone and the file is format version 1")
+    func referencesOff() throws {
+        var writer = try SyntheticBundle.relatedWriter(modules: Self.modules, deviceList: Self.devices)
+        writer.usesReferences = false
+        let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(try writer.serialize(jobs: 2)))
+        #expect(reader.formatVersion == 1)
+        let entries = try reader.entries()
+        #expect(!entries.isEmpty && entries.allSatisfy { $0.codec != .zstdReferenced && $0.reference == nil })
+        for entry in entries {
+            #expect(try reader.image(entry) == SyntheticBundle.relatedImage(module: entry.module, target: entry.target))
+        }
+    }
+
     @Test("the cheapest roles: a base covers its neighbours, and a reference is always a base")
     func plan() {
         typealias W = BundleWriter

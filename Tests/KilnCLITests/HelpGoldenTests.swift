@@ -11,6 +11,7 @@ struct HelpGoldenTests {
     static let commands: [(String, any ParsableCommand.Type)] = [
         ("kiln", Kiln.self),
         ("build", BuildCommand.self),
+        ("merge", MergeCommand.self),
         ("targets", TargetsCommand.self),
         ("inspect", InspectCommand.self),
         ("extract", ExtractCommand.self),

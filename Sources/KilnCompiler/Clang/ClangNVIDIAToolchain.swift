@@ -43,6 +43,11 @@ public struct ClangNVIDIAToolchain: Toolchain {
         return ptx
     }
 
+    /// The PTX architecture: `sm_80` and `compute_80` share one PTX, and so do `sm_90` and newer.
+    public func sharedWork(for module: SourceModule, target: Target) -> String? {
+        target.computeCapability.map { "clang ptx sm_\(clang.architecture(for: $0))" }
+    }
+
     public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
         guard let capability = target.computeCapability, module.language == .openCLC else {
             throw KilnError(.toolchainUnavailable, "\(identity) builds OpenCL C for NVIDIA targets, not \(module.path) for \(target.name)")
