@@ -27,7 +27,10 @@ struct BuildCommand: ParsableCommand {
         which the build plugin passes) is JSON with optional keys "devices" (a device list), \
         "defines" (NAME or NAME=VALUE) and "includes" (folders relative to the file); -D and -I add \
         to its defines and includes, and a -D replaces its macro of the same name. \
-        Images whose source, target and toolchain did not change are taken from the build cache.
+        Images whose source, target and toolchain did not change are taken from the build cache, \
+        else from the remote cache that KILN_REMOTE_CACHE (or "remoteCache" in the --config file) \
+        names, checked before use; images compiled here are uploaded to it, and the build waits for \
+        the uploads (at most KILN_REMOTE_CACHE_TIMEOUT seconds) before it exits.
         """)
 
     @Argument(help: "Kernel source files (.cl, .cu) or folders of them.")
@@ -100,7 +103,8 @@ struct BuildCommand: ParsableCommand {
         if list.targets.contains(.cpu), languages.contains(.openCLC) {
             toolchains.append(try PoCLToolchain())
         }
-        let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment))
+        let remote = noCache ? nil : try RemoteCache.fromEnvironment(environment, url: configuration?.remoteCache)
+        let cache = noCache ? nil : BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment), remote: remote)
         let builder = Builder(deviceList: list, toolchains: toolchains,
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
                                             compressionLevel: compressionLevel, clang: clang))
@@ -108,6 +112,9 @@ struct BuildCommand: ParsableCommand {
         let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()
         if let signingKey { try BundleSignature.signFile(output, with: signingKey) }
+        if let remote, !remote.finishUploads(timeout: Double(remote.configuration.totalTimeout)) {
+            StandardError.write("kiln: warning: uploads to the remote cache did not finish within \(remote.configuration.totalTimeout) s (KILN_REMOTE_CACHE_TIMEOUT); the bundle is complete, and the images not uploaded stay in the local build cache only\n")
+        }
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {
