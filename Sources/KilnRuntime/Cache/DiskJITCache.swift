@@ -62,6 +62,13 @@ public final class DiskJITCache: JITCache {
         }
     }
 
+    /// Lets the remote uploads in flight finish when the cache goes (with its ``BundleSession``),
+    /// so a program's JIT results reach the store without a line of its own; bounded by
+    /// `KILN_REMOTE_CACHE_TIMEOUT`, and immediate once a dead store was given up on.
+    deinit {
+        if let remote { remote.finishUploads(timeout: Double(remote.configuration.totalTimeout)) }
+    }
+
     /// Opens the cache the environment names (`KILN_CACHE_DIR`, `KILN_CACHE_READONLY`,
     /// `KILN_CACHE_MAX_BYTES`), with the remote cache of `KILN_REMOTE_CACHE` if it is set.
     ///
