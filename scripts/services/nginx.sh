@@ -18,7 +18,7 @@ url="http://127.0.0.1:$port"
 answers() { curl -fsS -o /dev/null --max-time 2 "$url/kiln-nginx-ok" 2>/dev/null; }
 if answers; then echo "nginx already answers at $url" >&2; exit 0; fi
 
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+if ! command -v curl >/dev/null || { ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; }; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing nginx …" >&2
