@@ -157,6 +157,31 @@ struct RemoteCacheTests {
         guard case .unavailable = remote.fetch(keyText: "anything") else { Issue.record("asked again"); return }
     }
 
+    @Test("a store that refuses uploads (403 to PUT) is still read; uploads stop")
+    func writesRefused() throws {
+        try TestStore.require()
+        let store = TestStore.freshPrefix("refused")
+        let writer = try Self.jitCache(try Self.remote(store.url))
+        _ = try Self.compileOnce(writer, 1)
+        #expect(writer.finishUploads(timeout: 20))
+        let prefix = String(store.url.dropFirst(TestStore.url.count + 1))
+        let remote = try Self.remote("\(TestStore.url)/readonly/\(prefix)")
+        let reader = try Self.jitCache(remote)
+        #expect(try Self.compileOnce(reader, 2).compiled)
+        #expect(reader.finishUploads(timeout: 20))
+        #expect(try #require(remote.store.uploadsRefusedReason).contains("HTTP 403"))
+        #expect(remote.unavailableReason == nil)
+        #expect(!(try Self.compileOnce(reader, 1).compiled), "a store refusing writes was no longer read")
+    }
+
+    @Test("a redirect is not followed: the store is given up")
+    func redirect() throws {
+        try TestStore.require()
+        let remote = try Self.remote("\(TestStore.url)/redirect/kiln")
+        guard case .unavailable = remote.fetch(keyText: "anything") else { Issue.record("followed or used"); return }
+        #expect(try #require(remote.unavailableReason).contains("HTTP 302"))
+    }
+
     @Test("KILN_REMOTE_CACHE_READONLY: reads what others wrote, uploads nothing")
     func readOnly() throws {
         try TestStore.require()

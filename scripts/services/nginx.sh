@@ -9,13 +9,17 @@
 #
 # Locations: / stores anything (GET, HEAD, PUT); /error500/ answers 500 to everything;
 # /auth/ stores like / but answers 401 unless the request carries `Authorization: Bearer
-# kiln-test-token`.
+# kiln-test-token`; /readonly/X serves what / holds at X and refuses PUT (403); /redirect/
+# answers 302 to another path.
 set -euo pipefail
 port=${KILN_TEST_REMOTE_PORT:-18080}
 dir=${KILN_TEST_REMOTE_DIR:-/tmp/kiln-nginx}
 url="http://127.0.0.1:$port"
 
-answers() { curl -fsS -o /dev/null --max-time 2 "$url/kiln-nginx-ok" 2>/dev/null; }
+# The version of this script's configuration, served as kiln-nginx-ok: an nginx started by an
+# older version is given the new configuration.
+version="kiln-nginx 2"
+answers() { [ "$(curl -fsS --max-time 2 "$url/kiln-nginx-ok" 2>/dev/null)" = "$version" ]; }
 if answers; then echo "nginx already answers at $url" >&2; exit 0; fi
 
 if ! command -v curl >/dev/null || { ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; }; then
@@ -30,7 +34,7 @@ if ! command -v curl >/dev/null || { ! command -v nginx >/dev/null && [ ! -x /us
 fi
 
 mkdir -p "$dir/root" "$dir/temp"
-: > "$dir/root/kiln-nginx-ok"
+echo "$version" > "$dir/root/kiln-nginx-ok"
 user=""
 # As root, nginx's workers would run as nobody and could not write root/; run them as root.
 [ "$(id -u)" -eq 0 ] && user="user root;"
@@ -58,6 +62,11 @@ http {
       dav_access user:rw;
     }
     location /error500/ { return 500; }
+    location /redirect/ { return 302 /elsewhere/; }
+    location /readonly/ {
+      alias $dir/root/;
+      limit_except GET HEAD { deny all; }
+    }
     location /auth/ {
       if (\$http_authorization != "Bearer kiln-test-token") { return 401; }
       dav_methods PUT;

@@ -13,9 +13,10 @@ import Synchronization
 ///
 /// A request that fails to connect or times out opens the breaker at once: a dead or hanging
 /// store costs one timeout. A 5xx (or 429) answer is tried again up to `retries` times, then
-/// opens it; so does a refusal (401, 403) or any other answer the store should not give. Once
-/// open, every request fails at once and the caller compiles locally; the process says so in
-/// one warning. Stores are shared per configuration within a process, so the JIT cache and the
+/// opens it; so does a refusal of a read (401, 403), a redirect (never followed, so a token
+/// goes nowhere else) or any other answer the store should not give. Once open, every request
+/// fails at once and the caller compiles locally; the process says so in one warning. A store
+/// that refuses only writes (4xx to a PUT) is still read; uploads stop, with one warning. Stores are shared per configuration within a process, so the JIT cache and the
 /// build cache trip one breaker.
 final class HTTPStore: Sendable {
     /// What a GET or HEAD found.
@@ -33,6 +34,7 @@ final class HTTPStore: Sendable {
     private let session: URLSession
     private let transfers: Transfers
     private let brokenReason = Mutex<String?>(nil)
+    private let refusedWrites = Mutex<String?>(nil)
     private let logger = Logger(label: "kiln.remote")
 
     private static let shared = Mutex<[RemoteCacheConfiguration: HTTPStore]>([:])
@@ -73,11 +75,18 @@ final class HTTPStore: Sendable {
     /// HEADs a path under the base URL: `.body([])` if it exists.
     func head(_ path: String) -> Answer { fetch("HEAD", path) }
 
+    /// Why the store refuses uploads, or nil while it takes them.
+    var uploadsRefusedReason: String? { refusedWrites.withLock { $0 } }
+
     /// PUTs a body to a path under the base URL.
     /// - Returns: whether the store took it.
     func put(_ path: String, _ body: [UInt8]) -> Bool {
+        guard uploadsRefusedReason == nil else { return false }
         switch send("PUT", path, body: body) {
         case .answered(let status, _) where (200..<300).contains(status): return true
+        case .answered(let status, _) where (400..<500).contains(status) && status != 429:
+            refuseWrites("it answered HTTP \(status) to a PUT\(Self.hint(status))")
+            return false
         case .answered(let status, _): trip("it answered HTTP \(status) to a PUT\(Self.hint(status))"); return false
         case .failed(let reason): trip(reason); return false
         case .skipped: return false
@@ -161,15 +170,25 @@ final class HTTPStore: Sendable {
         }
     }
 
+    /// Stops uploads, reads going on; the first time, warns once for the process.
+    private func refuseWrites(_ reason: String) {
+        record(reason, in: refusedWrites, "refuses uploads: \(reason.terminalSafe()); it is still read, and nothing more is uploaded in this run")
+    }
+
     /// Opens the breaker; the first time, warns once for the process.
     private func trip(_ reason: String) {
-        let first = brokenReason.withLock { current -> Bool in
+        record(reason, in: brokenReason, "is not used for the rest of this run: \(reason.terminalSafe()); Kiln compiles locally instead")
+    }
+
+    /// Keeps the first reason in a slot, and warns when it is the first.
+    private func record(_ reason: String, in slot: borrowing Mutex<String?>, _ what: String) {
+        let first = slot.withLock { current -> Bool in
             guard current == nil else { return false }
             current = reason
             return true
         }
         guard first else { return }
-        let message = "remote cache \(configuration.url.terminalSafe()) is not used for the rest of this run: \(reason.terminalSafe()); Kiln compiles locally instead"
+        let message = "remote cache \(configuration.url.terminalSafe()) \(what)"
         logger.warning("\(message)")
         StandardError.write("kiln: warning: \(message)\n")
     }
@@ -207,6 +226,12 @@ private final class Transfers: NSObject, URLSessionDataDelegate, @unchecked Send
     }
 
     private func transfer(_ task: URLSessionTask) -> Transfer? { inFlight.withLock { $0[task.taskIdentifier] } }
+
+    /// A redirect is not followed: the store answers where it was asked, and a token is sent nowhere else.
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {

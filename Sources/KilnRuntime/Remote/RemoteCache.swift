@@ -82,7 +82,7 @@ public final class RemoteCache: Sendable {
     ///
     /// - Parameter uploaded: called with the bytes sent, once the store has taken both parts.
     public func upload(keyText: String, payload: [UInt8], uploaded: @escaping @Sendable (Int) -> Void = { _ in }) {
-        guard !configuration.readOnly, store.unavailableReason == nil else { return }
+        guard !configuration.readOnly, store.unavailableReason == nil, store.uploadsRefusedReason == nil else { return }
         uploads.add { [self] in
             let key = SHA256Digest.hex(of: keyText), cas = SHA256Digest.hex(of: payload)
             let record = RemoteEntryRecord(key: key, cas: cas, size: payload.count).encoded
