@@ -10,9 +10,10 @@ import Testing
 /// to do on demand (a listener that never answers, a port nothing listens on).
 @Suite("Remote cache on nginx", .enabled(if: TestStore.runs, "needs the nginx of scripts/services/nginx.sh (CI starts it and sets KILN_TEST_SERVICES=1)"))
 struct RemoteCacheTests {
-    static func remote(_ url: String, readOnly: Bool = false, tokenFile: String? = nil, connectTimeout: Int = 2) throws -> RemoteCache {
+    static func remote(_ url: String, readOnly: Bool = false, tokenFile: String? = nil, connectTimeout: Int = 2,
+                       totalTimeout: Int = 20) throws -> RemoteCache {
         try RemoteCache(configuration: RemoteCacheConfiguration(url: url, readOnly: readOnly, tokenFile: tokenFile,
-                                                                connectTimeout: connectTimeout, totalTimeout: 20))
+                                                                connectTimeout: connectTimeout, totalTimeout: totalTimeout))
     }
 
     static func jitCache(_ remote: RemoteCache?) throws -> DiskJITCache {
@@ -145,6 +146,19 @@ struct RemoteCacheTests {
         for n in 2...4 { #expect(try Self.compileOnce(cache, n).compiled) }
         #expect(cache.finishUploads(timeout: 5))
         #expect(listener.accepted == contacted, "the store was contacted after it was given up")
+    }
+
+    @Test("a store that answers one byte at a time is stopped by the total timeout, then not contacted again")
+    func serverTrickles() throws {
+        let listener = try SilentListener(trickle: true)
+        let remote = try Self.remote("http://127.0.0.1:\(listener.port)/kiln", connectTimeout: 1, totalTimeout: 2)
+        let started = ContinuousClock.now
+        guard case .unavailable = remote.fetch(keyText: "slow") else { Issue.record("a trickle was used"); return }
+        #expect(ContinuousClock.now - started < .seconds(60), "the total timeout did not fire (the whole answer takes 300 s)")
+        #expect(try #require(remote.unavailableReason).contains("KILN_REMOTE_CACHE_TIMEOUT"))
+        let contacted = listener.accepted
+        guard case .unavailable = remote.fetch(keyText: "slow") else { Issue.record("asked again"); return }
+        #expect(listener.accepted == contacted)
     }
 
     @Test("a store answering 500 is tried again a bounded number of times, then given up")

@@ -5,6 +5,8 @@ import Glibc
 #endif
 
 /// A TCP listener on loopback that accepts connections and never answers: a store that hangs.
+/// Trickling, it answers a 200 with a 1,000-byte body at one byte every 0.3 s: a store that is
+/// alive but too slow, which only a total timeout stops.
 public final class SilentListener: @unchecked Sendable {
     /// Its port on 127.0.0.1.
     public let port: UInt16
@@ -19,7 +21,8 @@ public final class SilentListener: @unchecked Sendable {
     public var accepted: Int { count.value.withLock { $0 } }
 
     /// Starts listening on a free port.
-    public init() throws {
+    /// - Parameter trickle: answer, one byte at a time, instead of staying silent.
+    public init(trickle: Bool = false) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         port = try Self.bind(fd)
         guard listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
@@ -29,10 +32,25 @@ public final class SilentListener: @unchecked Sendable {
             while true {
                 let connection = accept(fd, nil, nil)
                 if connection < 0 { break }
-                held.append(connection)
                 count.value.withLock { $0 += 1 }
+                guard trickle else {
+                    held.append(connection)
+                    continue
+                }
+                Thread.detachNewThread { Self.trickle(connection) }
             }
             held.forEach { close($0) }
+        }
+    }
+
+    private static func trickle(_ connection: Int32) {
+        defer { close(connection) }
+        let head = Array("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".utf8)
+        guard head.withUnsafeBytes({ send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == head.count else { return }
+        for _ in 0..<1000 {
+            usleep(300_000)
+            var byte: UInt8 = 0x41
+            guard send(connection, &byte, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
         }
     }
 

@@ -1,7 +1,5 @@
 import KilnBundle
 import KilnCore
-import Logging
-import Synchronization
 
 /// The read-through between a cache folder and a remote cache, counted in the folder's counters.
 extension CacheFolder {
@@ -42,18 +40,5 @@ extension CacheFolder {
                 $0.remoteBytesUploaded += Int64(sent)
             }
         }
-    }
-}
-
-extension RemoteCache {
-    private static let rejectedWarned = Mutex(false)
-    private static let logger = Logger(label: "kiln.remote")
-
-    /// Says, once per process, that a remote entry failed its checks and was not used.
-    static func warnRejected(_ reason: String) {
-        guard rejectedWarned.withLock({ warned in defer { warned = true }; return !warned }) else { return }
-        let message = "dropped a remote cache entry that failed its checks (\(reason.terminalSafe())); it is compiled again and uploaded over it"
-        logger.warning("\(message)")
-        StandardError.write("kiln: warning: \(message)\n")
     }
 }

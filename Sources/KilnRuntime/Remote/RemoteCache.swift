@@ -1,6 +1,7 @@
 import Dispatch
 import KilnBundle
 import KilnCore
+import Logging
 import Synchronization
 
 /// A shared cache on an HTTP store, read through by the JIT cache and the build cache after
@@ -110,4 +111,17 @@ public final class RemoteCache: Sendable {
 
     /// Why the store is no longer used in this process, or nil while it is.
     public var unavailableReason: String? { store.unavailableReason }
+}
+
+extension RemoteCache {
+    private static let rejectedWarned = Mutex(false)
+    private static let logger = Logger(label: "kiln.remote")
+
+    /// Says, once per process, that a remote entry failed its checks and was not used.
+    static func warnRejected(_ reason: String) {
+        guard rejectedWarned.withLock({ warned in defer { warned = true }; return !warned }) else { return }
+        let message = "dropped a remote cache entry that failed its checks (\(reason.terminalSafe())); it is compiled again and uploaded over it"
+        logger.warning("\(message)")
+        StandardError.write("kiln: warning: \(message)\n")
+    }
 }
