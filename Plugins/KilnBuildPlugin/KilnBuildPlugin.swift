@@ -39,12 +39,14 @@ struct KilnBuildPlugin: BuildToolPlugin {
             outputFiles: [output])]
     }
 
-    /// The environment `kiln` runs with: `KILN_AOT_DEVLIST` and the toolchain variables where they
+    /// The environment `kiln` runs with: `KILN_AOT_DEVLIST`, the remote cache's and the toolchain variables where they
     /// are set, and the NVRTC and nvJitLink that Kiln's scripts/setup.sh installed beside Kiln's own
     /// sources (`.toolchains/`), unless `KILN_NVRTC`/`KILN_NVJITLINK` already name them.
     func toolchainEnvironment() -> [String: String] {
         let environment = ProcessInfo.processInfo.environment
-        let names = ["KILN_AOT_DEVLIST", "KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC", "KILN_CUDA_INCLUDE"]
+        let names = ["KILN_AOT_DEVLIST", "KILN_NVRTC", "KILN_NVJITLINK", "KILN_OCLOC", "KILN_CLANG", "KILN_LIBCLC", "KILN_CUDA_INCLUDE",
+                     "KILN_REMOTE_CACHE", "KILN_REMOTE_CACHE_READONLY", "KILN_REMOTE_CACHE_TOKEN_FILE",
+                     "KILN_REMOTE_CACHE_CONNECT_TIMEOUT", "KILN_REMOTE_CACHE_TIMEOUT"]
         var result = environment.filter { names.contains($0.key) }
         let kilnRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

@@ -20,18 +20,29 @@ import Synchronization
 /// or entry that another user owns or can write to is not used — a build then compiles
 /// everything, with one warning that says how to fix the folder — so no one else's image is
 /// ever embedded as "reused".
+///
+/// With a remote cache (`KILN_REMOTE_CACHE`, `kiln.json`'s `remoteCache`), a key the folder
+/// misses is fetched from it — checked as the remote cache checks every entry, then decoded as a
+/// local entry is, then kept in the folder — and a fresh image is uploaded in the background:
+/// a second machine's build reuses the first one's images. ``finishUploads(timeout:)`` waits
+/// for the uploads before a short-lived build exits.
 public struct BuildCache: Sendable {
     /// The folder holding the entries.
     public let directory: String
     /// The size bound, in bytes.
     public let maximumBytes: Int64
+    /// The remote cache, if one is configured.
+    public let remote: RemoteCache?
     let folder: CacheFolder
     private let warned = Warned()
 
     /// A cache in a folder, created (mode 0700) when first written.
-    public init(directory: String, maximumBytes: Int64 = CacheConfiguration.defaultMaximumBytes) {
+    ///
+    /// - Parameter remote: a shared cache to read through to, and upload to.
+    public init(directory: String, maximumBytes: Int64 = CacheConfiguration.defaultMaximumBytes, remote: RemoteCache? = nil) {
         self.directory = directory
         self.maximumBytes = maximumBytes
+        self.remote = remote
         folder = CacheFolder(path: directory, name: "build cache folder", setting: "--build-cache or KILN_CACHE_DIR",
                              fileExtension: ".kbuild")
     }
@@ -65,20 +76,26 @@ public struct BuildCache: Sendable {
     public func trustProblem() -> KilnError? { folder.trustProblem() }
 
     /// The image stored under a key, if there is one, it is intact and bound to the key, and
-    /// the folder and entry are safe to use.
+    /// the folder and entry are safe to use; else the remote cache's, checked the same way.
     public func lookup(_ key: String) -> CompiledImage? {
         guard usable() else { return nil }
         switch folder.read(keyText: Self.keyText(key)) {
         case .entry(let payload):
-            guard let image = Self.decode(payload) else { return nil }
-            _ = utimes(folder.entryPath(SHA256Digest.hex(of: Self.keyText(key))), nil)
-            return image
+            if let image = Self.decode(payload) {
+                _ = utimes(folder.entryPath(SHA256Digest.hex(of: Self.keyText(key))), nil)
+                folder.count { $0.localHits += 1 }
+                return image
+            }
         case .untrusted(let problem):
             warn("untrusted-entry", "\(problem.message); it is compiled again")
-            return nil
         case .damaged, .missing:
+            break
+        }
+        folder.count { $0.localMisses += 1 }
+        guard let remote, let payload = folder.fetch(from: remote, keyText: Self.keyText(key), check: { Self.decode($0) != nil }) else {
             return nil
         }
+        return Self.decode(payload)
     }
 
     /// Stores an image under a key; a failure to write only costs a recompile next time.
@@ -96,7 +113,17 @@ public struct BuildCache: Sendable {
         } catch {
             warn("unwritable", "cannot write the build cache in '\(directory)' (\(error)); images are not cached")
         }
+        if let remote { folder.upload(to: remote, keyText: Self.keyText(key), payload: payload) }
     }
+
+    /// Waits for the remote uploads in flight, at most `timeout` seconds; true if none is left.
+    @discardableResult
+    public func finishUploads(timeout: Double) -> Bool {
+        remote?.finishUploads(timeout: timeout) ?? true
+    }
+
+    /// Hits, misses and bytes, local and remote, counted across processes.
+    public func counters() -> CacheCounters { folder.counters() }
 
     /// Drops damaged entries, leftovers of killed writers and unheld locks, then evicts to the bound.
     public func prune() -> CacheFolder.Pruned {

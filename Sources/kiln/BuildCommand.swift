@@ -27,7 +27,10 @@ struct BuildCommand: ParsableCommand {
         which the build plugin passes) is JSON with optional keys "devices" (a device list), \
         "defines" (NAME or NAME=VALUE) and "includes" (folders relative to the file); -D and -I add \
         to its defines and includes, and a -D replaces its macro of the same name. \
-        Images whose source, target and toolchain did not change are taken from the build cache. \
+        Images whose source, target and toolchain did not change are taken from the build cache, \
+        else from the remote cache that KILN_REMOTE_CACHE (or "remoteCache" in the --config file) \
+        names, checked before use; images compiled here are uploaded to it, and the build waits for \
+        the uploads (at most KILN_REMOTE_CACHE_TIMEOUT seconds) before it exits. \
         With --shard I/N the build compiles only its share of the module × target pairs (the same \
         inputs give every machine the same split, balanced by source size and toolchain) and writes \
         a part; `kiln merge` joins the N parts into the bundle this build would write without \
@@ -104,7 +107,7 @@ struct BuildCommand: ParsableCommand {
         if list.targets.contains(.cpu), languages.contains(.openCLC) {
             toolchains.append(try PoCLToolchain())
         }
-        let cache = try cacheOptions.cache(environment: environment)
+        let cache = try cacheOptions.cache(environment: environment, remoteCache: configuration?.remoteCache)
         let builder = Builder(deviceList: list, toolchains: toolchains,
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
                                             compressionLevel: compressionLevel, clang: clang, shard: shard))
@@ -112,6 +115,7 @@ struct BuildCommand: ParsableCommand {
         let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()
         if let signingKey { try BundleSignature.signFile(output, with: signingKey) }
+        cacheOptions.finishUploads(of: cache)
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {

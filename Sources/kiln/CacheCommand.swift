@@ -17,8 +17,9 @@ struct CacheCommand: ParsableCommand {
         discussion: """
         The cache lives in KILN_CACHE_DIR/jit (default XDG_CACHE_HOME/kiln/jit, else ~/.cache/kiln/jit) \
         and is bounded by KILN_CACHE_MAX_BYTES; a read-only layer in KILN_CACHE_READONLY is read after it, \
-        on a miss. \
-        stats, clear and prune also cover the build cache in KILN_CACHE_DIR/build.
+        on a miss, then the remote cache KILN_REMOTE_CACHE names. \
+        stats, clear and prune also cover the build cache in KILN_CACHE_DIR/build; stats shows each \
+        cache's local and remote hits, misses and bytes, counted across processes.
         """,
         subcommands: [List.self, Stats.self, Clear.self, Prune.self, Warm.self])
 
@@ -41,7 +42,36 @@ struct CacheCommand: ParsableCommand {
     /// The totals of both caches, for `--json`.
     struct Totals: Encodable {
         var jit: DiskJITCache.Stats
-        var build: CacheFolder.Totals
+        var build: BuildStats
+    }
+
+    /// The build cache's totals with its counters, for `--json`.
+    struct BuildStats: Encodable {
+        var totals: CacheFolder.Totals
+        var maximumBytes: Int64
+        var remote: String?
+        var counters: CacheCounters
+
+        private enum Keys: String, CodingKey { case maximumBytes, remote, counters }
+
+        func encode(to encoder: any Encoder) throws {
+            try totals.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(maximumBytes, forKey: .maximumBytes)
+            try container.encode(remote, forKey: .remote)
+            try container.encode(counters, forKey: .counters)
+        }
+    }
+
+    /// The counters as two lines of text: the local folder's, then the remote cache's.
+    static func describe(_ counters: CacheCounters, remote: String?) -> [String] {
+        var lines = ["  local: \(counters.localHits) hits, \(counters.localMisses) misses"]
+        if remote != nil || counters.remoteHits + counters.remoteMisses + counters.remoteUploads > 0 {
+            lines.append("  remote\(remote.map { " (\($0.terminalSafe()))" } ?? ""): \(counters.remoteHits) hits, \(counters.remoteMisses) misses, "
+                         + "\(counters.remoteRejected) rejected, \(formatBytes(UInt64(counters.remoteBytesDownloaded))) downloaded; "
+                         + "\(counters.remoteUploads) uploads, \(formatBytes(UInt64(counters.remoteBytesUploaded))) uploaded")
+        }
+        return lines
     }
 
     /// What prune did to both caches, for `--json`.
@@ -66,23 +96,27 @@ struct CacheCommand: ParsableCommand {
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show where the cache is, how many entries it holds, and its size against the bound.")
+        static let configuration = CommandConfiguration(abstract: "Show where the caches are, their entries and size against the bound, and their local and remote hits, misses and bytes.")
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             let stats = try CacheCommand.open().stats()
             let build = try CacheCommand.openBuild()
             let totals = build.totals()
+            let remote = try RemoteCacheConfiguration(environment: ProcessInfo.processInfo.environment)?.url
             if output.json {
-                return try output.printJSON(Totals(jit: stats, build: totals))
+                return try output.printJSON(Totals(jit: stats, build: BuildStats(totals: totals, maximumBytes: build.maximumBytes,
+                                                                               remote: remote, counters: build.counters())))
             }
             print("JIT cache: \(stats.directory.terminalSafe())")
             if let readOnly = stats.readOnlyDirectory { print("read-only layer: \(readOnly.terminalSafe())") }
             print("\(stats.entries) entries, \(formatBytes(UInt64(stats.bytes))) of \(formatBytes(UInt64(stats.maximumBytes)))"
                   + (stats.leftovers > 0 ? " (\(stats.leftovers) temporary files, \(formatBytes(UInt64(stats.leftoverBytes))))" : ""))
+            CacheCommand.describe(stats.counters, remote: stats.remote).forEach { print($0) }
             print("build cache: \(build.directory.terminalSafe())")
             print("\(totals.entries) entries, \(formatBytes(UInt64(totals.bytes))) of \(formatBytes(UInt64(build.maximumBytes)))"
                   + (totals.leftovers > 0 ? " (\(totals.leftovers) temporary files, \(formatBytes(UInt64(totals.leftoverBytes))))" : ""))
+            CacheCommand.describe(build.counters(), remote: remote).forEach { print($0) }
         }
     }
 

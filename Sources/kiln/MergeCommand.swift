@@ -52,10 +52,11 @@ struct MergeCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let signingKey = try sign.map { try SigningKey(file: $0) }
         let trusted = trust.isEmpty ? try TrustedKeys(environment: environment) : try TrustedKeys(files: trust)
+        let cache = try cacheOptions.cache(environment: environment)
         let report = try ShardMerge.merge(parts: parts, output: output, trusted: trusted,
-                                          jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                          cache: try cacheOptions.cache(environment: environment))
+                                          jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache)
         if let signingKey { try BundleSignature.signFile(output, with: signingKey) }
+        cacheOptions.finishUploads(of: cache)
         if outputOptions.json {
             try outputOptions.printJSON(report)
         } else {

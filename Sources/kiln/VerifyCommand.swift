@@ -16,7 +16,9 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
         Only Kiln's own kernels have references; any other kernel is loaded and resolved but not run, \
         and shows as "loaded, not checked". Exits 0 when this machine has a device and, on every \
-        device, every module loads and every check that runs passes.
+        device, every module loads and every check that runs passes. A module that needs a JIT goes \
+        through the JIT cache (KILN_CACHE_DIR) and the remote cache KILN_REMOTE_CACHE names, as a \
+        program's would.
         """)
 
     @Argument(help: "The .kiln bundle to verify.")

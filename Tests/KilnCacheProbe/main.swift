@@ -43,6 +43,7 @@ do {
             return try clang.ptx(module, capability: ComputeCapability(8, 0), target: "compute_80")
         }
         print("\(cached ? "cached" : "compiled") \(SHA256Digest.hex(of: bytes))")
+        cache.finishUploads(timeout: 30)  // a global cache is never deinitialised
     case "store-big" where arguments.count == 3:
         guard let megabytes = Int(arguments[2]) else { fail("store-big takes a number of megabytes") }
         let key = JITCacheKey(portableSHA256: "big", target: "compute_80", device: "probe", compiler: "probe")

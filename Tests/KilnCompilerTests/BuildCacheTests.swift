@@ -24,8 +24,10 @@ struct BuildCacheTests {
         let read = try #require(cache.lookup("a"))
         #expect(read.bytes == Self.image.bytes && read.log == "warning: x" && read.ptxISAVersion == "9.0" && read.symbols == ["k": "_Z1k"])
         #expect(cache.lookup("b") == nil)
-        let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory).filter { $0 != "counters.kstat" }  // hits and misses
         #expect(files.count == 1 && files[0].hasSuffix(".kbuild"), "one entry file, no .bin/.json pair: \(files)")
+        let counted = cache.counters()
+        #expect(counted.localHits == 1 && counted.localMisses == 1, "\(counted)")
         let mode = try FileManager.default.attributesOfItem(atPath: cache.directory)[.posixPermissions] as? Int
         #expect(mode == 0o700)
     }

@@ -38,6 +38,12 @@ struct BuildConfigurationTests {
         #expect(config.includeDirectories == [folder + "/inc"])
     }
 
+    @Test("remoteCache names the remote cache's base URL")
+    func remoteCache() throws {
+        #expect(try Self.configuration("{\"remoteCache\": \"http://cache.example:8080/kiln/\"}").remoteCache == "http://cache.example:8080/kiln")
+        #expect(try Self.configuration("{}").remoteCache == nil)
+    }
+
     @Test("every key is optional, and a byte-order mark is fine")
     func empty() throws {
         let config = try BuildConfiguration(bytes: [0xEF, 0xBB, 0xBF] + Array("{}".utf8), path: "kiln.json")
@@ -57,6 +63,8 @@ struct BuildConfigurationTests {
         ("{\"devices\": \"cpu\"} x", "kiln.json:1:20: error: unexpected text after the JSON value"),
         ("{\"devices\": \"cpu", "kiln.json:1:17: error: the file ends inside a string"),
         ("{\"devices\": \"a\", \"devices\": \"b\"}", "kiln.json:1:18: error: \"devices\" appears twice"),
+        ("{\"remoteCache\": 80}", "kiln.json:1:17: error: \"remoteCache\" is a number; it must be a string"),
+        ("{\"remoteCache\": \"cache:8080\"}", "kiln.json:1:17: error: \"remoteCache\"='cache:8080' is not an http:// or https:// URL"),
     ])
     func errors(_ text: String, _ expected: String) {
         let message = Self.message(text)

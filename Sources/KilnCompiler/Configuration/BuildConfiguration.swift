@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import KilnCore
+import KilnRuntime
 
 /// A build's configuration file, `kiln.json`, read when the build runs (`kiln build --config
 /// FILE`), so an edit takes effect on the next build — the build plugin passes the file's path
@@ -15,7 +16,8 @@ import KilnCore
 ///
 /// Every key is optional. `devices` is a device list (`kiln targets` shows the names);
 /// `defines` are macros, as `-D` takes them; `includes` are folders for quoted includes, as `-I`
-/// takes them, relative to the file's own folder. Errors name the file, line and column, as a
+/// takes them, relative to the file's own folder; `remoteCache` is a remote cache's base URL
+/// (`KILN_REMOTE_CACHE`, which wins when set, says the same). Errors name the file, line and column, as a
 /// compiler does: `kiln.json:1:13: error: …`.
 public struct BuildConfiguration: Sendable, Equatable {
     /// The file's path, as given.
@@ -28,9 +30,11 @@ public struct BuildConfiguration: Sendable, Equatable {
     public var defines: [String]
     /// Include folders, resolved against the file's folder.
     public var includeDirectories: [String]
+    /// The remote cache's base URL, if the file names one.
+    public var remoteCache: String?
 
     /// The keys the file may hold.
-    public static let keys = ["devices", "defines", "includes"]
+    public static let keys = ["devices", "defines", "includes", "remoteCache"]
 
     /// Reads and checks a configuration file.
     ///
@@ -80,6 +84,15 @@ public struct BuildConfiguration: Sendable, Equatable {
                         throw Self.error(path, location, error.message)
                     }
                     defines.append(define)
+                }
+            case "remoteCache":
+                guard case .string(let url) = value.kind else {
+                    throw Self.error(path, value.location, "\"remoteCache\" is \(value.typeName); it must be a string, e.g. \"http://cache.example:8080/kiln\"")
+                }
+                do {
+                    remoteCache = try RemoteCacheConfiguration.checkedURL(url, setting: "\"remoteCache\"")
+                } catch let error as KilnError {
+                    throw Self.error(path, value.location, error.message)
                 }
             default:  // "includes"
                 for (include, location) in try Self.strings(value, key: key, path: path, example: "[\"include\"]") {

@@ -206,7 +206,7 @@ public struct CacheFolder: Sendable {
     func list() -> (entries: [Item], leftovers: [Item]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return ([], []) }
         var entries: [Item] = [], leftovers: [Item] = []
-        for name in names where !name.hasSuffix(".lock") {
+        for name in names where !name.hasSuffix(".lock") && name != CacheCounters.fileName {
             let file = path + "/" + name
             var info = stat()
             guard lstat(file, &info) == 0 else { continue }
@@ -340,6 +340,17 @@ public struct CacheFolder: Sendable {
         for entry in entries { unlink(entry.path) }
         removeLeftovers()
         return entries.count
+    }
+
+    /// What the folder's users found, counted across processes (``CacheCounters``).
+    public func counters() -> CacheCounters { CacheCounters.read(folder: path) }
+
+    /// Adds to the folder's counters, if it is safe to write; best effort.
+    package func count(_ update: (inout CacheCounters) -> Void) {
+        guard writable, trustProblem() == nil, (try? createFolder()) != nil else { return }
+        var delta = CacheCounters()
+        update(&delta)
+        CacheCounters.add(delta, folder: path)
     }
 
     /// The folder's totals; `bytes` counts entries and leftovers, as the bound does.

@@ -23,6 +23,10 @@ import Synchronization
 ///
 /// A cache that cannot be written (a full disk, a read-only folder) still lets every JIT
 /// work, uncached, with one warning.
+///
+/// With a remote cache (`KILN_REMOTE_CACHE`), a key the local layers miss is fetched from it —
+/// checked, then kept locally — before anything is compiled, and a fresh compile is uploaded in
+/// the background: N processes on N machines compile each key once between them.
 public final class DiskJITCache: JITCache {
     /// The configuration it was opened with.
     public let configuration: CacheConfiguration
@@ -32,6 +36,8 @@ public final class DiskJITCache: JITCache {
     let local: CacheFolder
     /// The read-only layer, if one is configured.
     let readOnly: CacheFolder?
+    /// The remote cache, if one is configured.
+    public let remote: RemoteCache?
 
     private let warned = Mutex<Set<String>>([])
     private let logger = Logger(label: "kiln.cache")
@@ -40,8 +46,10 @@ public final class DiskJITCache: JITCache {
     ///
     /// An unsafe folder is not an error here — it warns once, and is an error for a module that
     /// must JIT (``compileOnce(key:compile:)``) or for ``requireTrusted()``.
-    public init(configuration: CacheConfiguration) throws {
+    /// - Parameter remote: a shared cache to read through to, and upload to.
+    public init(configuration: CacheConfiguration, remote: RemoteCache? = nil) throws {
         self.configuration = configuration
+        self.remote = remote
         directory = configuration.root + "/jit"
         local = CacheFolder(path: directory, root: configuration.root, name: "JIT cache folder",
                             setting: "KILN_CACHE_DIR", fileExtension: ".kjit")
@@ -54,9 +62,19 @@ public final class DiskJITCache: JITCache {
         }
     }
 
-    /// Opens the cache the environment names (`KILN_CACHE_DIR`, `KILN_CACHE_READONLY`, `KILN_CACHE_MAX_BYTES`).
+    /// Lets the remote uploads in flight finish when the cache goes (with its ``BundleSession``),
+    /// so a program's JIT results reach the store without a line of its own; bounded by
+    /// `KILN_REMOTE_CACHE_TIMEOUT`, and immediate once a dead store was given up on.
+    deinit {
+        if let remote { remote.finishUploads(timeout: Double(remote.configuration.totalTimeout)) }
+    }
+
+    /// Opens the cache the environment names (`KILN_CACHE_DIR`, `KILN_CACHE_READONLY`,
+    /// `KILN_CACHE_MAX_BYTES`), with the remote cache of `KILN_REMOTE_CACHE` if it is set.
+    ///
+    /// - Throws: `KilnError.invalidArgument` for a malformed setting or an unsafe token file.
     public convenience init(environment: [String: String]) throws {
-        try self.init(configuration: CacheConfiguration(environment: environment))
+        try self.init(configuration: CacheConfiguration(environment: environment), remote: RemoteCache.fromEnvironment(environment))
     }
 
     /// The cache this process's environment names.
@@ -108,8 +126,14 @@ public final class DiskJITCache: JITCache {
         return nil
     }
 
+    /// Stores bytes under a key locally, and uploads them to the remote cache in the background.
     public func store(key: JITCacheKey, bytes: [UInt8]) {
         guard local.trustProblem() == nil else { return }
+        storeLocally(key: key, bytes: bytes)
+        if let remote { local.upload(to: remote, keyText: key.canonicalText, payload: bytes) }
+    }
+
+    private func storeLocally(key: JITCacheKey, bytes: [UInt8]) {
         do {
             try local.write(keyText: key.canonicalText, payload: bytes)
             local.evict(maximumBytes: configuration.maximumBytes, keeping: path(key, in: directory))
@@ -123,16 +147,28 @@ public final class DiskJITCache: JITCache {
     }
 
     /// Looks up, else takes the key's lock (an `flock` on `DIGEST.lock`), looks again — another
-    /// process may have compiled it meanwhile — and only then compiles and stores.
+    /// process may have compiled it meanwhile — then asks the remote cache, and only then
+    /// compiles, stores and uploads.
     ///
     /// - Throws: `KilnError.cacheRefused` if a layer is unsafe to use (the module must JIT, and
     ///   its result would be read from, or left in, a folder others control); what `compile` throws.
     public func compileOnce(key: JITCacheKey, compile: () throws -> [UInt8]) throws -> (bytes: [UInt8], cached: Bool) {
         try requireTrusted()
-        if let bytes = lookup(key: key) { return (bytes, true) }
+        if let bytes = lookup(key: key) {
+            local.count { $0.localHits += 1 }
+            return (bytes, true)
+        }
         let lock = local.lock(digest: key.digest)
         defer { withExtendedLifetime(lock) {} }
-        if lock != nil, let bytes = lookup(key: key) { return (bytes, true) }
+        if lock != nil, let bytes = lookup(key: key) {
+            local.count { $0.localHits += 1 }
+            return (bytes, true)
+        }
+        local.count { $0.localMisses += 1 }
+        if let remote, let bytes = local.fetch(from: remote, keyText: key.canonicalText) {
+            _ = utimes(path(key, in: directory), nil)
+            return (bytes, true)
+        }
         let bytes = try compile()
         store(key: key, bytes: bytes)
         return (bytes, false)
@@ -160,6 +196,12 @@ public final class DiskJITCache: JITCache {
         }.sorted { $0.lastUsed > $1.lastUsed }
     }
 
+    /// Waits for the remote uploads in flight, at most `timeout` seconds; true if none is left.
+    @discardableResult
+    public func finishUploads(timeout: Double) -> Bool {
+        remote?.finishUploads(timeout: timeout) ?? true
+    }
+
     /// Totals for `kiln cache stats`.
     public struct Stats: Sendable, Encodable {
         public var directory: String
@@ -171,13 +213,18 @@ public final class DiskJITCache: JITCache {
         /// Temporary files of writers, live or killed, and other files that are not entries.
         public var leftovers: Int
         public var leftoverBytes: Int64
+        /// The remote cache's base URL, if one is configured.
+        public var remote: String?
+        /// Hits, misses and bytes, local and remote, counted across processes.
+        public var counters: CacheCounters
     }
 
     /// The local layer's totals.
     public func stats() -> Stats {
         let totals = local.totals()
         return Stats(directory: directory, readOnlyDirectory: readOnly?.path, entries: totals.entries, bytes: totals.bytes,
-                     maximumBytes: configuration.maximumBytes, leftovers: totals.leftovers, leftoverBytes: totals.leftoverBytes)
+                     maximumBytes: configuration.maximumBytes, leftovers: totals.leftovers, leftoverBytes: totals.leftoverBytes,
+                     remote: remote?.configuration.url, counters: local.counters())
     }
 
     /// Deletes every entry of the local layer, and every leftover and lock file no live process

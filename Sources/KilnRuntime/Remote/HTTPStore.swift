@@ -1,0 +1,267 @@
+import Dispatch
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KilnCore
+import Logging
+import Synchronization
+
+/// One HTTP store as the remote cache sees it: GET, HEAD and PUT of whole bodies through
+/// Foundation's `URLSession` (libcurl underneath), with a connect timeout and a total one,
+/// bounded retries and a circuit breaker.
+///
+/// A request that fails to connect or times out opens the breaker at once: a dead or hanging
+/// store costs one timeout. A 5xx (or 429) answer is tried again up to `retries` times, then
+/// opens it; so does a refusal of a read (401, 403), a redirect (never followed, so a token
+/// goes nowhere else) or any other answer the store should not give. Once open, every request
+/// fails at once and the caller compiles locally; the process says so in one warning. A store
+/// that refuses only writes (4xx to a PUT) is still read; uploads stop, with one warning. Stores are shared per configuration within a process, so the JIT cache and the
+/// build cache trip one breaker.
+final class HTTPStore: Sendable {
+    /// What a GET or HEAD found.
+    enum Answer {
+        case body([UInt8])
+        case missing
+        /// The store is not used any more in this process (the breaker is open).
+        case unavailable
+    }
+
+    let configuration: RemoteCacheConfiguration
+    /// The largest body a GET accepts; a longer one is cut off and counts as a failure.
+    let maximumBody: Int
+    private let token: String?
+    private let session: URLSession
+    private let transfers: Transfers
+    private let brokenReason = Mutex<String?>(nil)
+    private let refusedWrites = Mutex<String?>(nil)
+    private let logger = Logger(label: "kiln.remote")
+
+    private static let shared = Mutex<[RemoteCacheConfiguration: HTTPStore]>([:])
+
+    /// The store of a configuration, made once per process.
+    ///
+    /// - Throws: `KilnError.invalidArgument` for a token file that is unsafe or malformed.
+    static func shared(_ configuration: RemoteCacheConfiguration, maximumBody: Int) throws -> HTTPStore {
+        if let store = shared.withLock({ $0[configuration] }) { return store }
+        let store = try HTTPStore(configuration: configuration, maximumBody: maximumBody)
+        return shared.withLock { stores in
+            if let existing = stores[configuration] { return existing }
+            stores[configuration] = store
+            return store
+        }
+    }
+
+    init(configuration: RemoteCacheConfiguration, maximumBody: Int) throws {
+        self.configuration = configuration
+        self.maximumBody = maximumBody
+        token = try configuration.token()
+        let settings = URLSessionConfiguration.ephemeral
+        settings.timeoutIntervalForRequest = TimeInterval(configuration.connectTimeout)
+        settings.timeoutIntervalForResource = TimeInterval(configuration.totalTimeout)
+        settings.httpMaximumConnectionsPerHost = 8
+        settings.urlCache = nil
+        settings.requestCachePolicy = .reloadIgnoringLocalCacheData
+        transfers = Transfers(maximum: maximumBody)
+        session = URLSession(configuration: settings, delegate: transfers, delegateQueue: nil)
+    }
+
+    /// Why the breaker is open, or nil while the store is used.
+    var unavailableReason: String? { brokenReason.withLock { $0 } }
+
+    /// GETs a path under the base URL.
+    func get(_ path: String) -> Answer { fetch("GET", path) }
+
+    /// HEADs a path under the base URL: `.body([])` if it exists.
+    func head(_ path: String) -> Answer { fetch("HEAD", path) }
+
+    /// Why the store refuses uploads, or nil while it takes them.
+    var uploadsRefusedReason: String? { refusedWrites.withLock { $0 } }
+
+    /// PUTs a body to a path under the base URL.
+    /// - Returns: whether the store took it.
+    func put(_ path: String, _ body: [UInt8]) -> Bool {
+        guard uploadsRefusedReason == nil else { return false }
+        switch send("PUT", path, body: body) {
+        case .answered(let status, _) where (200..<300).contains(status): return true
+        case .answered(let status, _) where (400..<500).contains(status) && status != 429:
+            refuseWrites("it answered HTTP \(status) to a PUT\(Self.hint(status))")
+            return false
+        case .answered(let status, _): trip("it answered HTTP \(status) to a PUT\(Self.hint(status))"); return false
+        case .failed(let reason): trip(reason); return false
+        case .skipped: return false
+        }
+    }
+
+    private func fetch(_ method: String, _ path: String) -> Answer {
+        switch send(method, path, body: nil) {
+        case .answered(let status, let body) where (200..<300).contains(status): return .body(body)
+        case .answered(404, _): return .missing
+        case .answered(let status, _): trip("it answered HTTP \(status) to a \(method)\(Self.hint(status))"); return .unavailable
+        case .failed(let reason): trip(reason); return .unavailable
+        case .skipped: return .unavailable
+        }
+    }
+
+    private enum Outcome {
+        case answered(Int, [UInt8])
+        case failed(String)
+        case skipped
+    }
+
+    /// Sends a request, trying a 5xx or 429 answer again up to `retries` times.
+    private func send(_ method: String, _ path: String, body: [UInt8]?) -> Outcome {
+        var attempt = 0
+        while true {
+            if unavailableReason != nil { return .skipped }
+            let outcome = sendOnce(method, path, body: body)
+            guard case .answered(let status, _) = outcome, status >= 500 || status == 429, attempt < configuration.retries else {
+                return outcome
+            }
+            attempt += 1
+            usleep(UInt32(100_000 << (attempt - 1)))
+        }
+    }
+
+    private func sendOnce(_ method: String, _ path: String, body: [UInt8]?) -> Outcome {
+        guard let url = URL(string: configuration.url + "/" + path) else { return .failed("'\(path)' makes no URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = TimeInterval(configuration.connectTimeout)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body)
+            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        }
+        let task = session.dataTask(with: request)
+        let transfer = transfers.begin(task)
+        task.resume()
+        if transfer.done.wait(timeout: .now() + .seconds(configuration.totalTimeout)) == .timedOut {
+            task.cancel()
+            _ = transfer.done.wait(timeout: .now() + .seconds(1))
+            transfers.end(task)
+            return .failed("no whole answer within \(configuration.totalTimeout) s (KILN_REMOTE_CACHE_TIMEOUT)")
+        }
+        transfers.end(task)
+        let (status, data, error, overLimit) = transfer.state.withLock { ($0.status, $0.body, $0.error, $0.overLimit) }
+        if overLimit { return .failed("an answer over \(maximumBody) bytes") }
+        if let error { return .failed(Self.describe(error)) }
+        guard let status else { return .failed("an answer that is not HTTP") }
+        return .answered(status, data)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let code = (error as? URLError)?.code ?? URLError.Code(rawValue: (error as NSError).code)
+        switch code {
+        case .timedOut: return "no answer within the timeout (KILN_REMOTE_CACHE_CONNECT_TIMEOUT, KILN_REMOTE_CACHE_TIMEOUT)"
+        case .cannotConnectToHost: return "nothing listens there (connection refused)"
+        case .cannotFindHost, .dnsLookupFailed: return "its host name does not resolve"
+        case .cancelled: return "an answer over the size limit"
+        default: return (error as NSError).localizedDescription
+        }
+    }
+
+    private static func hint(_ status: Int) -> String {
+        switch status {
+        case 401, 403: return " — check the token in KILN_REMOTE_CACHE_TOKEN_FILE, or set KILN_REMOTE_CACHE_READONLY=1 if you may only read"
+        case 405: return " — the store does not take PUT (nginx needs `dav_methods PUT`); set KILN_REMOTE_CACHE_READONLY=1 to only read"
+        case 413: return " — the store refuses bodies this large (nginx: raise `client_max_body_size`)"
+        default: return ""
+        }
+    }
+
+    /// Stops uploads, reads going on; the first time, warns once for the process.
+    private func refuseWrites(_ reason: String) {
+        record(reason, in: refusedWrites, "refuses uploads: \(reason.terminalSafe()); it is still read, and nothing more is uploaded in this run")
+    }
+
+    /// Opens the breaker; the first time, warns once for the process.
+    private func trip(_ reason: String) {
+        record(reason, in: brokenReason, "is not used for the rest of this run: \(reason.terminalSafe()); Kiln compiles locally instead")
+    }
+
+    /// Keeps the first reason in a slot, and warns when it is the first.
+    private func record(_ reason: String, in slot: borrowing Mutex<String?>, _ what: String) {
+        let first = slot.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = reason
+            return true
+        }
+        guard first else { return }
+        let message = "remote cache \(configuration.url.terminalSafe()) \(what)"
+        logger.warning("\(message)")
+        StandardError.write("kiln: warning: \(message)\n")
+    }
+}
+
+/// The requests in flight: each one's answer, collected through the session's delegate, which
+/// cancels a transfer whose body grows past a bound, so a store cannot make Kiln hold more than
+/// the largest entry it would accept.
+private final class Transfers: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    /// One request's answer so far.
+    final class Transfer: Sendable {
+        struct State {
+            var status: Int?
+            var body: [UInt8] = []
+            var error: (any Error)?
+            var overLimit = false
+        }
+        let state = Mutex(State())
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    let maximum: Int
+    private let inFlight = Mutex<[Int: Transfer]>([:])
+
+    init(maximum: Int) { self.maximum = maximum }
+
+    func begin(_ task: URLSessionTask) -> Transfer {
+        let transfer = Transfer()
+        inFlight.withLock { $0[task.taskIdentifier] = transfer }
+        return transfer
+    }
+
+    func end(_ task: URLSessionTask) {
+        _ = inFlight.withLock { $0.removeValue(forKey: task.taskIdentifier) }
+    }
+
+    private func transfer(_ task: URLSessionTask) -> Transfer? { inFlight.withLock { $0[task.taskIdentifier] } }
+
+    /// A redirect is not followed: the store answers where it was asked, and a token is sent nowhere else.
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        let status = (response as? HTTPURLResponse)?.statusCode
+        let tooLong = response.expectedContentLength > Int64(maximum)
+        transfer(dataTask)?.state.withLock {
+            $0.status = status
+            $0.overLimit = tooLong
+        }
+        completionHandler(tooLong ? .cancel : .allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard let transfer = transfer(dataTask) else { return }
+        let over = transfer.state.withLock { state -> Bool in
+            guard !state.overLimit else { return true }
+            if state.body.count + data.count > maximum {
+                state.overLimit = true
+                state.body = []
+                return true
+            }
+            state.body += data
+            return false
+        }
+        if over { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let transfer = transfer(task) else { return }
+        transfer.state.withLock { $0.error = error }
+        transfer.done.signal()
+    }
+}
