@@ -14,12 +14,13 @@
 #                  family enumerated (what a CUDA program paid before the cut)
 #
 # Writes $OUT/startup-log.txt and $OUT/startup.json: medians, the ratio aot ÷ floor (target ≤ 1.03),
-# every sample, and the median of each traced phase. Exits 1 if a run fails.
+# every sample, and the median of each traced phase. Exits 1 if a run fails, or if a traced run
+# enumerated OpenCL (ComputeDevice.first() must not, having found the GPU).
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-21}
 [ "$ROUNDS" -ge 15 ] || { echo "ROUNDS must be at least 15"; exit 2; }
-for f in .gpu/*.gz; do gunzip -kf "$f"; done; chmod +x .gpu/KilnStartupProbe .gpu/GPUCheck
+for f in KilnStartupProbe GPUCheck; do [ -f .gpu/$f.gz ] && gunzip -kf .gpu/$f.gz; done; chmod +x .gpu/KilnStartupProbe .gpu/GPUCheck
 exec > >(tee "$OUT/startup-log.txt") 2>&1
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader
@@ -68,6 +69,9 @@ ratio=$(awk -v a="${M[aot]}" -v f="${M[floor]}" 'BEGIN { printf "%.3f", a / f }'
 echo "aot / floor = $ratio (target <= 1.03)"
 awk -v a="${M[aot]}" -v t="${M[aot_traced]}" -v e="${M[aot_every]}" 'BEGIN { printf "trace costs %.2f ms; enumerating every family costs %.2f ms\n", t - a, e - a }'
 python3 bench/gpu/trace_medians.py $W/trace $W/traced-walls.txt > $W/phases.json
+# The rule under test: a CUDA program that found its GPU never enumerates OpenCL.
+if grep -q '"opencl.enumerate"' $W/trace/*.jsonl; then echo "FAIL: a traced run enumerated OpenCL though it found a CUDA GPU"; failed=1
+else echo "PASS: no traced run enumerated OpenCL"; fi
 python3 - $W/phases.json <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
