@@ -29,6 +29,14 @@ struct VerifyCommandTests {
         return Dictionary(uniqueKeysWithValues: modules.map { ($0["module"] as? String ?? "?", $0) })
     }
 
+    /// Flips one byte in the middle of an image's stored bytes in the bundle at `path`.
+    static func damage(_ path: String, module: String, target: String) throws {
+        let entry = try #require(try BundleReader(path: path).entry(module: module, target: target))
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
     static func environment() -> [String: String] {
         ["KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
     }
@@ -66,10 +74,7 @@ struct VerifyCommandTests {
     @Test("a bundle with one image corrupted fails, naming that image")
     func corrupted() throws {
         let path = try Self.bundle("cpu")
-        let entry = try #require(try BundleReader(path: path).entry(module: "softmax", target: "cpu"))
-        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try Self.damage(path, module: "softmax", target: "cpu")
         let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
         let modules = try Self.cpuModules(run.stdout)
@@ -81,10 +86,7 @@ struct VerifyCommandTests {
     @Test("an image no device here uses is checked too: damaged, it fails verify by name, though every module loads")
     func unusedImageDamaged() throws {
         let path = try Self.bundle("cpu")
-        let entry = try #require(try BundleReader(path: path).entry(module: "gelu", target: "source"))
-        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try Self.damage(path, module: "gelu", target: "source")
         let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
         #expect(try Self.cpuModules(run.stdout).values.allSatisfy { $0["error"] == nil }, "the cpu images load and pass")
