@@ -4,7 +4,8 @@
 # and the benchmarks (run.sh, bench.sh) use, built here with NVRTC. Name ".gpu" in the device tool's `carry`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+exclude=$(git rev-parse --git-path info/exclude)  # .git/info/exclude, also in a worktree (where .git is a file)
+grep -qx '/.gpu/' "$exclude" 2>/dev/null || echo '/.gpu/' >> "$exclude"
 rm -rf .gpu && mkdir -p .gpu/bundles
 # A scratch folder of its own, so a debug build in .build can run beside it.
 release=(-c release --static-swift-stdlib --scratch-path .build-release)
