@@ -59,6 +59,8 @@ let package = Package(
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnCompiler", "KilnTestSupport"]),
         // A program that uses the JIT cache as a user's program does, for the multi-process tests.
         .executableTarget(name: "KilnCacheProbe", dependencies: ["KilnRuntime", "KilnCompiler"], path: "Tests/KilnCacheProbe"),
+        // A program that runs one kernel as a user's program does, for the start-up tests and bench/gpu/startup.sh.
+        .executableTarget(name: "KilnStartupProbe", dependencies: ["KilnRuntime", "KilnCore"], path: "Tests/KilnStartupProbe"),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnTestSupport"], exclude: ["Golden"]),
     ]
 )

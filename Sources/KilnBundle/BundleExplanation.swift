@@ -65,12 +65,15 @@ public struct BundleExplanation: Encodable, Sendable {
 extension BundleReader {
     /// The images a bundle holds for one module, with what resolution needs to know of each.
     ///
+    /// - Parameter registry: The targets to know; nil for the standard tables, read without building
+    ///   ``TargetRegistry/standard``'s index of spellings (``TargetRegistry/standardTarget(named:)``).
     /// - Complexity: O(t log n) for t targets and n images.
     /// - Throws: `KilnError.corruptBundle` if the manifest names a target this Kiln does not know.
     public func availableImages(for module: ModuleRecord, in manifest: Manifest,
-                                registry: TargetRegistry = .standard) throws -> [AvailableImage] {
+                                registry: TargetRegistry? = nil) throws -> [AvailableImage] {
         try manifest.targets.compactMap { record in
-            guard let target = registry.target(named: record.name) else {
+            let known = if let registry { registry.target(named: record.name) } else { TargetRegistry.standardTarget(named: record.name) }
+            guard let target = known else {
                 throw KilnError(.corruptBundle,
                     "bundle '\(path)' names target '\(record.name)', which this Kiln (\(KilnVersion.current)) does not know — use the Kiln that built it (\(writerVersion)) or newer")
             }

@@ -58,6 +58,8 @@ public final class BundleReader: Sendable {
     /// - Throws: `KilnError.io` if the file cannot be read, `.corruptBundle` if it is not a
     ///   valid bundle, `.unsupportedBundleVersion` if a newer Kiln wrote it.
     public init(path: String) throws {
+        let span = StartupTrace.begin("bundle.open", detail: path)
+        defer { span?.end() }
         self.path = path
         subject = "bundle '\(path)'"
         file = try BundleFile(path: path)
@@ -125,21 +127,25 @@ public final class BundleReader: Sendable {
     ///
     /// - Throws: `KilnError.corruptBundle` if it is damaged.
     public func manifest() throws -> Manifest {
-        let bytes = try file.read(manifestRange.offset, manifestRange.size, subject: subject, "the manifest")
-        guard Digest.sha256(bytes) == manifestDigest else {
+        let bytes = try StartupTrace.measure("manifest.read", bytes: Int(manifestRange.size)) {
+            try file.read(manifestRange.offset, manifestRange.size, subject: subject, "the manifest")
+        }
+        let digest = StartupTrace.measure("manifest.sha256") { Digest.sha256(bytes) }
+        guard digest == manifestDigest else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the manifest's checksum does not match — the file is damaged; rebuild it")
         }
         let json: [UInt8] = switch manifestCodec {
         case .none, .zstdReferenced: bytes  // the header refuses a referenced manifest
-        case .zstd: try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize,
-                                        what: "bundle '\(path)': the manifest")
+        case .zstd: try StartupTrace.measure("manifest.decompress", bytes: Int(manifestRawSize)) {
+            try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize, what: "bundle '\(path)': the manifest")
+        }
         }
         let containers = Self.countContainers(json, limit: BundleFormat.maximumManifestContainers)
         guard containers <= BundleFormat.maximumManifestContainers else {
             throw KilnError(.corruptBundle, "bundle '\(path)': its manifest holds more than \(BundleFormat.maximumManifestContainers) JSON objects and arrays — the file is damaged or hostile; rebuild it")
         }
         do {
-            return try JSONDecoder().decode(Manifest.self, from: Data(json))
+            return try StartupTrace.measure("manifest.decode", bytes: json.count) { try JSONDecoder().decode(Manifest.self, from: Data(json)) }
         } catch {
             throw KilnError(.corruptBundle, "bundle '\(path)': its manifest cannot be read — rebuild it with this Kiln", cause: error)
         }
@@ -197,6 +203,8 @@ public final class BundleReader: Sendable {
     /// The image table, read and checked on first use.
     private func table() throws -> ImageTable {
         if let table = loadedTable.withLock({ $0 }) { return table }
+        let span = StartupTrace.begin("bundle.table")
+        defer { span?.end() }
         let table = try ImageTable(
             entries: file.read(tableOffset, UInt64(imageCount) * UInt64(BundleFormat.entrySize), subject: subject, "the image table"),
             strings: file.read(strings.offset, strings.size, subject: subject, "the string table"),
@@ -275,13 +283,18 @@ public final class BundleReader: Sendable {
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
         }
-        let stored = try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
+        let name = StartupTrace.isEnabled ? "\(entry.module) × \(entry.target)" : ""
+        let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) {
+            try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
+        }
         let bytes: [UInt8] = switch entry.codec {
         case .none: stored
         case .zstd, .zstdReferenced:
-            try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what, prefix: prefix)
+            try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) {
+                try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what, prefix: prefix)
+            }
         }
-        guard !checked || Digest.sha256(bytes) == entry.sha256 else {
+        guard !checked || StartupTrace.measure("image.sha256", detail: name, bytes: bytes.count, { Digest.sha256(bytes) }) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
         }
         return bytes

@@ -185,13 +185,25 @@ public struct TargetRegistry: Sendable {
     /// The target with this canonical name (`sm_90`, `compute_80a`, `acm-g10`, `spirv`, `cpu`, `source`),
     /// or nil. Unlike ``meaning(of:)`` it takes no aliases: it reads names Kiln wrote.
     public func target(named name: String) -> Target? {
+        Self.target(named: name, nvidiaArchitectures, intelDevices)
+    }
+
+    /// The target a canonical name stands for in the standard tables (those of ``standard``),
+    /// found without building ``standard``'s index of every spelling and product, which a program
+    /// that only loads a bundle never needs (building it costs milliseconds at start-up).
+    public static func standardTarget(named name: String) -> Target? {
+        target(named: name, nvidiaArchitectures, intelDevices)
+    }
+
+    private static func target(named name: String, _ nvidiaArchitectures: [NVIDIAArchitecture],
+                               _ intelDevices: [IntelDevice]) -> Target? {
         switch name {
         case "spirv": return .spirv
         case "cpu": return .cpu
         case "source": return .source
         default: break
         }
-        if let target = Self.nvidiaTarget(name, nvidiaArchitectures), target.name == name { return target }
+        if let target = nvidiaTarget(name, nvidiaArchitectures), target.name == name { return target }
         return intelDevices.first { $0.canonicalName == name }?.target
     }
 

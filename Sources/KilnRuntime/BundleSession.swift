@@ -126,8 +126,12 @@ public enum DeviceKernel: Sendable {
     /// not finished, when this returns: reading a buffer (`download()`) waits for it.
     public func launch(grid: some LaunchDimensions, block: some LaunchDimensions, arguments: [KernelArgument]) throws(KilnError) {
         switch self {
-        case .cuda(let k): try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
-        case .openCL(let k): try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
+        case .cuda(let k): try StartupTrace.measureFirst("launch.first") { () throws(KilnError) in
+            try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
+        }
+        case .openCL(let k): try StartupTrace.measureFirst("launch.first") { () throws(KilnError) in
+            try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
+        }
         }
     }
 }

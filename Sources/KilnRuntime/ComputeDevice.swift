@@ -14,22 +14,47 @@ public enum ComputeDevice: Sendable, CustomStringConvertible {
 
     /// Every device of this machine that Kiln serves, CUDA first, and each family it could not
     /// reach with the reason (no driver, no device).
-    public static func all() -> (devices: [ComputeDevice], unavailable: [Unavailable]) {
+    ///
+    /// - Parameter families: The families to look for; OpenCL (which serves `intel` and `cpu`)
+    ///   is not loaded unless one of its families is asked for, nor CUDA unless `nvidia` is.
+    public static func all(_ families: Set<Family> = Set(Family.allCases)) -> (devices: [ComputeDevice], unavailable: [Unavailable]) {
         var devices: [ComputeDevice] = []
         var unavailable: [Unavailable] = []
-        do {
-            devices += try CUDADriver.load().devices.map(ComputeDevice.cuda)
-        } catch {
-            unavailable.append(Unavailable(family: "nvidia", reason: error.message))
+        if families.contains(.nvidia) {
+            do {
+                devices += try CUDADriver.load().devices.map(ComputeDevice.cuda)
+            } catch {
+                unavailable.append(Unavailable(family: "nvidia", reason: error.message))
+            }
         }
-        do {
-            let runtime = try OpenCLRuntime.load()
-            devices += runtime.devices.map(ComputeDevice.openCL)
-            unavailable += runtime.skipped.map { Unavailable(family: "opencl", reason: $0) }
-        } catch {
-            unavailable.append(Unavailable(family: "opencl", reason: error.message))
+        if !families.isDisjoint(with: [.intel, .cpu]) {
+            do {
+                let runtime = try OpenCLRuntime.load()
+                devices += runtime.devices.map(ComputeDevice.openCL).filter { $0.target.family.map(families.contains) ?? false }
+                unavailable += runtime.skipped.map { Unavailable(family: "opencl", reason: $0) }
+            } catch {
+                unavailable.append(Unavailable(family: "opencl", reason: error.message))
+            }
         }
         return (devices, unavailable)
+    }
+
+    /// The device a program that runs on one device takes: the first of ``all(_:)``, found
+    /// without loading more than it needs — OpenCL's platforms are enumerated only when no CUDA
+    /// GPU is found (or `nvidia` is not among `families`), which spares a CUDA program the ICD
+    /// loader and every OpenCL driver's start-up.
+    ///
+    /// - Returns: The device, nil when none of the families has one, and why each family that
+    ///   was tried could not be used.
+    public static func first(_ families: Set<Family> = Set(Family.allCases)) -> (device: ComputeDevice?, unavailable: [Unavailable]) {
+        if families.contains(.nvidia) {
+            let cuda = all([.nvidia])
+            if let device = cuda.devices.first { return (device, cuda.unavailable) }
+            let rest = all(families.subtracting([.nvidia]))
+            return (rest.devices.first, cuda.unavailable + rest.unavailable)
+        }
+        let found = all(families)
+        return (found.devices.first, found.unavailable)
     }
 
     /// What resolution sees of the device.
@@ -88,9 +113,11 @@ public enum ComputeDevice: Sendable, CustomStringConvertible {
 
     /// Waits until the device has finished all work given to it.
     public func synchronize() throws(KilnError) {
-        switch self {
-        case .cuda(let device): try device.synchronize()
-        case .openCL(let device): try device.synchronize()
+        try StartupTrace.measureFirst("sync.first") { () throws(KilnError) in
+            switch self {
+            case .cuda(let device): try device.synchronize()
+            case .openCL(let device): try device.synchronize()
+            }
         }
     }
 }
@@ -118,9 +145,11 @@ public enum DeviceBuffer: Sendable {
 
     /// Copies the buffer's values out (all of them, or the first `count`).
     public func download<T: KernelScalar>(as type: T.Type = T.self, count: Int? = nil) throws(KilnError) -> [T] {
-        switch self {
-        case .cuda(let buffer): try buffer.download(as: type, count: count)
-        case .openCL(let buffer): try buffer.download(as: type, count: count)
+        try StartupTrace.measureFirst("download.first") { () throws(KilnError) in
+            switch self {
+            case .cuda(let buffer): try buffer.download(as: type, count: count)
+            case .openCL(let buffer): try buffer.download(as: type, count: count)
+            }
         }
     }
 }

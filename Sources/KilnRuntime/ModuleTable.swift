@@ -115,9 +115,11 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     private func load(_ name: String) throws -> (Loader.Module, ResolutionRecord) {
         let start = ContinuousClock.now
         let record = try record(of: name)
-        let images = try reader.availableImages(for: record, in: manifest)
         let identity = loader.identity
-        let plan = try Resolver.resolve(module: name, device: identity, images: images, policy: policy)
+        let (images, plan) = try StartupTrace.measure("resolve", detail: name) {
+            let images = try reader.availableImages(for: record, in: manifest)
+            return (images, try Resolver.resolve(module: name, device: identity, images: images, policy: policy))
+        }
         guard let entry = try reader.entry(module: name, target: plan.target.name) else {
             throw KilnError(.imageNotFound, "bundle '\(reader.path)' lists \(plan.target.name) for module '\(name)' but holds no such image — rebuild it")
         }
@@ -125,8 +127,10 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         let bytes = try reader.image(entry)
         // Structure before any driver or compiler parses it: PoCL's unpacker, ELF loaders and
         // a source's includes trust what they read.
-        try ImageCheck.validate(bytes, format: entry.format, target: plan.target,
-                                what: "bundle '\(reader.path)': image \(name) × \(plan.target.name)")
+        try StartupTrace.measure("image.check", detail: "\(name) × \(plan.target.name)", bytes: bytes.count) {
+            try ImageCheck.validate(bytes, format: entry.format, target: plan.target,
+                                    what: "bundle '\(reader.path)': image \(name) × \(plan.target.name)")
+        }
         var path = plan.path
         let module: Loader.Module
         do {
@@ -152,7 +156,9 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
                     cache.store(key: key, bytes: fresh)
                 }
             } else {
-                module = try loader.load(binary: bytes, target: plan.target, module: name)
+                module = try StartupTrace.measure("module.load", detail: "\(name) × \(plan.target.name)", bytes: bytes.count) {
+                    try loader.load(binary: bytes, target: plan.target, module: name)
+                }
             }
         } catch let error as KilnError where error.code == .driverError || error.code == .compilationFailed {
             let held = images.map(\.target).sorted().map(\.name).joined(separator: ", ")

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import KilnBundle
 import KilnCore
 import KilnRuntime
@@ -15,10 +18,11 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Load, on every device of this machine, the images a bundle would use, resolve every kernel, and check Kiln's own kernels against float64 references.",
         discussion: """
         Only Kiln's own kernels have references; any other kernel is loaded and resolved but not run, \
-        and shows as "loaded, not checked". Exits 0 when this machine has a device and, on every \
-        device, every module loads and every check that runs passes. A module that needs a JIT goes \
-        through the JIT cache (KILN_CACHE_DIR) and the remote cache KILN_REMOTE_CACHE names, as a \
-        program's would.
+        and shows as "loaded, not checked". Every image of the bundle is read and checked against its \
+        SHA-256 too, whether a device here uses it or not. Exits 0 when this machine has a device, \
+        every image is intact and, on every device, every module loads and every check that runs passes. \
+        A module that needs a JIT goes through the JIT cache (KILN_CACHE_DIR) and the remote cache \
+        KILN_REMOTE_CACHE names, as a program's would.
         """)
 
     @Argument(help: "The .kiln bundle to verify.")
@@ -30,9 +34,16 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse the bundle unless this public key signed it (repeatable; default: KILN_TRUSTED_KEYS).", valueName: "key.pub"))
     var trust: [String] = []
 
+    @Flag(name: .long, help: "Write each start-up phase (bundle open, manifest, image reads and checks, driver start, module loads, first launch) to standard error as a JSON line, as KILN_TRACE=1 does.")
+    var trace = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        // The flag is KILN_TRACE=1 for this process (a KILN_TRACE already naming a file wins);
+        // it must be set before the first traced call reads it.
+        let traceSetting = getenv(StartupTrace.environmentVariable).map { String(cString: $0) } ?? ""
+        if trace, traceSetting.isEmpty || traceSetting == "0" { setenv(StartupTrace.environmentVariable, "1", 1) }
         let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
         let environment = ProcessInfo.processInfo.environment
         let trusted = trust.isEmpty ? try TrustedKeys(environment: environment) : try TrustedKeys(files: trust)
@@ -55,6 +66,12 @@ struct VerifyCommand: ParsableCommand {
                 for issue in device.knownIssues { print("  known issue: \(issue)") }
             }
             if report.devices.isEmpty { print("no devices to verify on") }
+            if report.images.damaged.isEmpty {
+                print("images: all \(report.images.checked) pass their SHA-256 check")
+            } else {
+                print("images: \(report.images.damaged.count) of \(report.images.checked) cannot be used (a device that would load one fails; rebuild the bundle or copy it again):")
+                for image in report.images.damaged { print("  \(image.terminalSafe())") }
+            }
             for family in report.unavailable { print("\(family.family): \(family.reason.terminalSafe())") }
         }
         if !report.passed { throw ExitCode(1) }

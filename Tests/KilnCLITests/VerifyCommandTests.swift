@@ -29,6 +29,14 @@ struct VerifyCommandTests {
         return Dictionary(uniqueKeysWithValues: modules.map { ($0["module"] as? String ?? "?", $0) })
     }
 
+    /// Flips one byte in the middle of an image's stored bytes in the bundle at `path`.
+    static func damage(_ path: String, module: String, target: String) throws {
+        let entry = try #require(try BundleReader(path: path).entry(module: module, target: target))
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
     static func environment() -> [String: String] {
         ["KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
     }
@@ -66,16 +74,44 @@ struct VerifyCommandTests {
     @Test("a bundle with one image corrupted fails, naming that image")
     func corrupted() throws {
         let path = try Self.bundle("cpu")
-        let entry = try #require(try BundleReader(path: path).entry(module: "softmax", target: "cpu"))
-        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try Self.damage(path, module: "softmax", target: "cpu")
         let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
         let modules = try Self.cpuModules(run.stdout)
         let error = modules["softmax"]?["error"] as? String ?? ""
         #expect(error.contains("softmax × cpu") && error.contains("SHA-256"), "\(error)")
         #expect(modules["saxpy"]?["error"] == nil, "the other modules still verify")
+    }
+
+    @Test("an image no device here uses is checked too: damaged, it fails verify by name, though every module loads")
+    func unusedImageDamaged() throws {
+        let path = try Self.bundle("cpu")
+        try Self.damage(path, module: "gelu", target: "source")
+        let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
+        #expect(run.status == 1)
+        #expect(try Self.cpuModules(run.stdout).values.allSatisfy { $0["error"] == nil }, "the cpu images load and pass")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let images = try #require(report["images"] as? [String: Any])
+        let damaged = try #require(images["damaged"] as? [String])
+        #expect(damaged.count == 1 && damaged[0].hasPrefix("gelu × source") && damaged[0].contains("SHA-256"), "\(damaged)")
+        let text = try KilnProcess.run(["verify", path], environment: Self.environment())
+        #expect(text.status == 1 && text.stdout.contains("images: 1 of \(images["checked"] ?? "?") cannot be used"), "\(text.stdout)")
+    }
+
+    @Test("--trace writes the start-up phases to stderr as JSON lines, stdout unchanged")
+    func trace() throws {
+        let path = try Self.bundle("cpu")
+        let run = try KilnProcess.run(["verify", path, "--trace", "--json"], environment: Self.environment().merging(["KILN_TRACE": ""]) { $1 })
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n")
+        let phases = try lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["phase"] as? String
+        }
+        #expect(phases.first == "process")
+        for phase in ["bundle.open", "manifest.decode", "opencl.enumerate", "image.sha256", "module.load", "launch.first"] {
+            #expect(phases.contains(phase), "\(phase) in \(phases)")
+        }
+        #expect(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) is [String: Any], "stdout is the report alone")
     }
 }
 

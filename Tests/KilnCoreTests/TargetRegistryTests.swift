@@ -379,24 +379,26 @@ struct TargetRegistryTests {
 
     // MARK: Canonical names
 
-    @Test("target(named:) takes canonical names", arguments: [
+    @Test("target(named:) takes canonical names, and standardTarget(named:) answers alike", arguments: [
         "sm_70", "sm_90", "sm_90a", "sm_120", "sm_121a", "compute_80", "compute_90a",
         "acm-g10", "acm-g11", "pvc", "tgllp", "12.55.0", "spirv", "cpu", "source",
     ])
     func canonicalName(name: String) throws {
         let target = try #require(registry.target(named: name))
         #expect(target.name == name)
+        #expect(TargetRegistry.standardTarget(named: name) == target)
         if target.kind != .spirv && target.kind != .source {  // those two are portable-form switches in a list
             #expect(try targetNames(name) == [name])
         }
     }
 
-    @Test("target(named:) refuses aliases, other spellings and unknown names", arguments: [
+    @Test("target(named:) and standardTarget(named:) refuse aliases, other spellings and unknown names", arguments: [
         "SM_90", "sm90", "sm_80a", "compute_80a", "sm_91", "ats-m150", "dg2-g10", "PVC",
         "H100", "12.60.7", "12.55.8", "xe-hpg", "native", "ptx", "no-ptx", "",
     ])
     func nonCanonicalName(name: String) {
         #expect(registry.target(named: name) == nil)
+        #expect(TargetRegistry.standardTarget(named: name) == nil)
     }
 
     @Test("every registry target round-trips through its canonical name")
@@ -410,6 +412,7 @@ struct TargetRegistryTests {
         names += registry.intelDevices.map(\.canonicalName)
         for name in names {
             #expect(registry.target(named: name)?.name == name, "'\(name)'")
+            #expect(TargetRegistry.standardTarget(named: name)?.name == name, "'\(name)'")
         }
     }
 }

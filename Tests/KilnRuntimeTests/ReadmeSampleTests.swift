@@ -45,8 +45,8 @@ struct ReadmeSampleTests {
             if let value = items.first as? Float { printed.append(value) } else { Issue.record("the sample printed \(items)") }
         }
         // README sample begins
-        let found = ComputeDevice.all()                    // CUDA GPUs first, then OpenCL (Intel GPUs, CPUs)
-        guard let device = found.devices.first else {     // an empty list is normal on a machine with no driver
+        let found = ComputeDevice.first()                  // a CUDA GPU; else OpenCL (Intel GPUs, CPUs)
+        guard let device = found.device else {             // none is normal on a machine with no driver
             print("no device: " + found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; "))
             exit(1)
         }

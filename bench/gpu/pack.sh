@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Prepares .gpu/ for bench/gpu/run.sh on the GPU machine (which has no Swift toolchain):
+# Prepares .gpu/ for bench/gpu/run.sh, bench.sh and startup.sh on the GPU machine (which has no Swift toolchain):
 # static release builds of kiln and GPUCheck, stripped and gzipped, and the bundles the proof
 # and the benchmarks (run.sh, bench.sh) use, built here with NVRTC. Name ".gpu" in the device tool's `carry`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+exclude=$(git rev-parse --git-path info/exclude)  # .git/info/exclude, also in a worktree (where .git is a file)
+grep -qx '/.gpu/' "$exclude" 2>/dev/null || echo '/.gpu/' >> "$exclude"
 rm -rf .gpu && mkdir -p .gpu/bundles
 # A scratch folder of its own, so a debug build in .build can run beside it.
 release=(-c release --static-swift-stdlib --scratch-path .build-release)
 swift build "${release[@]}" --product kiln >&2
 strip -o .gpu/kiln "$(swift build "${release[@]}" --show-bin-path)/kiln"
+# The start-up probe (bench/gpu/startup.sh): a program that links KilnRuntime alone, as a user's would.
+swift build "${release[@]}" --product KilnStartupProbe >&2
+strip -o .gpu/KilnStartupProbe "$(swift build "${release[@]}" --show-bin-path)/KilnStartupProbe"
 (cd Benchmarks && swift build -c release --static-swift-stdlib --product GPUCheck >&2)
 strip -o .gpu/GPUCheck "$(cd Benchmarks && swift build -c release --show-bin-path)/GPUCheck"
 kiln="$(swift build "${release[@]}" --show-bin-path)/kiln"
@@ -33,5 +37,5 @@ cp bench/gpu/kiln_opencl.h .gpu/kiln_opencl.h
 "$kiln" build Tests/Conformance -D KILN_SCALE=3 -I Tests/Conformance/include --devices sm_80,sm_90,cpu -o .gpu/bundles/conformance.kiln
 "$kiln" build bench/gpu/kernels/copy.cl bench/gpu/kernels/elementwise4.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/vector.kiln
 "$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
-gzip -9 .gpu/kiln .gpu/GPUCheck
+gzip -9 .gpu/kiln .gpu/GPUCheck .gpu/KilnStartupProbe
 du -sh .gpu/* .gpu/bundles/*

@@ -46,7 +46,7 @@ public final class CUDABackend: Sendable {
         self.device = device
         self.policy = policy
         table = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: CUDAImageLoader(device: device),
-                            policy: policy, cache: try cache ?? DiskJITCache.fromEnvironment())
+                            policy: policy, cache: try cache ?? StartupTrace.measure("cache.open") { try DiskJITCache.fromEnvironment() })
     }
 
     /// The bundle's manifest.
@@ -67,7 +67,7 @@ public final class CUDABackend: Sendable {
     ///   kernel; any error of ``module(named:)``.
     public func kernel(_ name: String, in moduleName: String? = nil) throws -> CUDAKernel {
         let (module, record) = try table.kernel(name, in: moduleName)
-        return try module.kernel(record)
+        return try StartupTrace.measure("kernel.lookup", detail: name) { () throws(KilnError) in try module.kernel(record) }
     }
 
     /// Resolves and loads every module of the bundle, and returns their records (`kiln verify`).

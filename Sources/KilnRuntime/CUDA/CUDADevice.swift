@@ -80,7 +80,9 @@ public final class CUDADevice: Sendable, CustomStringConvertible {
     func makeCurrent() throws(KilnError) {
         let context = try context.withLock { (slot: inout CUDAHandle?) throws(KilnError) -> CUDAHandle in
             if let slot { return slot }
-            let retained = CUDAHandle(try calls.get(calls.retainPrimaryContext(of: handle), "retaining the primary context of \(summary)"))
+            let retained = CUDAHandle(try StartupTrace.measure("cuda.context") { () throws(KilnError) in
+                try calls.get(calls.retainPrimaryContext(of: handle), "retaining the primary context of \(summary)")
+            })
             slot = retained
             return retained
         }

@@ -31,12 +31,13 @@ public final class CUDADriver: Sendable {
 
     /// Loads a driver library and enumerates its devices; ``load()`` is the way in.
     init(library: String) throws(KilnError) {
-        let calls = CUDACalls(symbols: try CUDASymbols.load(library: library))
+        let calls = CUDACalls(symbols: try StartupTrace.measure("cuda.dlopen") { () throws(KilnError) in try CUDASymbols.load(library: library) })
         self.calls = calls
         let version = try calls.get(calls.driverVersion(), "cuDriverGetVersion")
         self.version = version
         let words = "the NVIDIA driver (\(library), CUDA \(version / 1000).\(version % 1000 / 10))"
-        switch calls.initialize() {
+        let initialized = StartupTrace.measure("cuda.init") { calls.initialize() }
+        switch initialized {
         case .success:
             break
         case .failure(.noDevice):
@@ -50,11 +51,9 @@ public final class CUDADriver: Sendable {
         guard count > 0 else {
             throw KilnError(.noDevice, "\(words) found no GPU — \(CUDAResult.noDevice.remedy)")
         }
-        var devices: [CUDADevice] = []
-        for ordinal in 0..<count {
-            devices.append(try CUDADevice(ordinal: ordinal, driverVersion: version, calls: calls))
+        self.devices = try StartupTrace.measure("cuda.devices") { () throws(KilnError) in
+            try (0..<count).map { ordinal throws(KilnError) in try CUDADevice(ordinal: ordinal, driverVersion: version, calls: calls) }
         }
-        self.devices = devices
     }
 
     /// The device with an ordinal (0 for the first GPU, as `nvidia-smi` and CUDA_VISIBLE_DEVICES number them).

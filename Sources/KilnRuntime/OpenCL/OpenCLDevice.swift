@@ -164,7 +164,7 @@ public final class OpenCLDevice: Sendable, CustomStringConvertible {
     func session() throws(KilnError) -> OpenCLSession {
         try sessionSlot.withLock { (slot: inout OpenCLSession?) throws(KilnError) -> OpenCLSession in
             if let slot { return slot }
-            let made = try OpenCLSession(device: self)
+            let made = try StartupTrace.measure("opencl.context") { () throws(KilnError) in try OpenCLSession(device: self) }
             slot = made
             return made
         }

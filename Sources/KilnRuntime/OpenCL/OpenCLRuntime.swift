@@ -27,7 +27,7 @@ public final class OpenCLRuntime: Sendable {
     let calls: OpenCLCalls
 
     private static let loaded = Result { () throws(KilnError) -> OpenCLRuntime in
-        try OpenCLRuntime(library: OpenCLSymbols.libraryName)
+        try StartupTrace.measure("opencl.enumerate") { () throws(KilnError) in try OpenCLRuntime(library: OpenCLSymbols.libraryName) }
     }
 
     /// The runtime, loaded on first use; later calls return the same one, or the same error.

@@ -57,13 +57,37 @@ public enum Verifier {
         public var passed: Bool { failure == nil && (absent != nil || (error ?? .infinity) <= tolerance) }
     }
 
+    /// Every image of the bundle, read and checked against its SHA-256 whether or not a device
+    /// here uses it: a program checks only the images it loads, so damage in the others shows here.
+    public struct ImagesReport: Sendable, Encodable {
+        /// How many images were read.
+        public var checked: Int
+        /// The images that cannot be used, each with why.
+        public var damaged: [String]
+    }
+
     /// The whole run.
     public struct Report: Sendable, Encodable {
         public var bundle: String
         public var policy: JITPolicy
+        public var images: ImagesReport
         public var devices: [DeviceReport]
         public var unavailable: [ComputeDevice.Unavailable]
-        public var passed: Bool { !devices.isEmpty && devices.allSatisfy(\.passed) }
+        public var passed: Bool { !devices.isEmpty && devices.allSatisfy(\.passed) && images.damaged.isEmpty }
+    }
+
+    /// Reads every image of a bundle and checks it against its SHA-256.
+    static func checkImages(_ reader: BundleReader) throws -> ImagesReport {
+        let entries = try reader.entries()
+        var damaged: [String] = []
+        for entry in entries {
+            do {
+                _ = try reader.image(entry)
+            } catch {
+                damaged.append("\(entry.module) × \(entry.target): \(error)")
+            }
+        }
+        return ImagesReport(checked: entries.count, damaged: damaged)
     }
 
     /// Verifies a bundle on the given devices (by default, every device of this machine).
@@ -78,6 +102,8 @@ public enum Verifier {
         let reader = try BundleReader.checked(path: path)
         try reader.requireSignature(trustedBy: trustedKeys)
         let manifest = try reader.manifest()
+        progress("checking every image against its SHA-256")
+        let images = try checkImages(reader)
         var reports: [DeviceReport] = []
         for device in found.devices {
             progress("verifying on \(device.summary)")
@@ -125,6 +151,6 @@ public enum Verifier {
             reports.append(DeviceReport(device: device.summary, target: device.target.name, modules: modules,
                                         knownIssues: device.knownIssues))
         }
-        return Report(bundle: path, policy: policy, devices: reports, unavailable: found.unavailable)
+        return Report(bundle: path, policy: policy, images: images, devices: reports, unavailable: found.unavailable)
     }
 }
