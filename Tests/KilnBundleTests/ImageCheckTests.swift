@@ -66,6 +66,22 @@ struct ImageCheckTests {
                                 target: Target(kind: .intelDevice(IntelIPVersion(12, 60, 7)), name: "pvc"), what: Self.what)
     }
 
+    @Test("a section that holds no bytes (SHT_NULL, SHT_NOBITS) may claim any offset and size; no field traps")
+    func elfFieldsBeyondInt() throws {
+        // Found by the fuzz target: an offset above Int.max in a section the check skips trapped
+        // when it was stored as Int.
+        var huge = SyntheticImage.elf(machine: 190, flags: 90 << 8, payload: [])
+        huge.replaceSubrange((64 + 24)..<(64 + 40), with: [UInt8](repeating: 0xFF, count: 16))  // sh_offset, sh_size
+        huge.replaceSubrange((64 + 56)..<(64 + 64), with: [UInt8](repeating: 0xFF, count: 8))   // sh_entsize
+        try ImageCheck.validate(huge, format: .cubin, target: .sm(90), what: Self.what)
+        huge[64 + 4] = 8  // SHT_NOBITS: still not read
+        try ImageCheck.validate(huge, format: .cubin, target: .sm(90), what: Self.what)
+        huge[64 + 4] = 1  // SHT_PROGBITS: its bytes must lie inside the file
+        #expect(throws: KilnError.self) { try ImageCheck.validate(huge, format: .cubin, target: .sm(90), what: Self.what) }
+        huge[64 + 4] = 2  // SHT_SYMTAB
+        #expect(throws: KilnError.self) { try ImageKernels.names(in: huge, format: .cubin) }
+    }
+
     @Test("PTX is text for its architecture; SPIR-V has its header")
     func textForms() throws {
         let ptx = Array(".version 9.0\n.target sm_80\n.address_size 64\n".utf8) + [0]

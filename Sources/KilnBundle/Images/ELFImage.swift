@@ -60,12 +60,13 @@ struct ELFImage: Sendable {
         }
         sections = try (0..<shnum).map { index in
             let base = Int(shoff + index * 64)
-            let section = Section(type: u32(base + 4), offset: Int(u64(base + 24)), size: Int(u64(base + 32)),
-                                  link: Int(u32(base + 40)), entrySize: Int(u64(base + 56)))
-            if section.type != 8 /* SHT_NOBITS */, section.type != 0 /* SHT_NULL */ {
-                guard inside(u64(base + 24), u64(base + 32)) else { throw failure("section \(index) lies outside it") }
+            let (type, offset, count) = (u32(base + 4), u64(base + 24), u64(base + 32))
+            if type != 8 /* SHT_NOBITS */, type != 0 /* SHT_NULL */ {
+                guard inside(offset, count) else { throw failure("section \(index) lies outside it") }
             }
-            return section
+            // Clamped: only a section proven inside the file is ever read, and its fields fit.
+            return Section(type: type, offset: Int(clamping: offset), size: Int(clamping: count),
+                           link: Int(u32(base + 40)), entrySize: Int(clamping: u64(base + 56)))
         }
         self.bytes = bytes
     }
