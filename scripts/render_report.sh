@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Renders bench/report.html (regenerated first from bench/results/) with headless Chromium into a
 # PNG, so a person can look at the charts: bash scripts/render_report.sh [OUT.png] [WIDTH]
-# Needs Debian's `chromium` (apt-get install chromium); the PNG is not committed.
+# Installs Debian's `chromium` when it is missing (as scripts/setup.sh installs its packages: root
+# or sudo). The PNG is not committed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/.build/report.png}"
 width="${2:-1100}"
 browser="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$browser" ]; then
-    echo "render_report.sh: no chromium on PATH — install it with: apt-get install chromium" >&2
-    exit 1
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    if [ -n "$sudo" ] && ! command -v sudo >/dev/null; then
+        echo "render_report.sh: no chromium on PATH — install it as root: apt-get install -y chromium" >&2
+        exit 1
+    fi
+    echo "installing chromium …" >&2
+    $sudo apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium >&2
+    browser="$(command -v chromium)"
 fi
 python3 "$root/scripts/bench_report.py"
 mkdir -p "$(dirname "$out")"
