@@ -1,110 +1,337 @@
 #!/usr/bin/env python3
-"""Writes bench/report.html from bench/results/*.json: one bar chart per measurement, each
-naming the machine or card, the date and the file it came from. Standard library only.
-Run from anywhere: python3 scripts/bench_report.py
+"""Writes bench/report.html from bench/results/: one bar chart per measurement, each naming the
+machine or card, the date and the files it came from (linked). Every axis starts at zero and has
+ticks; a goal, where the results file states one, is a dashed line; a timed bar whose file holds
+its samples (or min and max) carries the spread as a whisker. Every file in bench/results/ is
+either charted or listed at the end with the reason it is not. Standard library only.
+Run from anywhere: python3 scripts/bench_report.py (scripts/render_report.sh screenshots it).
 """
 import html
 import json
+import math
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+USED = set()  # results files a chart or table read
 
 
 def load(name):
     path = RESULTS / name
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.exists():
+        return None
+    USED.add(name)
+    return json.loads(path.read_text())
 
 
-def bars(title, subtitle, rows, unit, source, highlight=()):
-    """A horizontal bar chart as inline SVG; rows are (label, value)."""
-    rows = [(label, value) for label, value in rows if value is not None]
+def nice_max(value):
+    """The axis end: the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above value."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * power >= value * (1 - 1e-9):
+            return step * power
+    return 10 * power
+
+
+def tick_count(end):
+    """How many intervals split [0, end] at round values (1, 2, 2.5 or 5 × 10^k each)."""
+    def is_round(x):
+        mantissa = x / 10 ** math.floor(math.log10(x))
+        return any(abs(mantissa - r) < 1e-6 for r in (1, 2, 2.5, 5, 10))
+    return next((n for n in (5, 4, 6, 3, 8, 2) if is_round(end / n)), 4)
+
+
+def fmt(value):
+    if value == 0:
+        return "0"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def wrap(text, width):
+    """Splits a label into lines of at most `width` characters: at spaces, and inside a long
+    comma-separated list (a device list) after a comma."""
+    pieces = []  # (text, whether a space goes before it)
+    for word in text.split(" "):
+        parts = word.split(",")
+        for i, part in enumerate(parts):
+            chunk = part + ("," if i < len(parts) - 1 else "")
+            pieces.append((chunk, i == 0))
+    lines, line = [], ""
+    for chunk, spaced in pieces:
+        joined = f"{line} {chunk}" if line and spaced else line + chunk
+        if line and len(joined) > width:
+            lines.append(line)
+            line = chunk
+        else:
+            line = joined
+    return lines + [line] if line else lines
+
+
+def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None, spread="min–max"):
+    """A horizontal bar chart as inline SVG, axis from zero.
+
+    rows: (label, value) or (label, value, low, high) where low–high is the spread (min–max).
+    goal: (value, text) drawn as a dashed vertical line.
+    unit names the axis; short, if given, follows each bar's value instead. spread names what
+    the whiskers span.
+    """
+    rows = [r for r in rows if r[1] is not None]
     if not rows:
         return ""
-    top = max(value for _, value in rows) or 1
-    width, label_w, bar_w, row_h = 900, 330, 460, 26
-    height = row_h * len(rows) + 10
-    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}">']
-    for i, (label, value) in enumerate(rows):
-        y = 5 + i * row_h
-        w = max(1, bar_w * value / top)
-        color = "#d9534f" if label in highlight else "#3b7dd8"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="13">{html.escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{color}" rx="2"/>')
-        shown = f"{value:,.0f}" if value >= 100 else f"{value:,.2f}"
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" font-size="13">{shown} {unit}</text>')
-    parts.append("</svg>")
-    return (f"<section><h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>{''.join(parts)}"
-            f"<p class=src>{html.escape(source)}</p></section>")
+    highest = max(max(r[1], r[3] if len(r) > 3 else 0) for r in rows)
+    if goal:
+        highest = max(highest, goal[0])
+    end = nice_max(highest * 1.02)
+    width, label_w, plot_w, line_h = 1000, 360, 440, 15
+    x0 = label_w + 10
+    scale = plot_w / end
+    top = 24 if goal else 8
+    layout, y = [], top
+    for r in rows:
+        lines = wrap(r[0], 46)
+        h = max(26, line_h * len(lines) + 10)
+        layout.append((r, lines, y, h))
+        y += h
+    plot_bottom = y
+    height = plot_bottom + 34
+    p = [f'<svg width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}" font-size="13">']
+    ticks = tick_count(end)
+    for i in range(ticks + 1):
+        v = end * i / ticks
+        x = x0 + v * scale
+        p.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{plot_bottom}" stroke="#e3e3e3"/>')
+        p.append(f'<text x="{x:.1f}" y="{plot_bottom + 16}" text-anchor="middle" fill="#555">{fmt(v)}</text>')
+    p.append(f'<text x="{x0 + plot_w / 2:.1f}" y="{plot_bottom + 31}" text-anchor="middle" fill="#555">{html.escape(unit)}</text>')
+    p.append(f'<line x1="{x0}" y1="{top - 4}" x2="{x0}" y2="{plot_bottom}" stroke="#333"/>')
+    for r, lines, y, h in layout:
+        label, value = r[0], r[1]
+        first = y + h / 2 - (len(lines) - 1) * line_h / 2 + 4
+        for i, line in enumerate(lines):
+            p.append(f'<text x="{label_w}" y="{first + i * line_h:.1f}" text-anchor="end">{html.escape(line)}</text>')
+        w = max(1.0, value * scale)
+        p.append(f'<rect x="{x0}" y="{y + 5}" width="{w:.1f}" height="{h - 10}" fill="#3b7dd8" rx="2"/>')
+        shown = f"{fmt(value)} {short or unit}"
+        right = x0 + w
+        if len(r) > 3 and r[2] is not None:
+            lo, hi = x0 + r[2] * scale, x0 + r[3] * scale
+            mid = y + h / 2
+            p.append(f'<line x1="{lo:.1f}" y1="{mid}" x2="{hi:.1f}" y2="{mid}" stroke="#111" stroke-width="1.5"/>')
+            for x in (lo, hi):
+                p.append(f'<line x1="{x:.1f}" y1="{mid - 5}" x2="{x:.1f}" y2="{mid + 5}" stroke="#111" stroke-width="1.5"/>')
+            shown += f" ({fmt(r[2])}–{fmt(r[3])})"
+            right = max(right, hi)
+        p.append(f'<text x="{right + 6:.1f}" y="{y + h / 2 + 4:.1f}">{html.escape(shown)}</text>')
+    if goal:
+        gx = x0 + goal[0] * scale
+        p.append(f'<line x1="{gx:.1f}" y1="{top - 8}" x2="{gx:.1f}" y2="{plot_bottom}" stroke="#d9534f" stroke-width="2" stroke-dasharray="6 4"/>')
+        p.append(f'<text x="{gx:.1f}" y="{top - 11}" text-anchor="middle" fill="#d9534f">{html.escape(goal[1])}</text>')
+    p.append("</svg>")
+    has_spread = any(len(r) > 3 and r[2] is not None for r in rows)
+    legend = f" Whiskers: the spread ({spread}) of the recorded samples." if has_spread else " No spread: the file records one value per bar."
+    links = ", ".join(f'<a href="results/{html.escape(s)}">{html.escape(s)}</a>' for s in sources)
+    notes = f"<p class=note>{html.escape(note)}</p>" if note else ""
+    return (f"<section><h2>{html.escape(title)}</h2><p>{html.escape(subtitle + legend)}</p>{notes}{''.join(p)}"
+            f"<p class=src>Source: {links}</p></section>")
+
+
+def spread_of(samples, scale=1.0):
+    return (min(samples) * scale, max(samples) * scale) if samples else (None, None)
+
+
+def startup_charts():
+    out = []
+    s = load("nvidia-first-kernel-nvcc-h200.json")
+    if s:
+        m, samples = s["medianMs"], s.get("samplesUs", {})
+        rows = []
+        for key, meaning in s["rowsMeaning"].items():
+            lo, hi = spread_of(samples.get(key, []), 1e-3)
+            rows.append((meaning, m.get(key), lo, hi))
+        out.append(chart("Process start → first checked result, 160-kernel module",
+                         f'{s["card"]}, driver {s["driver"]}, nvcc {s["nvcc"]}, {s["date"]}; median of {s["runs"]} fresh processes, rows interleaved.',
+                         rows, "ms", ["nvidia-first-kernel-nvcc-h200.json"], note=s.get("note", "").split(" nvcc programs:")[0]))
+    r = load("nvidia-first-kernel-h200.json")
+    if r:
+        out.append(chart("Process start → first checked result, rerun with the final binaries",
+                         f'{r["card"]}, driver {r["driver"]}, {r["date"]}; median of {r["runs"]} fresh processes.',
+                         [("C floor: cuModuleLoadData of the sm_90 cubin", r["floorMs"]), ("Kiln AOT (sm_90 cubin)", r["aotMs"]),
+                          ("Kiln JIT from PTX, nothing cached", r["jitNoCacheMs"]), ("Kiln JIT path, Kiln's cache warm", r["jitKilnCacheHitMs"]),
+                          ("Kiln JIT path, driver's cache warm", r["jitDriverCacheHitMs"])],
+                         "ms", ["nvidia-first-kernel-h200.json"]))
+    p = load("pocl-jit-cache.json")
+    if p:
+        out.append(chart("PoCL: JIT cache miss vs hit (kiln cache warm)",
+                         f'{p["machine"]}, PoCL {p["pocl"]}, {p["date"]}; {p["statistic"]}. {p["bundle"]}.',
+                         [("cache empty: every module compiles", p["missMs"]), ("cache warm: every module read back", p["hitMs"])],
+                         "ms", ["pocl-jit-cache.json"]))
+    return out
+
+
+def speed_charts():
+    out = []
+    s = load("nvidia-speed-h200.json")
+    if not s:
+        return out
+    copy = s["raw"]["torch"]["copy"][0]
+    ceiling = s["copyCeiling"]["torchCopy512MiB_GBps"]
+    rows = [(f'PyTorch copy of a {copy["bytesPerCopy"] >> 21} MiB array ({copy["bytesPerCopy"] >> 20} MiB moved), the 100% line', 100.0,
+             100 * copy["bytesPerCopy"] / (copy["maxMs"] / 1e3) / 1e9 / ceiling,
+             100 * copy["bytesPerCopy"] / (copy["minMs"] / 1e3) / 1e9 / ceiling)]
+    gemm = []
+    for row in s["raw"]["kiln"]["rows"]:
+        t = row["timing"]
+        label = f'{row["kernel"]}, {row["image"]}'
+        if row.get("bytesPerLaunch") and row.get("GBps"):
+            b = row["bytesPerLaunch"] / 1e9
+            rows.append((label, 100 * row["GBps"] / ceiling, 100 * b / t["maxS"] / ceiling, 100 * b / t["minS"] / ceiling))
+        elif row.get("GFLOPs"):
+            flops = row["GFLOPs"] * t["medianS"]
+            cublas = s["cublasSgemm4096_GFLOPs"]
+            gemm.append((label, 100 * row["GFLOPs"] / cublas, 100 * flops / t["maxS"] / cublas, 100 * flops / t["minS"] / cublas))
+    target = s.get("target", "")
+    goal = 100 * float(target.split(">=")[1].split()[0]) if ">=" in target else None
+    out.append(chart("Kernel speed: elementwise kernels against the card's copy bandwidth",
+                     f'{s["card"]}, driver {s["driver"]}, {s["date"]}; bytes read + written per launch, 4-byte accesses; goal: {target}.',
+                     rows, "% of PyTorch's copy bandwidth", ["nvidia-speed-h200.json"], short="%",
+                     goal=(goal, f"goal {fmt(goal)}%") if goal else None,
+                     note="float4 versions of these kernels reach 1.00–1.03 of a float4 copy on the same card (nvidia-h200-opencl-c-2026-11-26.txt, listed below)."))
+    if gemm:
+        cublas = s["raw"]["torch"]["sgemm"]
+        c = s["cublasSgemm4096_GFLOPs"]
+        gemm.insert(0, ("cuBLAS SGEMM through PyTorch, TF32 off (the 100% line)", 100.0,
+                        100 * c * cublas["medianMs"] / cublas["maxMs"] / c, 100 * c * cublas["medianMs"] / cublas["minMs"] / c))
+        out.append(chart("Kernel speed: SGEMM 4096³ against cuBLAS", f'{s["card"]}; cuBLAS {c:,.0f} GFLOP/s.',
+                         gemm, "% of cuBLAS", ["nvidia-speed-h200.json"], short="%"))
+    return out
+
+
+def size_charts():
+    out = []
+    size, growth = load("nvidia-fatbin-size.json"), load("kiln-bundle-size.json")
+    if size and growth:
+        k, b = size["kilnVsNvcc"]["sm_80,sm_90 + compute_90 PTX"], size["bytes"]
+        out.append(chart("Size: Kiln bundle vs nvcc fatbin, 160 kernels, sm_80 + sm_90 + compute_90 PTX",
+                         f'nvcc {size["nvcc"]} on {size["card"]}, {size["date"]}; Kiln bundles built on {growth["machine"]} with NVRTC 13.0.88.',
+                         [("Kiln bundle (zstd per image), no source", growth["fatbinComparison"]["sm_80,sm_90,compute_90 no-source"] / 1024),
+                          ("Kiln bundle, with the source form", growth["fatbinComparison"]["sm_80,sm_90,compute_90 + source"] / 1024),
+                          ("nvcc fatbin, default", b["sm_80,sm_90+compute_90 default"] / 1024),
+                          ("nvcc fatbin, --compress-mode=size", b["sm_80,sm_90+compute_90 size"] / 1024),
+                          ("nvcc fatbin, --compress-mode=none", b["sm_80,sm_90+compute_90 none"] / 1024)],
+                         "KiB", ["nvidia-fatbin-size.json", "kiln-bundle-size.json"],
+                         note=f'The kilnVsNvcc table of nvidia-fatbin-size.json gives {k["kilnNoSource"] / 1024:,.0f} KiB for a Kiln bundle of the same targets, from another build; the bars use kiln-bundle-size.json, as the README does.'))
+        out.append(chart("Size: how a Kiln bundle of gemm_variants grows with NVIDIA targets",
+                         f'{growth["machine"]}, {growth["date"]}; {growth["module"]}; cubins plus PTX and source.',
+                         [(f'{g["targets"]} target(s): {g["deviceList"]}', g["bytesWithPTXAndSource"] / 1024) for g in growth["growth"]],
+                         "KiB", ["kiln-bundle-size.json"]))
+    base, current = load("reference-growth-base.json"), load("reference-growth-current.json")
+    if base and current:
+        rows = []
+        for b, c in zip(base["growth"], current["growth"]):
+            rows.append((f'{b["deviceList"]}: before cross-target references', b["bytesWithPTX"] / 1024))
+            rows.append((f'{c["deviceList"]}: with references (now)', c["bytesWithPTX"] / 1024))
+        out.append(chart("Size: Kernels/ for 1…6 NVIDIA targets, before and after cross-target references",
+                         f'{current["machine"]}, {current["date"]}; {current["sources"]}, + compute_80 PTX, no source, zstd level {current["compressionLevel"]}.',
+                         rows, "KiB", ["reference-growth-base.json", "reference-growth-current.json"]))
+    return out
+
+
+def build_charts():
+    out = []
+    b = load("build.json")
+    if b:
+        out.append(chart("Build: Kernels/ (11 modules, 170 kernels)",
+                         f'{b["machine"]}, {b["cores"]} cores, {b["date"]}; devices {b["devices"]}, {b["images"]} images; one run each.',
+                         [("cold, --jobs 1", b["coldSerialSeconds"]), (f'cold, --jobs {b["cores"]}', b["coldParallelSeconds"]),
+                          ("rebuild, nothing changed", b["rebuildUnchangedSeconds"]),
+                          ("rebuild, one module touched", b["rebuildOneModuleTouchedSeconds"])],
+                         "s", ["build.json"],
+                         note="Caveat: a CI build shared the 2 cores during the cold runs, so --jobs 2 against --jobs 1 says nothing about parallel speed-up; it was not measurable on this machine."))
+    base, current = load("rebuild-base.json"), load("rebuild-current.json")
+    if base and current:
+        rows = []
+        for key, label in [("noChangeJobs1", "nothing changed, --jobs 1"), ("noChangeJobs2", "nothing changed, --jobs 2"),
+                           ("oneModuleTouchedJobs1", "one module touched, --jobs 1"), ("oneModuleTouchedJobs2", "one module touched, --jobs 2")]:
+            for run, name in [(base, "before (main)"), (current, "now")]:
+                samples = run["samples"][key]
+                median = sorted(samples)[len(samples) // 2]
+                rows.append((f"{label}: {name}", median, min(samples), max(samples)))
+        out.append(chart(f'Rebuild: {current["sources"]} for {current["devices"]} at zstd level {current["compressionLevel"]}',
+                         f'{current["machine"]}, {current["date"]}; median of {current["repeats"]} runs.',
+                         rows, "s", ["rebuild-base.json", "rebuild-current.json"],
+                         note=f'Cold builds, one run each: before {base["coldJobs1Seconds"]:.0f} s (--jobs 1) / {base["coldJobs2Seconds"]:.0f} s (--jobs 2), now {current["coldJobs1Seconds"]:.0f} / {current["coldJobs2Seconds"]:.0f} s.'))
+    return out
+
+
+def bundle_charts():
+    out = []
+    o = load("bundle-open.json")
+    if o:
+        out.append(chart("Opening a bundle and reading one 64 KiB image: 1 target vs 32",
+                         f'{o["machine"]}, {o["cores"]} cores, {o["date"]}; median of {o["rounds"]} rounds; the file records p10 and p90, not min and max.',
+                         [(f'{c["name"]} ({c["bundleBytes"]:,} B bundle)', c["medianMicroseconds"], c["p10Microseconds"], c["p90Microseconds"]) for c in o["cases"]],
+                         "µs", ["bundle-open.json"], spread="p10–p90"))
+    cur, old = load("bundle-read-current.json"), load("bundle-read-no-references.json")
+    if cur and old:
+        rows = []
+        for d, name in [(old, "no references (main)"), (cur, "with references (now)")]:
+            rows.append((f"{name}: decode only", d["allImagesDecodeOnlyRawMBps"]))
+            rows.append((f"{name}: decode + SHA-256 checks", d["allImagesRawMBps"]))
+        out.append(chart("Reading every image of a 6-target bundle",
+                         f'{cur["machine"]}, {cur["date"]}; {cur["images"]} images, {cur["rawBytes"]:,} raw bytes; median of {cur["rounds"]} rounds.',
+                         rows, "MB/s of raw bytes", ["bundle-read-no-references.json", "bundle-read-current.json"], short="MB/s"))
+    return out
+
+
+def conformance_table():
+    rows = []
+    for name in sorted(p.name for p in RESULTS.glob("conformance-*.json")):
+        c = load(name)
+        for d in c["devices"]:
+            rows.append(f'<tr><td><a href="results/{html.escape(name)}">{html.escape(name)}</a></td><td>{html.escape(d["device"])}</td>'
+                        f'<td>{html.escape(c["policy"])}</td><td>{d["checked"]}</td><td>{"pass" if d["passed"] else "FAIL"}</td></tr>')
+    if not rows:
+        return ""
+    return ("<section><h2>Conformance suite on the H200 (pass/fail, not timed)</h2>"
+            "<table><tr><th>file</th><th>device</th><th>JIT policy</th><th>kernels checked</th><th>result</th></tr>"
+            + "".join(rows) + "</table></section>")
+
+
+REASONS = {
+    ".md": "a written record with its own tables (not a single measurement to chart)",
+    ".txt": "a console log of a GPU run; its numbers are quoted in the README",
+}
+
+
+def unlisted():
+    items = []
+    for path in sorted(RESULTS.iterdir()):
+        if path.name in USED:
+            continue
+        reason = REASONS.get(path.suffix, "not charted: no chart reads this file yet")
+        items.append(f'<li><a href="results/{html.escape(path.name)}">{html.escape(path.name)}</a>: {html.escape(reason)}</li>')
+    return f"<section><h2>Results files not charted</h2><ul>{''.join(items)}</ul></section>" if items else ""
 
 
 def main():
-    sections = []
-    startup = load("nvidia-first-kernel-nvcc-h200.json")
-    if startup:
-        m = startup["medianMs"]
-        sections.append(bars(
-            "Process start → first checked result (160-kernel module)",
-            f'{startup["card"]}, driver {startup["driver"]}, {startup["date"]}; median of {startup["runs"]} fresh processes, rows interleaved',
-            [("C floor: cuModuleLoadData", m.get("floor")), ("Kiln AOT, sm_90 bundle", m.get("aot_sm90")),
-             ("Kiln AOT, sm_80+sm_90+PTX bundle", m.get("aot_multi")), ("nvcc fatbin sm_90, lazy", m.get("nvcc_sm90_lazy")),
-             ("nvcc fatbin sm_80+sm_90+PTX, lazy", m.get("nvcc_multi_lazy")), ("Kiln JIT, nothing cached", m.get("jit_nocache")),
-             ("Kiln JIT, Kiln's cache warm", m.get("jit_kilncache")), ("Kiln JIT, driver's cache warm", m.get("jit_drivercache"))],
-            "ms", "bench/results/nvidia-first-kernel-nvcc-h200.json", highlight=("Kiln JIT, nothing cached",)))
-    size = load("nvidia-fatbin-size.json")
-    growth = load("kiln-bundle-size.json")
-    if size and growth:
-        kiln = growth.get("fatbinComparison", {})
-        b = size["bytes"]
-        sections.append(bars(
-            "Size: Kiln bundle vs nvcc fatbin, 160 kernels, sm_80 + sm_90 + PTX",
-            f'nvcc {size["nvcc"]} on {size["card"]}; Kiln bundles built with NVRTC 13.0.88',
-            [("Kiln bundle (zstd per image)", kiln.get("sm_80,sm_90,compute_90 no-source", 0) / 1024),
-             ("nvcc fatbin, default", b.get("sm_80,sm_90+compute_90 default", 0) / 1024),
-             ("nvcc fatbin, --compress-mode=size", b.get("sm_80,sm_90+compute_90 size", 0) / 1024),
-             ("nvcc fatbin, --compress-mode=none", b.get("sm_80,sm_90+compute_90 none", 0) / 1024)],
-            "KiB", "bench/results/nvidia-fatbin-size.json, bench/results/kiln-bundle-size.json"))
-        sections.append(bars(
-            "Size: how a Kiln bundle grows with NVIDIA targets (160 kernels)",
-            f'{growth["machine"]}, {growth["date"]}; cubins plus PTX and source',
-            [(f'{g["targets"]} target(s): {g["deviceList"]}', g["bytesWithPTXAndSource"] / 1024) for g in growth["growth"]],
-            "KiB", "bench/results/kiln-bundle-size.json"))
-    speed = load("nvidia-speed-h200.json")
-    if speed:
-        f = speed["fractions"]
-        sections.append(bars(
-            "Kernel speed: elementwise kernels against the card's copy bandwidth (target 85%)",
-            f'{speed["card"]}, driver {speed["driver"]}, {speed["date"]}; bytes read + written, 512 MiB arrays',
-            [(name, 100 * value["ofTorchCopy512MiB"]) for name, value in f.items() if "ofTorchCopy512MiB" in value],
-            "% of copy", "bench/results/nvidia-speed-h200.json"))
-        gemm = [(name, 100 * value["ofCublasSgemm"]) for name, value in f.items() if "ofCublasSgemm" in value]
-        if gemm:
-            sections.append(bars("Kernel speed: GEMM 4096³ FP32 against cuBLAS (PyTorch, TF32 off)",
-                                 f'{speed["card"]}; cuBLAS {speed["cublasSgemm4096_GFLOPs"]:,.0f} GFLOP/s',
-                                 gemm, "% of cuBLAS", "bench/results/nvidia-speed-h200.json"))
-    build = load("build.json")
-    if build:
-        sections.append(bars(
-            "Build: Kernels/ (11 modules, 170 kernels)",
-            f'{build["machine"]}, {build["cores"]} cores, {build["date"]}; devices {build["devices"]}, {build["images"]} images',
-            [("cold, --jobs 1", build["coldSerialSeconds"]), (f'cold, --jobs {build["cores"]}', build["coldParallelSeconds"]),
-             ("rebuild, nothing changed", build["rebuildUnchangedSeconds"]),
-             ("rebuild, one module touched", build["rebuildOneModuleTouchedSeconds"])],
-            "s", "bench/results/build.json"))
-    opened = load("bundle-open.json")
-    if opened:
-        sections.append(bars(
-            "Opening a bundle and reading one image: 1 target vs 32",
-            f'{opened["machine"]}, {opened["date"]}; median of {opened["rounds"]} rounds, 64 KiB image',
-            [(c["name"], c["medianMicroseconds"]) for c in opened["cases"]], "µs", "bench/results/bundle-open.json"))
+    sections = startup_charts() + speed_charts() + size_charts() + build_charts() + bundle_charts()
+    sections.append(conformance_table())
+    sections.append(unlisted())
     page = f"""<!doctype html><meta charset=utf-8><title>Kiln benchmarks</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}}
-h2{{font-size:1.1em;margin-bottom:.2em}}p{{margin:.2em 0;color:#555}}.src{{font-size:.8em;color:#888}}section{{margin:1.8em 0}}</style>
-<h1>Kiln benchmarks</h1><p>Generated by scripts/bench_report.py from bench/results/. Each chart names the machine it ran on.</p>
-{''.join(sections)}"""
+<style>body{{font-family:system-ui,sans-serif;max-width:1020px;margin:2em auto;color:#222}}
+h2{{font-size:1.1em;margin-bottom:.2em}}p{{margin:.2em 0;color:#555}}.note{{color:#8a5a00}}.src{{font-size:.85em;color:#888}}
+section{{margin:1.8em 0}}table{{border-collapse:collapse;font-size:.9em}}td,th{{border:1px solid #ddd;padding:3px 8px;text-align:left}}</style>
+<h1>Kiln benchmarks</h1><p>Generated by <a href="../scripts/bench_report.py">scripts/bench_report.py</a> from
+<a href="results/">bench/results/</a>. Each chart names the machine it ran on; every axis starts at zero.</p>
+{''.join(s for s in sections if s)}"""
     out = ROOT / "bench" / "report.html"
     out.write_text(page)
-    print(f"wrote {out} ({len(sections)} charts)")
+    print(f"wrote {out} ({sum(1 for s in sections if s.startswith('<section><h2>') and '<svg' in s)} charts, {len(USED)} results files read)")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ extension KilnError {
             case compilationFailed
             case cacheRefused
             case untrustedBundle
+            case bufferOverrun
         }
 
         private let value: Value
@@ -86,6 +87,8 @@ extension KilnError {
         public static let cacheRefused = Code(.cacheRefused)
         /// A bundle refused under trusted keys: unsigned, signed by a key not trusted, or altered since it was signed.
         public static let untrustedBundle = Code(.untrustedBundle)
+        /// A kernel wrote outside a buffer, caught by the guard regions of the checked mode (`KILN_CHECKED=1`).
+        public static let bufferOverrun = Code(.bufferOverrun)
 
         public var description: String { value.rawValue }
     }

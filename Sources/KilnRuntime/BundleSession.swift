@@ -35,7 +35,7 @@ public final class BundleSession: Sendable {
     ///   - policy: The JIT policy; nil for `KILN_JIT` (else auto).
     ///   - cache: The JIT cache; nil for the disk cache the environment names.
     ///   - trustedKeys: The keys one of which must have signed the bundle, checked before any image
-    ///     is read; nil for `KILN_TRUSTED_KEYS` (none when unset), ``TrustedKeys/none`` to check nothing.
+    ///     is read; nil for `KILN_TRUSTED_KEYS` (none when unset), `TrustedKeys.none` to check nothing.
     /// - Throws: `KilnError` if the manifest is damaged, `KILN_JIT` or `KILN_TRUSTED_KEYS` is invalid,
     ///   the cache folder is unsafe, or (`.untrustedBundle`) trusted keys are given and none of them
     ///   signed the bundle as it is.

@@ -10,6 +10,8 @@ import KilnTestSupport
 enum OpenCLFixtures {
     /// PoCL's CPU device, where PoCL is installed.
     static let pocl: OpenCLDevice? = (try? OpenCLRuntime.load())?.poclDevice
+    /// clang 16 with libclc, which lists a `.cl` module's kernels as a build does; nil where it is not installed.
+    static let clang: ClangOpenCL? = try? ClangOpenCL()
     /// Whether ocloc is installed.
     static let ocloc: OclocToolchain? = try? OclocToolchain()
     /// The reference kernels the tests run.

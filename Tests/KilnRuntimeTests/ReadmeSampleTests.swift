@@ -9,11 +9,7 @@ import Testing
 struct ReadmeSampleTests {
     /// The sample's lines as this file holds them, between the markers, without the indent.
     static func sampleInThisFile() throws -> String {
-        let text = try String(contentsOfFile: #filePath, encoding: .utf8)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let begin = try #require(lines.firstIndex { $0.hasSuffix("// README sample begins") })
-        let end = try #require(lines.firstIndex { $0.hasSuffix("// README sample ends") })
-        return lines[(begin + 1)..<end].map { $0.hasPrefix("        ") ? String($0.dropFirst(8)) : String($0) }.joined(separator: "\n")
+        try DocumentationSamples.region(of: #filePath, begin: "// README sample begins", end: "// README sample ends")
     }
 
     /// The Swift block of the README's section, imports left out (this file has its own).
@@ -33,7 +29,6 @@ struct ReadmeSampleTests {
     @Test("the sample runs and prints 5.0", .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"),
                                                    "needs PoCL's CPU device (pocl-opencl-icd)"))
     func runs() throws {
-        SampleBundle.path = try OpenCLFixtures.bundle("cpu").path
         let printed = try Self.sample()
         #expect(printed.first == 5)
     }
@@ -65,14 +60,7 @@ struct ReadmeSampleTests {
     }
 }
 
-/// Stands in for the target's `Bundle.module` in the sample: the URL of a test-built bundle.
+/// Stands in for the target's `Bundle.module` in the sample.
 private enum Bundle {
     static let module = SampleBundle()
-}
-
-struct SampleBundle {
-    nonisolated(unsafe) static var path = ""
-    func url(forResource name: String, withExtension ext: String) -> URL? {
-        URL(fileURLWithPath: Self.path)
-    }
 }

@@ -36,6 +36,8 @@ cp bench/gpu/kiln_opencl.h .gpu/kiln_opencl.h
 # machine's PoCL JITs the source), and the float4 elementwise kernels beside the 4-byte copy.
 "$kiln" build Tests/Conformance -D KILN_SCALE=3 -I Tests/Conformance/include --devices sm_80,sm_90,cpu -o .gpu/bundles/conformance.kiln
 "$kiln" build bench/gpu/kernels/copy.cl bench/gpu/kernels/elementwise4.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/vector.kiln
+# For the checked mode (GPUCheck checked): kernels that write outside their buffer.
+"$kiln" build bench/gpu/kernels/overrun.cl --devices sm_90 -o .gpu/bundles/overrun.kiln
 "$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
 gzip -9 .gpu/kiln .gpu/GPUCheck .gpu/KilnStartupProbe
 du -sh .gpu/* .gpu/bundles/*

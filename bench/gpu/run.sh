@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine (the device tool), from the repo root, with .gpu/ carried:
 #   .gpu/kiln.gz, .gpu/GPUCheck.gz (from bench/gpu/pack.sh) and .gpu/bundles/*.kiln.
-# 1. the NVIDIA proof (GPUCheck proof); 2. `kiln devices`; 3. time from process start to the
+# 1. the NVIDIA proof (GPUCheck proof), the checked mode (GPUCheck checked); 2. `kiln devices`; 3. time from process start to the
 # first kernel result for the 160-kernel module: the C floor, AOT, JIT with no cache, JIT with
 # Kiln's cache warm, JIT with the driver's ComputeCache warm (each run in a fresh KILN_CACHE_DIR
 # unless Kiln's cache is the one measured). Writes $OUT/gpu-results.txt and $OUT/startup.json.
@@ -16,6 +16,7 @@ echo "== kiln devices --json"; .gpu/kiln devices --json | head -30
 echo "== proof"; KILN_CACHE_DIR=$(mktemp -d) .gpu/GPUCheck proof .gpu/bundles; proof=$?
 echo "== kiln verify (AOT sm_90 images as shipped; PoCL here JITs the source)"; KILN_CACHE_DIR=$(mktemp -d) .gpu/kiln verify .gpu/bundles/kernels.kiln || proof=1
 echo "== kiln verify --jit always (the GPU compiles compute_90 PTX; OpenCL hidden)"; KILN_CACHE_DIR=$(mktemp -d) OCL_ICD_VENDORS=/nonexistent .gpu/kiln verify .gpu/bundles/kernels.kiln --jit always || proof=1
+echo "== checked mode (KILN_CHECKED=1): overruns caught on the GPU"; KILN_CACHE_DIR=$(mktemp -d) KILN_CHECKED=1 .gpu/GPUCheck checked .gpu/bundles/overrun.kiln || proof=1
 echo "== KILN_REPORT=1 at exit"; KILN_CACHE_DIR=$(mktemp -d) KILN_REPORT=1 .gpu/GPUCheck first-result .gpu/bundles/gemm_jit.kiln
 
 echo "== startup benchmark (160-kernel module, median of 7 fresh processes)"

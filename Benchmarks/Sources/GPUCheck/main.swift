@@ -4,6 +4,7 @@
 //   GPUCheck first-result BUNDLE  load the 160-kernel module, run one kernel, check it, exit
 //   GPUCheck speed AOT JIT OUT_JSON  kernel speed, AOT cubin vs JIT image (Speed.swift, bench/gpu/bench.sh)
 //   GPUCheck extract BUNDLE MODULE TARGET OUT   write one image to a file (for the C floor)
+//   GPUCheck checked BUNDLE       with KILN_CHECKED=1: overruns caught on every device (CheckedMode.swift)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -184,6 +185,10 @@ do {
         exit(failures == 0 ? 0 : 1)
     case "first-result" where arguments.count == 3:
         try firstResult(arguments[2])
+    case "checked" where arguments.count == 3:
+        try checkedMode(arguments[2])
+        print(failures == 0 ? "checked mode: all checks passed" : "checked mode: \(failures) checks failed")
+        exit(failures == 0 ? 0 : 1)
     case "speed" where arguments.count == 5:
         try speed(aotPath: arguments[2], jitPath: arguments[3], outPath: arguments[4])
     case "vector-speed" where arguments.count == 3:
@@ -194,7 +199,7 @@ do {
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         fclose(file)
     default:
-        print("usage: GPUCheck proof FOLDER | first-result BUNDLE | speed AOT_BUNDLE JIT_BUNDLE OUT_JSON | vector-speed BUNDLE | extract BUNDLE MODULE TARGET OUT")
+        print("usage: GPUCheck proof FOLDER | first-result BUNDLE | speed AOT_BUNDLE JIT_BUNDLE OUT_JSON | vector-speed BUNDLE | extract BUNDLE MODULE TARGET OUT | checked BUNDLE")
         exit(2)
     }
 } catch {

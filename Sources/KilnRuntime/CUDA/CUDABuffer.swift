@@ -1,6 +1,9 @@
 import KilnCore
 
 /// Memory on one GPU, typed (`Float` elements) or raw bytes; freed when the last reference goes.
+///
+/// With `KILN_CHECKED=1` the memory a kernel sees lies between two guard regions of one
+/// allocation, checked after every launch (see the checked mode in the getting-started article).
 public final class CUDABuffer: KernelBuffer {
     /// The device the memory is on.
     public let device: CUDADevice
@@ -8,28 +11,40 @@ public final class CUDABuffer: KernelBuffer {
     public let byteCount: Int
     /// The element type; nil for raw bytes.
     public let elementType: ScalarType?
-    /// The device address; 0 for an empty buffer, which owns no memory.
+    /// The device address kernels and copies see; 0 for an empty buffer, which owns no memory.
     let address: CUdeviceptr
+    /// The guard before and after the memory, in bytes; 0 when unguarded.
+    let guardBytes: Int
 
-    init(device: CUDADevice, byteCount: Int, elementType: ScalarType?) throws(KilnError) {
+    /// Allocates a buffer, guarded when `guarded` says so (nil: when `KILN_CHECKED=1`).
+    init(device: CUDADevice, byteCount: Int, elementType: ScalarType?, guarded: Bool? = nil) throws(KilnError) {
         self.device = device
         self.byteCount = byteCount
         self.elementType = elementType
         if byteCount == 0 {
-            address = 0
-        } else {
-            try device.makeCurrent()
-            address = try device.calls.get(device.calls.allocate(byteCount: byteCount),
-                                           "allocating \(byteCount) bytes on \(device.summary)",
-                                           fix: "free other buffers, or allocate less (the device has \(device.totalMemory) bytes)")
+            (address, guardBytes) = (0, 0)
+            return
         }
+        // cuMemAlloc aligns to 256 bytes; a guard of a whole number of 256s keeps the buffer so aligned.
+        let guardBytes = try GuardRegions.enabled(guarded) ? GuardRegions.size(alignment: 256) : 0
+        let (total, overflow) = byteCount.addingReportingOverflow(2 * guardBytes)
+        guard !overflow else {
+            throw KilnError(.invalidArgument, "a buffer of \(byteCount) bytes and its guards cannot exist — allocate less")
+        }
+        try device.makeCurrent()
+        let base = try device.calls.get(device.calls.allocate(byteCount: total),
+                                        "allocating \(total) bytes on \(device.summary)",
+                                        fix: "free other buffers, or allocate less (the device has \(device.totalMemory) bytes)")
+        address = base + CUdeviceptr(guardBytes)
+        self.guardBytes = guardBytes
+        try writeGuards()
     }
 
     deinit {
         guard address != 0 else { return }
         // cuMemFree waits for work that may still use the memory.
         if (try? device.makeCurrent()) != nil {
-            _ = device.calls.free(address)
+            _ = device.calls.free(address - CUdeviceptr(guardBytes))
         }
     }
 
@@ -65,5 +80,26 @@ public final class CUDABuffer: KernelBuffer {
     public func fill(byte: UInt8) throws(KilnError) {
         try device.makeCurrent()
         try device.calls.get(device.calls.fill(address, byte: byte, count: byteCount), "filling \(byteCount) bytes on \(device.summary)")
+    }
+}
+
+extension CUDABuffer: GuardedBuffer {
+    func readGuards() throws(KilnError) -> (before: [UInt8], after: [UInt8]) {
+        guard guardBytes > 0 else { return ([], []) }
+        try device.makeCurrent()
+        let calls = device.calls
+        let before = try calls.get(calls.copy(from: address - CUdeviceptr(guardBytes), count: guardBytes, as: UInt8.self),
+                                   "reading the guard before a buffer on \(device.summary)")
+        let after = try calls.get(calls.copy(from: address + CUdeviceptr(byteCount), count: guardBytes, as: UInt8.self),
+                                  "reading the guard after a buffer on \(device.summary)")
+        return (before, after)
+    }
+
+    func writeGuards() throws(KilnError) {
+        guard guardBytes > 0 else { return }
+        try device.makeCurrent()
+        let calls = device.calls, pattern = GuardRegions.pattern(count: guardBytes)
+        try calls.get(calls.copy(pattern, to: address - CUdeviceptr(guardBytes)), "writing the guard before a buffer on \(device.summary)")
+        try calls.get(calls.copy(pattern, to: address + CUdeviceptr(byteCount)), "writing the guard after a buffer on \(device.summary)")
     }
 }

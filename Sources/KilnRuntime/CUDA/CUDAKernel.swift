@@ -31,7 +31,9 @@ public final class CUDAKernel: Sendable {
     ///   - arguments: One argument per parameter, in order.
     /// - Throws: `KilnError.invalidLaunch` before the driver is called if an argument, a dimension,
     ///   the stream or a buffer's device does not fit; `KilnError.driverError` if the driver refuses
-    ///   the launch (701: too many resources). Faults while the kernel runs surface at the next synchronization.
+    ///   the launch (701: too many resources); `KilnError.bufferOverrun`, after waiting for the
+    ///   kernel, if it wrote outside a guarded buffer (`KILN_CHECKED=1`). Faults while the kernel
+    ///   runs surface at the next synchronization.
     public func launch(grid: Dim3, block: Dim3, sharedMemoryBytes: Int = 0, stream: CUDAStream? = nil,
                        arguments: [KernelArgument]) throws(KilnError) {
         let device = module.device
@@ -82,5 +84,6 @@ public final class CUDAKernel: Sendable {
         // Buffers referenced by the launch stay alive until here; freeing one later waits for the kernel.
         withExtendedLifetime(values) {}
         try device.calls.get(result, "launching kernel '\(name)' with grid \(grid) and block \(block) on \(device.summary)")
+        try GuardRegions.check(values, of: record, synchronize: device.synchronize)
     }
 }

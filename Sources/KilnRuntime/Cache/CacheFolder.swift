@@ -15,7 +15,7 @@ import KilnCore
 /// - Trust: the folder (and the folders it is guarded by) must belong to this user or root
 ///   and be writable by no one else; an entry must be a regular file (opened with
 ///   `O_NOFOLLOW`, so no symlink leads out of the cache) with the same owner rule.
-/// - Integrity: an entry is a ``CacheEntryFile`` named after the SHA-256 of its key text and
+/// - Integrity: an entry is a `CacheEntryFile` named after the SHA-256 of its key text and
 ///   holding that text, so a valid entry copied under another key is refused; its payload is
 ///   checked against its SHA-256; it is written to a temporary file, locked while written,
 ///   and renamed into place.
@@ -43,6 +43,10 @@ public struct CacheFolder: Sendable {
     /// - Parameters:
     ///   - path: the folder of the entries.
     ///   - root: a folder above it that must be as safe (the cache root), if any.
+    ///   - name: what the folder is, for messages: `JIT cache`, `build cache`.
+    ///   - setting: the setting that moves it, for messages: `KILN_CACHE_DIR`.
+    ///   - fileExtension: the entries' file extension, with the dot: `.kjit`.
+    ///   - writable: whether this process writes to it; false for a read-only layer.
     public init(path: String, root: String? = nil, name: String, setting: String, fileExtension: String, writable: Bool = true) {
         self.path = path
         self.name = name

@@ -1,7 +1,7 @@
 import KilnBundle
 
 /// What a kernel parameter takes, read from the type written in the source
-/// (``ParameterRecord/type``): a pointer to some element type, or a scalar.
+/// (`ParameterRecord.type`): a pointer to some element type, or a scalar.
 public enum ParameterType: Hashable, Sendable {
     /// A pointer; `element` is nil for `void*` and for element types Kiln does not know,
     /// which any buffer fills.

@@ -15,6 +15,8 @@ struct OpenCLCalls: Sendable {
         case maxComputeUnits = 0x1002
         case maxWorkGroupSize = 0x1004
         case maxWorkItemSizes = 0x1005
+        /// `CL_DEVICE_MEM_BASE_ADDR_ALIGN`, in bits: the alignment of a sub-buffer's origin.
+        case memBaseAddrAlign = 0x1019
         case globalMemSize = 0x101F
         case compilerAvailable = 0x1028
         case name = 0x102B
@@ -33,6 +35,8 @@ struct OpenCLCalls: Sendable {
     static let deviceTypeAll: cl_bitfield = 0xFFFF_FFFF
     /// `CL_MEM_READ_WRITE`.
     static let memReadWrite: cl_bitfield = 1
+    /// `CL_BUFFER_CREATE_TYPE_REGION`.
+    static let bufferCreateTypeRegion: cl_uint = 0x1220
     /// `CL_PROGRAM_BINARY_SIZES`, `CL_PROGRAM_BINARIES`.
     static let programBinarySizes: cl_uint = 0x1165
     static let programBinaries: cl_uint = 0x1166
@@ -136,20 +140,30 @@ struct OpenCLCalls: Sendable {
 
     func releaseBuffer(_ buffer: CLHandle) { _ = symbols.clReleaseMemObject(buffer) }
 
-    /// Copies values into a buffer, blocking until done.
-    func write<T: BitwiseCopyable>(_ values: [T], to buffer: CLHandle, queue: CLHandle) -> Result<Void, OpenCLStatus> {
-        values.withUnsafeBytes { bytes in
-            bytes.isEmpty ? .success(())
-                : check(symbols.clEnqueueWriteBuffer(queue, buffer, 1, 0, bytes.count, bytes.baseAddress, 0, nil, nil))
+    /// A buffer over `size` bytes of another, from byte `origin` (`CL_BUFFER_CREATE_TYPE_REGION`);
+    /// the origin must be a multiple of the device's `CL_DEVICE_MEM_BASE_ADDR_ALIGN`.
+    func createSubBuffer(of buffer: CLHandle, origin: Int, size: Int) -> Result<CLHandle, OpenCLStatus> {
+        var region = (origin, size)
+        return handle { status in
+            withUnsafePointer(to: &region) { symbols.clCreateSubBuffer(buffer, Self.memReadWrite, Self.bufferCreateTypeRegion, UnsafeRawPointer($0), status) }
         }
     }
 
-    /// Copies a buffer's first `count` values back, blocking until done (and so until earlier work finished).
-    func read<T: BitwiseCopyable>(_ buffer: CLHandle, count: Int, as _: T.Type, queue: CLHandle) -> Result<[T], OpenCLStatus> {
+    /// Copies values into a buffer from byte `offset`, blocking until done.
+    func write<T: BitwiseCopyable>(_ values: [T], to buffer: CLHandle, offset: Int = 0, queue: CLHandle) -> Result<Void, OpenCLStatus> {
+        values.withUnsafeBytes { bytes in
+            bytes.isEmpty ? .success(())
+                : check(symbols.clEnqueueWriteBuffer(queue, buffer, 1, offset, bytes.count, bytes.baseAddress, 0, nil, nil))
+        }
+    }
+
+    /// Copies `count` values of a buffer back from byte `offset`, blocking until done (and so
+    /// until earlier work finished).
+    func read<T: BitwiseCopyable>(_ buffer: CLHandle, offset: Int = 0, count: Int, as _: T.Type, queue: CLHandle) -> Result<[T], OpenCLStatus> {
         guard count > 0 else { return .success([]) }
         var status: cl_int = 0
         let values = [T](unsafeUninitializedCapacity: count) { storage, initialized in
-            status = symbols.clEnqueueReadBuffer(queue, buffer, 1, 0, count * MemoryLayout<T>.stride,
+            status = symbols.clEnqueueReadBuffer(queue, buffer, 1, offset, count * MemoryLayout<T>.stride,
                                                  UnsafeMutableRawPointer(storage.baseAddress), 0, nil, nil)
             initialized = status == 0 ? count : 0
         }

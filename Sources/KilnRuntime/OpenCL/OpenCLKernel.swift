@@ -39,7 +39,9 @@ public final class OpenCLKernel: Sendable {
     ///   - sharedMemoryBytes: Must be 0: OpenCL kernels declare local arrays, or take `.local(bytes:)` arguments.
     ///   - arguments: One argument per parameter, in order.
     /// - Throws: `KilnError.invalidLaunch` before the driver is called if an argument, a dimension
-    ///   or a buffer's device does not fit; `KilnError.driverError` if the driver refuses the launch.
+    ///   or a buffer's device does not fit; `KilnError.driverError` if the driver refuses the launch;
+    ///   `KilnError.bufferOverrun`, after waiting for the kernel, if it wrote outside a guarded
+    ///   buffer (`KILN_CHECKED=1`).
     public func launch(grid: Dim3, block: Dim3, sharedMemoryBytes: Int = 0, arguments: [KernelArgument]) throws(KilnError) {
         let device = program.device
         try LaunchArguments.checkDimensions(grid: grid, block: block, kernel: name, limits: device.launchLimits)
@@ -86,5 +88,6 @@ public final class OpenCLKernel: Sendable {
         }
         // The queue holds its own references to the buffers from here on.
         withExtendedLifetime(buffers) {}
+        try GuardRegions.check(values, of: record, synchronize: device.synchronize)
     }
 }

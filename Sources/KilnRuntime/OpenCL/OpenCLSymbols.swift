@@ -44,6 +44,8 @@ struct OpenCLSymbols: @unchecked Sendable {
     let clFinish: @convention(c) (CLHandle?) -> cl_int
     let clCreateBuffer: @convention(c) (CLHandle?, cl_bitfield, Int, UnsafeMutableRawPointer?,
                                         UnsafeMutablePointer<cl_int>?) -> CLHandle?
+    let clCreateSubBuffer: @convention(c) (CLHandle?, cl_bitfield, cl_uint, UnsafeRawPointer?,
+                                           UnsafeMutablePointer<cl_int>?) -> CLHandle?
     let clReleaseMemObject: @convention(c) (CLHandle?) -> cl_int
     let clEnqueueWriteBuffer: @convention(c) (CLHandle?, CLHandle?, cl_uint, Int, Int, UnsafeRawPointer?, cl_uint,
                                               Events, EventOut) -> cl_int
@@ -103,6 +105,7 @@ struct OpenCLSymbols: @unchecked Sendable {
             clReleaseCommandQueue: try symbol("clReleaseCommandQueue"),
             clFinish: try symbol("clFinish"),
             clCreateBuffer: try symbol("clCreateBuffer"),
+            clCreateSubBuffer: try symbol("clCreateSubBuffer"),
             clReleaseMemObject: try symbol("clReleaseMemObject"),
             clEnqueueWriteBuffer: try symbol("clEnqueueWriteBuffer"),
             clEnqueueReadBuffer: try symbol("clEnqueueReadBuffer"),

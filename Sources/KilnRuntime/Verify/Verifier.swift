@@ -92,8 +92,14 @@ public enum Verifier {
 
     /// Verifies a bundle on the given devices (by default, every device of this machine).
     ///
-    /// - Parameter trustedKeys: The keys one of which must have signed the bundle; ``TrustedKeys/none``
-    ///   checks no signature.
+    /// - Parameters:
+    ///   - path: The bundle's path.
+    ///   - policy: The JIT policy to resolve every module under.
+    ///   - trustedKeys: The keys one of which must have signed the bundle; `TrustedKeys.none`
+    ///     checks no signature.
+    ///   - found: The devices to verify on, and the families found unavailable, as
+    ///     ``ComputeDevice/all()`` returns them.
+    ///   - progress: Called with a line of progress as each device is started.
     /// - Throws: `KilnError` only when the bundle cannot be opened at all, or (`.untrustedBundle`)
     ///   trusted keys are given and none of them signed it as it is; everything else is a report.
     public static func verify(bundle path: String, policy: JITPolicy, trustedKeys: TrustedKeys = .none,

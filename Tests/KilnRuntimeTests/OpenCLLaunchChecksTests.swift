@@ -1,0 +1,75 @@
+import KilnBundle
+import KilnCompiler
+import KilnCore
+@testable import KilnRuntime
+import Testing
+
+/// Launch checks on a real driver, with kernel records as clang lists them for a build: the
+/// work-group size a kernel requires, and integer arguments narrowed to each parameter's width.
+@Suite("Launch checks on PoCL, with records from clang",
+       .enabled(if: OpenCLFixtures.pocl != nil && OpenCLFixtures.clang != nil, "needs PoCL and clang-16 with libclc"))
+struct OpenCLLaunchChecksTests {
+    let device = OpenCLFixtures.pocl!
+
+    static let source = """
+        __attribute__((reqd_work_group_size(8, 1, 1))) kernel void fixed(global int* x) { x[get_global_id(0)] = 5; }
+        kernel void widths(global long* out, long a, uint b, int c, ulong d) {
+            if (get_global_id(0) == 0) { out[0] = a; out[1] = b; out[2] = c; out[3] = (long)d; }
+        }
+        """
+
+    /// A kernel of the source, compiled by PoCL, with the record clang made for it.
+    func kernel(_ name: String) throws -> OpenCLKernel {
+        var module = try SourceModule(name: "checks", path: "checks.cl", language: .openCLC, text: Self.source)
+        module.kernels = try #require(OpenCLFixtures.clang).kernels(of: module)
+        let record = try #require(module.kernels.first { $0.name == name })
+        return try OpenCLProgram(source: Array(Self.source.utf8), name: "checks", device: device).kernel(record)
+    }
+
+    @Test("a block other than reqd_work_group_size is refused before PoCL sees it; the required block runs")
+    func requiredSize() throws {
+        let fixed = try kernel("fixed")
+        #expect(fixed.record.requiredWorkGroupSize == [8, 1, 1])
+        let x = try device.makeBuffer([Int32](repeating: 0, count: 16))
+        let error = try #require(throws: KilnError.self) { try fixed.launch(grid: Dim3(1), block: Dim3(16), arguments: [.buffer(x)]) }
+        #expect(error.code == .invalidLaunch, "the driver, not Kiln, refused it: \(error.message)")
+        #expect(error.message.contains("kernel 'fixed' requires work-groups of 8×1×1 (reqd_work_group_size)"), "\(error.message)")
+        #expect(try x.download(as: Int32.self) == [Int32](repeating: 0, count: 16))
+        try fixed.launch(grid: Dim3(2), block: Dim3(8), arguments: [.buffer(x)])
+        #expect(try x.download(as: Int32.self) == [Int32](repeating: 5, count: 16))
+    }
+
+    @Test("a block over the device's work-group limit is refused before PoCL sees it")
+    func deviceLimit() throws {
+        let fixed = try kernel("widths")
+        let out = try device.makeBuffer([Int64](repeating: 0, count: 4))
+        let limit = device.launchLimits.maxThreadsPerBlock
+        let error = try #require(throws: KilnError.self) {
+            try fixed.launch(grid: Dim3(1), block: Dim3(limit + 1), arguments: [.buffer(out), .int(1), .int(2), .int(3), .int(4)])
+        }
+        #expect(error.code == .invalidLaunch && error.message.contains("over the device's limit"), "\(error.message)")
+    }
+
+    @Test("Int arguments arrive at each parameter's recorded width: long, uint, int and ulong")
+    func narrowed() throws {
+        let widths = try kernel("widths")
+        let out = try device.makeBuffer([Int64](repeating: 0, count: 4))
+        try widths.launch(grid: Dim3(1), block: Dim3(1),
+                          arguments: [.buffer(out), .int(-5_000_000_000), .int(4_000_000_000), .int(-7), .int(1 << 40)])
+        #expect(try out.download(as: Int64.self) == [-5_000_000_000, 4_000_000_000, -7, 1 << 40])
+    }
+
+    @Test("an Int that does not fit its parameter is refused, naming it, before PoCL sees it")
+    func tooWide() throws {
+        let widths = try kernel("widths")
+        let out = try device.makeBuffer([Int64](repeating: 0, count: 4))
+        for (arguments, parameter) in [([KernelArgument.int(1), .int(-1), .int(0), .int(0)], "'b' (index 2, uint)"),
+                                       ([.int(1), .int(1), .int(3_000_000_000), .int(0)], "'c' (index 3, int)"),
+                                       ([.int(1), .int(1), .int(0), .int(-1)], "'d' (index 4, ulong)")] {
+            let error = try #require(throws: KilnError.self) {
+                try widths.launch(grid: Dim3(1), block: Dim3(1), arguments: [.buffer(out)] + arguments)
+            }
+            #expect(error.code == .invalidLaunch && error.message.contains(parameter), "\(error.message)")
+        }
+    }
+}
