@@ -18,7 +18,7 @@ struct Kiln: AsyncParsableCommand {
     /// Runs the command the arguments name; a failure ends the process through ``fail(_:)``.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(splittingJoinedValues(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -27,6 +27,17 @@ struct Kiln: AsyncParsableCommand {
         } catch {
             fail(error)
         }
+    }
+
+    /// The arguments with a joined `-DNAME=VALUE` or `-Ifolder=…` split in two (`-D`, `NAME=VALUE`),
+    /// as compilers take them: the argument parser reads `-DNAME=VALUE` as an option `-DNAME` with
+    /// the value `VALUE`. Arguments after `--` are left alone.
+    static func splittingJoinedValues(_ arguments: [String]) -> [String] {
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        return arguments[..<end].flatMap { argument -> [String] in
+            guard argument.count > 2, argument.hasPrefix("-D") || argument.hasPrefix("-I"), argument.contains("=") else { return [argument] }
+            return [String(argument.prefix(2)), String(argument.dropFirst(2))]
+        } + arguments[end...]
     }
 
     /// Ends the process for an error: its message once on stderr (as a JSON object

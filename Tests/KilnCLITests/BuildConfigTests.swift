@@ -39,12 +39,13 @@ struct BuildConfigTests {
         #expect(source.contains("#define SCALE 3") && source.contains("#define FACTOR (SCALE * 2)"), "\(source)")
 
         try Self.write(#"{"devices": "none,no-ptx", "defines": ["SCALE=5"], "includes": ["inc"]}"#, in: folder)
-        let second = try Self.build(folder, ["-D", "EXTRA"])
+        let second = try Self.build(folder, ["-D", "EXTRA", "-DJOINED=7"])
         #expect(second.status == 0, "\(second.stderr)")
         let edited = try BundleReader(path: folder + "/app.kiln")
         #expect(try edited.manifest().deviceList == "none,no-ptx")
         let text = String(decoding: try edited.image(module: "k", target: "source"), as: UTF8.self)
         #expect(text.contains("#define SCALE 5") && text.contains("#define EXTRA 1"), "\(text)")
+        #expect(text.contains("#define JOINED 7"), "-DNAME=VALUE, joined as compilers take it: \(text)")
     }
 
     @Test("--devices beats KILN_AOT_DEVLIST, which beats the file; each error says where the list came from")

@@ -13,7 +13,7 @@
 # Writes $OUT/bench-log.txt, first-kernel.json, fatbin-size.json, speed.json, torch.json.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
-for f in .gpu/*.gz; do gunzip -f "$f"; done; chmod +x .gpu/kiln .gpu/GPUCheck
+source bench/gpu/unpack.sh
 exec > >(tee "$OUT/bench-log.txt") 2>&1
 NVCC=/usr/local/cuda/bin/nvcc
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"

@@ -7,7 +7,7 @@
 # elementwise kernels against copy bandwidth. Writes $OUT/opencl-c-results.txt and the JSON reports.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
-for f in .gpu/*.gz; do gunzip -f "$f"; done; chmod +x .gpu/kiln .gpu/GPUCheck
+source bench/gpu/unpack.sh
 exec > >(tee "$OUT/opencl-c-results.txt") 2>&1
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader

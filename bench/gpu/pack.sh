@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares .gpu/ for bench/gpu/run.sh, bench.sh and startup.sh on the GPU machine (which has no Swift toolchain):
-# static release builds of kiln and GPUCheck, stripped and gzipped, and the bundles the proof
+# static release builds of kiln, GPUCheck and KilnStartupProbe, stripped and packed in one xz stream, and the bundles the proof
 # and the benchmarks (run.sh, bench.sh) use, built here with NVRTC. Name ".gpu" in the device tool's `carry`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,5 +39,7 @@ cp bench/gpu/kiln_opencl.h .gpu/kiln_opencl.h
 # For the checked mode (GPUCheck checked): kernels that write outside their buffer.
 "$kiln" build bench/gpu/kernels/overrun.cl --devices sm_90 -o .gpu/bundles/overrun.kiln
 "$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
-gzip -9 .gpu/kiln .gpu/GPUCheck .gpu/KilnStartupProbe
+# One xz stream: the three binaries share most of their bytes (bench/gpu/unpack.sh unpacks it).
+tar cf - -C .gpu kiln GPUCheck KilnStartupProbe | xz -9e -T0 > .gpu/binaries.tar.xz
+rm .gpu/kiln .gpu/GPUCheck .gpu/KilnStartupProbe
 du -sh .gpu/* .gpu/bundles/*

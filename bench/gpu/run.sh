@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine (the device tool), from the repo root, with .gpu/ carried:
-#   .gpu/kiln.gz, .gpu/GPUCheck.gz (from bench/gpu/pack.sh) and .gpu/bundles/*.kiln.
+#   .gpu/binaries.tar.xz (kiln, GPUCheck; from bench/gpu/pack.sh) and .gpu/bundles/*.kiln.
 # 1. the NVIDIA proof (GPUCheck proof), the checked mode (GPUCheck checked); 2. `kiln devices`; 3. time from process start to the
 # first kernel result for the 160-kernel module: the C floor, AOT, JIT with no cache, JIT with
 # Kiln's cache warm, JIT with the driver's ComputeCache warm (each run in a fresh KILN_CACHE_DIR
 # unless Kiln's cache is the one measured). Writes $OUT/gpu-results.txt and $OUT/startup.json.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
-for f in .gpu/*.gz; do gunzip -f "$f"; done; chmod +x .gpu/kiln .gpu/GPUCheck
+source bench/gpu/unpack.sh
 exec > >(tee "$OUT/gpu-results.txt") 2>&1
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 13's start-up benchmark, on the GPU machine (the device tool), from the repo root, with
-# .gpu/ carried (bench/gpu/pack.sh builds .gpu/KilnStartupProbe.gz and .gpu/bundles/gemm_aot.kiln):
+# .gpu/ carried (bench/gpu/pack.sh builds KilnStartupProbe into .gpu/binaries.tar.xz, and .gpu/bundles/gemm_aot.kiln):
 #
 #   time from process start to a checked first result, 160-kernel module (Kernels/gemm_variants.cl),
 #   on GPU 0, ROUNDS rounds (default 21, at least 15) of one fresh process per row, the rows'
@@ -20,7 +20,7 @@ set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-21}
 [ "$ROUNDS" -ge 15 ] || { echo "ROUNDS must be at least 15"; exit 2; }
-for f in KilnStartupProbe GPUCheck; do [ -f .gpu/$f.gz ] && gunzip -kf .gpu/$f.gz; done; chmod +x .gpu/KilnStartupProbe .gpu/GPUCheck
+source bench/gpu/unpack.sh
 exec > >(tee "$OUT/startup-log.txt") 2>&1
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader
