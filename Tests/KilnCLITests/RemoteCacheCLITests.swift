@@ -97,10 +97,32 @@ struct RemoteCacheCLITests {
         #expect(Self.counters(try Self.stats(second), "jit")["remoteHits"] == modules.count)
     }
 
-    @Test("8 processes on 8 empty caches PUT the same keys at once; the store's entries stay whole and a 9th takes them all")
+    @Test("the fleet: 8 processes on 2 empty caches, started together, compile each key once (the claim in the store)")
+    func fleetCompilesOnce() throws {
+        try TestStore.require()
+        let store = TestStore.freshPrefix("fleet")
+        let bundle = try VerifyCommandTests.bundle("sm_90")
+        let machines = [try Self.folder(), try Self.folder()]
+        let runs = try (0..<8).map { index in
+            try KilnProcess.start(["verify", bundle, "--jit", "always", "--json"],
+                                  environment: ["KILN_CACHE_DIR": machines[index % 2], "KILN_REMOTE_CACHE": store.url])
+        }
+        var compiles: [String: Int] = [:]
+        for outcome in runs.map({ $0.wait() }) {
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            for (module, record) in try VerifyCommandTests.cpuModules(outcome.stdout) {
+                compiles[module, default: 0] += Self.path(record) == "jit" ? 1 : 0
+            }
+        }
+        #expect(!compiles.isEmpty && compiles.values.allSatisfy { $0 == 1 }, "compiles per module: \(compiles)")
+        let claims = (try? FileManager.default.contentsOfDirectory(atPath: store.folder + "/claims")) ?? []
+        #expect(claims.isEmpty, "every claim is released after its upload: \(claims)")
+    }
+
+    @Test("8 processes on 8 empty caches PUT the same keys at once (a store without claims); the store's entries stay whole and a 9th takes them all")
     func eightWriters() throws {
         try TestStore.require()
-        let store = TestStore.freshPrefix("eight")
+        let store = TestStore.freshPrefix("eight", claims: false)
         let bundle = try VerifyCommandTests.bundle("sm_90")
         let runs = try (0..<8).map { _ in
             try KilnProcess.start(["verify", bundle, "--jit", "always", "--json"],

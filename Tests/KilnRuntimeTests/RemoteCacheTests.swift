@@ -59,6 +59,48 @@ struct RemoteCacheTests {
         #expect(uploaded.remoteBytesUploaded > Int64(Self.payload(1).count))
     }
 
+    @Test("a key is claimed once (MKCOL): another cache waits for the claimer's entry instead of compiling; a failed compile releases the claim")
+    func claims() throws {
+        try TestStore.require()
+        let store = TestStore.freshPrefix("claims")
+        let a = try Self.remote(store.url), b = try Self.remote(store.url)
+        let text = Self.key(1).canonicalText
+        #expect(a.claim(keyText: text) == .mine)
+        #expect(b.claim(keyText: text) == .elsewhere)
+        a.release(keyText: text)
+        #expect(b.claim(keyText: text) == .mine, "a released claim can be taken again")
+        b.release(keyText: text)
+
+        // Machine one claims key 2 and compiles slowly; machine two, asking meanwhile, waits for it.
+        let first = try Self.jitCache(a), second = try Self.jitCache(b)
+        let claimed = DispatchSemaphore(value: 0), done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            _ = try? first.compileOnce(key: Self.key(2)) {
+                claimed.signal()
+                usleep(1_500_000)
+                return Self.payload(2)
+            }
+        }
+        claimed.wait()
+        let waited = try Self.compileOnce(second, 2)
+        #expect(!waited.compiled && waited.cached && waited.bytes == Self.payload(2))
+        done.wait()
+
+        // A compile that fails releases its claim: the next process compiles at once.
+        #expect(throws: KilnError.self) {
+            try first.compileOnce(key: Self.key(3)) { throw KilnError(.compilationFailed, "test failure") }
+        }
+        #expect(try Self.compileOnce(second, 3).compiled)
+
+        // No claim when read-only, or from a store without MKCOL: each compiles, as before.
+        #expect(try Self.remote(store.url, readOnly: true).claim(keyText: Self.key(4).canonicalText) == .notClaimed)
+        let plain = TestStore.freshPrefix("claims", claims: false)
+        #expect(try Self.remote(plain.url).claim(keyText: Self.key(4).canonicalText) == .notClaimed)
+        #expect(first.finishUploads(timeout: 20) && second.finishUploads(timeout: 20))
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: store.folder + "/claims")) ?? []
+        #expect(left.isEmpty, "claims left behind: \(left)")
+    }
+
     @Test("the store holds the Bazel layout: cas/SHA-256 of the body, and ac/KEY with hashes only, no key text")
     func layout() throws {
         try TestStore.require()

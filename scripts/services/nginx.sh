@@ -7,7 +7,9 @@
 #   KILN_TEST_REMOTE_DIR   its folder (default /tmp/kiln-nginx): config, logs, and root/, the
 #                          folder the store's files live in (the tests write there directly)
 #
-# Locations: / stores anything (GET, HEAD, PUT); /error500/ answers 500 to everything;
+# Locations: / stores anything (GET, HEAD, PUT, and MKCOL and DELETE for the claims of keys being
+# compiled); /noclaims/X serves and stores what / holds at X but takes no MKCOL (a store without
+# claims); /error500/ answers 500 to everything;
 # /auth/ stores like / but answers 401 unless the request carries `Authorization: Bearer
 # kiln-test-token`; /readonly/X serves what / holds at X and refuses PUT (403); /redirect/
 # answers 302 to another path.
@@ -18,7 +20,7 @@ url="http://127.0.0.1:$port"
 
 # The version of this script's configuration, served as kiln-nginx-ok: an nginx started by an
 # older version is given the new configuration.
-version="kiln-nginx 2"
+version="kiln-nginx 3"
 answers() { [ "$(curl -fsS --max-time 2 "$url/kiln-nginx-ok" 2>/dev/null)" = "$version" ]; }
 if answers; then echo "nginx already answers at $url" >&2; exit 0; fi
 
@@ -57,6 +59,13 @@ http {
     root $dir/root;
     client_max_body_size 1100m;
     location / {
+      dav_methods PUT DELETE MKCOL;
+      create_full_put_path on;
+      dav_access user:rw;
+    }
+    # The same files for a store without WebDAV MKCOL: no claims, so concurrent writers all PUT.
+    location /noclaims/ {
+      alias $dir/root/;
       dav_methods PUT;
       create_full_put_path on;
       dav_access user:rw;
@@ -69,7 +78,7 @@ http {
     }
     location /auth/ {
       if (\$http_authorization != "Bearer kiln-test-token") { return 401; }
-      dav_methods PUT;
+      dav_methods PUT DELETE MKCOL;
       create_full_put_path on;
       dav_access user:rw;
     }

@@ -165,13 +165,26 @@ public final class DiskJITCache: JITCache {
             return (bytes, true)
         }
         local.count { $0.localMisses += 1 }
-        if let remote, let bytes = local.fetch(from: remote, keyText: key.canonicalText) {
-            _ = utimes(path(key, in: directory), nil)
-            return (bytes, true)
+        if let remote {
+            if let bytes = local.fetch(from: remote, keyText: key.canonicalText) ?? claimOrWait(remote, key) {
+                _ = utimes(path(key, in: directory), nil)
+                return (bytes, true)
+            }
         }
-        let bytes = try compile()
-        store(key: key, bytes: bytes)
+        let bytes: [UInt8]
+        do { bytes = try compile() } catch {
+            remote?.release(keyText: key.canonicalText)
+            throw error
+        }
+        store(key: key, bytes: bytes)  // its upload releases the claim
         return (bytes, false)
+    }
+
+    /// Claims a key in the remote cache before this process compiles it; when another process
+    /// (on any machine) holds the claim, waits for its entry instead. Nil: compile here.
+    private func claimOrWait(_ remote: RemoteCache, _ key: JITCacheKey) -> [UInt8]? {
+        guard case .elsewhere = remote.claim(keyText: key.canonicalText) else { return nil }
+        return remote.waitForEntry(keyText: key.canonicalText) { local.fetch(from: remote, keyText: key.canonicalText) }
     }
 
     /// One entry of the local layer.

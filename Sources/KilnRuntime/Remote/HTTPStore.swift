@@ -93,6 +93,48 @@ final class HTTPStore: Sendable {
         }
     }
 
+    /// What making a collection found.
+    enum Collection {
+        /// This request made it.
+        case made
+        /// It exists already.
+        case exists
+        /// The store does not make collections (no WebDAV MKCOL), or could not answer.
+        case unsupported
+    }
+
+    /// Makes a collection (WebDAV `MKCOL path/`; `""` is the base URL itself), which a store makes
+    /// at most once: a claim that only one of many processes on many machines gets. Missing
+    /// parents up to the base are made first. Never trips the breaker or refuses writes: a store
+    /// that does not take MKCOL only loses claims.
+    func makeCollection(_ path: String) -> Collection {
+        guard uploadsRefusedReason == nil else { return .unsupported }
+        let collection = path.isEmpty ? "" : path + "/"
+        switch send("MKCOL", collection, body: nil) {
+        case .answered(let status, _) where (200..<300).contains(status): return .made
+        case .answered(409, _) where !path.isEmpty:  // a parent is missing
+            let parent = path.split(separator: "/").dropLast().joined(separator: "/")
+            guard makeCollection(parent) != .unsupported else { return .unsupported }
+            if case .answered(let status, _) = send("MKCOL", collection, body: nil), (200..<300).contains(status) { return .made }
+            return exists(collection) == true ? .exists : .unsupported
+        case .answered(405, _):  // nginx: the collection exists — or MKCOL is not allowed, when it does not
+            return exists(collection) == true ? .exists : .unsupported
+        default: return .unsupported
+        }
+    }
+
+    /// Whether a path exists (any answer but 404 to a HEAD, a folder's 403 included); nil when the
+    /// store does not answer. Never trips the breaker.
+    func exists(_ path: String) -> Bool? {
+        guard case .answered(let status, _) = send("HEAD", path, body: nil) else { return nil }
+        return status != 404
+    }
+
+    /// Deletes a path (WebDAV `DELETE`), best effort.
+    func delete(_ path: String) {
+        _ = send("DELETE", path, body: nil)
+    }
+
     private func fetch(_ method: String, _ path: String) -> Answer {
         switch send(method, path, body: nil) {
         case .answered(let status, let body) where (200..<300).contains(status): return .body(body)

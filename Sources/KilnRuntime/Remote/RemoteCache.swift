@@ -3,6 +3,9 @@ import KilnBundle
 import KilnCore
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A shared cache on an HTTP store, read through by the JIT cache and the build cache after
 /// their local folder and before a compile, in the Bazel HTTP-cache layout:
@@ -16,6 +19,11 @@ import Synchronization
 /// checks a local entry's. Anything else is dropped (counted as rejected) and compiled again,
 /// and the fresh result is uploaded over it.
 ///
+/// A process that misses claims the key (`BASE/claims/KEY/`, made with WebDAV MKCOL, which a store
+/// makes once) before it compiles, and drops the claim once its upload is done; a process that
+/// finds the key claimed waits for the entry instead of compiling it too, so a fleet that starts
+/// together compiles each key once. A store without MKCOL gives no claims: each machine compiles.
+///
 /// Uploads run in the background and never fail a run: a short-lived process (`kiln build`)
 /// waits for them with ``finishUploads(timeout:)``. A dead, hanging or erroring store costs one
 /// timeout, then the process compiles locally, with one warning (``HTTPStore``).
@@ -26,6 +34,8 @@ public final class RemoteCache: Sendable {
     private let uploads = UploadQueue(width: 4)
     /// Bodies found damaged at their address, which an upload replaces rather than skips.
     private let damaged = Mutex<Set<String>>([])
+    /// Keys this process has claimed and not yet released.
+    private let claimed = Mutex<Set<String>>([])
 
     /// Opens the remote cache of a configuration.
     ///
@@ -78,14 +88,67 @@ public final class RemoteCache: Sendable {
         }
     }
 
+    /// What claiming a key found.
+    public enum Claim {
+        /// This process holds the claim: it compiles, and its upload releases the claim.
+        case mine
+        /// Another process holds it and is compiling: wait for its entry (``waitForEntry(keyText:poll:)``).
+        case elsewhere
+        /// No claim (read-only, a store without MKCOL, a store not used): compile.
+        case notClaimed
+    }
+
+    /// Claims a key before compiling it.
+    public func claim(keyText: String) -> Claim {
+        guard !configuration.readOnly, store.unavailableReason == nil else { return .notClaimed }
+        let key = SHA256Digest.hex(of: keyText)
+        switch store.makeCollection("claims/\(key)") {
+        case .made:
+            claimed.withLock { _ = $0.insert(key) }
+            return .mine
+        case .exists: return .elsewhere
+        case .unsupported: return .notClaimed
+        }
+    }
+
+    /// Releases a claim this process holds (after its upload, or when its compile failed).
+    public func release(keyText: String) {
+        release(key: SHA256Digest.hex(of: keyText))
+    }
+
+    private func release(key: String) {
+        guard claimed.withLock({ $0.remove(key) != nil }) else { return }
+        store.delete("claims/\(key)/")
+    }
+
+    /// Waits while another process holds a key's claim, at most KILN_REMOTE_CACHE_TIMEOUT
+    /// seconds, and fetches the entry once its record is there.
+    ///
+    /// - Parameter poll: fetches and checks the entry (the caller's read-through); called only
+    ///   when the record exists.
+    /// - Returns: the entry's bytes, or nil when the claim went without an entry, the wait ran
+    ///   out, or the store failed: then the caller compiles.
+    public func waitForEntry(keyText: String, poll: () -> [UInt8]?) -> [UInt8]? {
+        let key = SHA256Digest.hex(of: keyText)
+        let deadline = DispatchTime.now() + .seconds(configuration.totalTimeout)
+        while DispatchTime.now() < deadline, store.unavailableReason == nil {
+            if store.exists("ac/\(key)") == true { return poll() }
+            guard store.exists("claims/\(key)/") == true else { return store.exists("ac/\(key)") == true ? poll() : nil }
+            usleep(100_000)
+        }
+        return nil
+    }
+
     /// Uploads an entry in the background: its body (unless the store has it intact), then its
     /// record. Does nothing when read-only or while the store is not used.
     ///
     /// - Parameter uploaded: called with the bytes sent, once the store has taken both parts.
     public func upload(keyText: String, payload: [UInt8], uploaded: @escaping @Sendable (Int) -> Void = { _ in }) {
-        guard !configuration.readOnly, store.unavailableReason == nil, store.uploadsRefusedReason == nil else { return }
+        let key = SHA256Digest.hex(of: keyText)
+        guard !configuration.readOnly, store.unavailableReason == nil, store.uploadsRefusedReason == nil else { return release(key: key) }
         uploads.add { [self] in
-            let key = SHA256Digest.hex(of: keyText), cas = SHA256Digest.hex(of: payload)
+            defer { release(key: key) }
+            let cas = SHA256Digest.hex(of: payload)
             let record = RemoteEntryRecord(key: key, cas: cas, size: payload.count).encoded
             var sent = record.count
             let replace = damaged.withLock { $0.remove(cas) != nil }
