@@ -183,8 +183,19 @@ public final class DiskJITCache: JITCache {
     /// Claims a key in the remote cache before this process compiles it; when another process
     /// (on any machine) holds the claim, waits for its entry instead. Nil: compile here.
     private func claimOrWait(_ remote: RemoteCache, _ key: JITCacheKey) -> [UInt8]? {
-        guard case .elsewhere = remote.claim(keyText: key.canonicalText) else { return nil }
-        return remote.waitForEntry(keyText: key.canonicalText) { local.fetch(from: remote, keyText: key.canonicalText) }
+        let text = key.canonicalText
+        switch remote.claim(keyText: text) {
+        case .elsewhere:
+            return remote.waitForEntry(keyText: text) { local.fetch(from: remote, keyText: text) }
+        case .mine:
+            // Another process may have compiled, uploaded and released between the first look
+            // and this claim: look once more before compiling.
+            guard remote.hasEntry(keyText: text), let bytes = local.fetch(from: remote, keyText: text) else { return nil }
+            remote.release(keyText: text)
+            return bytes
+        case .notClaimed:
+            return nil
+        }
     }
 
     /// One entry of the local layer.

@@ -34,6 +34,8 @@ public final class RemoteCache: Sendable {
     private let uploads = UploadQueue(width: 4)
     /// Bodies found damaged at their address, which an upload replaces rather than skips.
     private let damaged = Mutex<Set<String>>([])
+    /// Keys whose entry this process found damaged (and compiles again).
+    private let rejectedKeys = Mutex<Set<String>>([])
     /// Keys this process has claimed and not yet released.
     private let claimed = Mutex<Set<String>>([])
 
@@ -74,12 +76,14 @@ public final class RemoteCache: Sendable {
         case .unavailable: return .unavailable
         }
         guard let record = RemoteEntryRecord(bytes: recordBytes, expectedKey: key, maximumSize: store.maximumBody) else {
+            rejectedKeys.withLock { _ = $0.insert(key) }
             return .rejected("the record at ac/\(key) is malformed or names another key")
         }
         switch store.get("cas/\(record.cas)") {
         case .body(let body):
             guard body.count == record.size, SHA256Digest.hex(of: body) == record.cas else {
                 damaged.withLock { _ = $0.insert(record.cas) }
+                rejectedKeys.withLock { _ = $0.insert(key) }
                 return .rejected("the body at cas/\(record.cas) is \(body.count) bytes and does not match its SHA-256 (the record says \(record.size))")
             }
             return .hit(body, transferred: recordBytes.count + body.count)
@@ -121,6 +125,13 @@ public final class RemoteCache: Sendable {
         store.delete("claims/\(key)/")
     }
 
+    /// Whether the store holds a record for a key that this process has not found damaged (not
+    /// yet checked: ``fetch(keyText:)`` checks).
+    public func hasEntry(keyText: String) -> Bool {
+        let key = SHA256Digest.hex(of: keyText)
+        return !rejectedKeys.withLock { $0.contains(key) } && store.exists("ac/\(key)") == true
+    }
+
     /// Waits while another process holds a key's claim, at most KILN_REMOTE_CACHE_TIMEOUT
     /// seconds, and fetches the entry once its record is there.
     ///
@@ -132,7 +143,7 @@ public final class RemoteCache: Sendable {
         let key = SHA256Digest.hex(of: keyText)
         let deadline = DispatchTime.now() + .seconds(configuration.totalTimeout)
         while DispatchTime.now() < deadline, store.unavailableReason == nil {
-            if store.exists("ac/\(key)") == true { return poll() }
+            if hasEntry(keyText: keyText) { return poll() }
             guard store.exists("claims/\(key)/") == true else { return store.exists("ac/\(key)") == true ? poll() : nil }
             usleep(100_000)
         }
