@@ -46,7 +46,9 @@ public final class DiskJITCache: JITCache {
     ///
     /// An unsafe folder is not an error here — it warns once, and is an error for a module that
     /// must JIT (``compileOnce(key:compile:)``) or for ``requireTrusted()``.
-    /// - Parameter remote: a shared cache to read through to, and upload to.
+    /// - Parameters:
+    ///   - configuration: The folder and size bound.
+    ///   - remote: A shared cache to read through to, and upload to.
     public init(configuration: CacheConfiguration, remote: RemoteCache? = nil) throws {
         self.configuration = configuration
         self.remote = remote

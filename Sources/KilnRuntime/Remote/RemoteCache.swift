@@ -11,7 +11,7 @@ import Glibc
 /// their local folder and before a compile, in the Bazel HTTP-cache layout:
 ///
 /// - `BASE/cas/DIGEST`: an entry's bytes, DIGEST being their SHA-256;
-/// - `BASE/ac/KEY`: a ``RemoteEntryRecord`` naming KEY and the DIGEST and size of its bytes,
+/// - `BASE/ac/KEY`: a record (`RemoteEntryRecord`) naming KEY and the DIGEST and size of its bytes,
 ///   KEY being the SHA-256 of the entry's key text (the same digest the local file is named by).
 ///
 /// Nothing it fetches is used unless the record names the key it was fetched under, the body has
@@ -26,7 +26,7 @@ import Glibc
 ///
 /// Uploads run in the background and never fail a run: a short-lived process (`kiln build`)
 /// waits for them with ``finishUploads(timeout:)``. A dead, hanging or erroring store costs one
-/// timeout, then the process compiles locally, with one warning (``HTTPStore``).
+/// timeout, then the process compiles locally, with one warning (`HTTPStore`).
 public final class RemoteCache: Sendable {
     /// How it was configured.
     public let configuration: RemoteCacheConfiguration
@@ -49,7 +49,9 @@ public final class RemoteCache: Sendable {
 
     /// Opens the remote cache the environment names (`KILN_REMOTE_CACHE` and companions), or nil.
     ///
-    /// - Parameter url: the store when `KILN_REMOTE_CACHE` is unset (`kiln.json`'s `remoteCache`).
+    /// - Parameters:
+    ///   - environment: The process's environment.
+    ///   - url: The store when `KILN_REMOTE_CACHE` is unset (`kiln.json`'s `remoteCache`).
     /// - Throws: `KilnError.invalidArgument` for a malformed setting or an unsafe token file.
     public static func fromEnvironment(_ environment: [String: String], url: String? = nil) throws -> RemoteCache? {
         try RemoteCacheConfiguration(environment: environment, url: url).map { try RemoteCache(configuration: $0) }
@@ -135,8 +137,10 @@ public final class RemoteCache: Sendable {
     /// Waits while another process holds a key's claim, at most KILN_REMOTE_CACHE_TIMEOUT
     /// seconds, and fetches the entry once its record is there.
     ///
-    /// - Parameter poll: fetches and checks the entry (the caller's read-through); called only
-    ///   when the record exists.
+    /// - Parameters:
+    ///   - keyText: The key's canonical text.
+    ///   - poll: Fetches and checks the entry (the caller's read-through); called only when the
+    ///     record exists.
     /// - Returns: the entry's bytes, or nil when the claim went without an entry, the wait ran
     ///   out, or the store failed: then the caller compiles.
     public func waitForEntry(keyText: String, poll: () -> [UInt8]?) -> [UInt8]? {
@@ -153,7 +157,10 @@ public final class RemoteCache: Sendable {
     /// Uploads an entry in the background: its body (unless the store has it intact), then its
     /// record. Does nothing when read-only or while the store is not used.
     ///
-    /// - Parameter uploaded: called with the bytes sent, once the store has taken both parts.
+    /// - Parameters:
+    ///   - keyText: The key's canonical text.
+    ///   - payload: The entry's bytes.
+    ///   - uploaded: Called with the bytes sent, once the store has taken both parts.
     public func upload(keyText: String, payload: [UInt8], uploaded: @escaping @Sendable (Int) -> Void = { _ in }) {
         let key = SHA256Digest.hex(of: keyText)
         guard !configuration.readOnly, store.unavailableReason == nil, store.uploadsRefusedReason == nil else { return release(key: key) }

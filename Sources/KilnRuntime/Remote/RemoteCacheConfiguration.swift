@@ -47,7 +47,9 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     /// Reads `KILN_REMOTE_CACHE` (nil when it is unset or empty), `KILN_REMOTE_CACHE_READONLY`,
     /// `KILN_REMOTE_CACHE_TOKEN_FILE`, `KILN_REMOTE_CACHE_CONNECT_TIMEOUT` and `KILN_REMOTE_CACHE_TIMEOUT`.
     ///
-    /// - Parameter url: the store when `KILN_REMOTE_CACHE` is unset (`kiln.json`'s `remoteCache`).
+    /// - Parameters:
+    ///   - environment: The process's environment.
+    ///   - fallback: The store when `KILN_REMOTE_CACHE` is unset (`kiln.json`'s `remoteCache`).
     /// - Throws: `KilnError.invalidArgument` naming the variable that is malformed.
     public init?(environment: [String: String], url fallback: String? = nil) throws {
         let given = environment["KILN_REMOTE_CACHE"].flatMap { $0.isEmpty ? nil : $0 }

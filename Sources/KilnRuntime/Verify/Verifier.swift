@@ -98,7 +98,7 @@ public enum Verifier {
     ///   - trustedKeys: The keys one of which must have signed the bundle; `TrustedKeys.none`
     ///     checks no signature.
     ///   - found: The devices to verify on, and the families found unavailable, as
-    ///     ``ComputeDevice/all()`` returns them.
+    ///     ``ComputeDevice/all(_:)`` returns them.
     ///   - progress: Called with a line of progress as each device is started.
     /// - Throws: `KilnError` only when the bundle cannot be opened at all, or (`.untrustedBundle`)
     ///   trusted keys are given and none of them signed it as it is; everything else is a report.
