@@ -107,16 +107,15 @@ final class HTTPStore: Sendable {
     /// at most once: a claim that only one of many processes on many machines gets. Missing
     /// parents up to the base are made first. Never trips the breaker or refuses writes: a store
     /// that does not take MKCOL only loses claims.
-    func makeCollection(_ path: String) -> Collection {
+    func makeCollection(_ path: String, parentMade: Bool = false) -> Collection {
         guard uploadsRefusedReason == nil else { return .unsupported }
         let collection = path.isEmpty ? "" : path + "/"
         switch send("MKCOL", collection, body: nil) {
         case .answered(let status, _) where (200..<300).contains(status): return .made
-        case .answered(409, _) where !path.isEmpty:  // a parent is missing
+        case .answered(409, _) where !path.isEmpty && !parentMade:  // a parent is missing: make it, then try once more
             let parent = path.split(separator: "/").dropLast().joined(separator: "/")
             guard makeCollection(parent) != .unsupported else { return .unsupported }
-            if case .answered(let status, _) = send("MKCOL", collection, body: nil), (200..<300).contains(status) { return .made }
-            return exists(collection) == true ? .exists : .unsupported
+            return makeCollection(path, parentMade: true)
         case .answered(405, _):  // nginx: the collection exists — or MKCOL is not allowed, when it does not
             return exists(collection) == true ? .exists : .unsupported
         default: return .unsupported
