@@ -12,6 +12,8 @@
 # (-timeout=1) or RSS over 2 GiB, and leaves it in Fuzz/.build/artifacts; exits non-zero then.
 # The last line is a summary: inputs run, exec/s, peak RSS, slowest input, result.
 set -uo pipefail
+# A prebuilt binary is named relative to where run.sh was started.
+binary=${KILN_FUZZ_BINARY:+$(realpath "$KILN_FUZZ_BINARY")}
 cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
@@ -23,15 +25,13 @@ touch "$out/started"   # artifacts newer than this are this run's
 # libFuzzer may write into any corpus folder it is given; it gets only the working one, seeded here.
 cp -n Corpus/* .build/corpus/
 
-binary=${KILN_FUZZ_BINARY:-}
 if [ -z "$binary" ]; then
   start=$(date +%s)
   swift build -c release --product FuzzBundle \
     -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -enable-testing >&2 || exit 2
   echo "fuzz: build took $(( $(date +%s) - start )) s" >&2
-  binary=.build/release/FuzzBundle
+  binary=$PWD/.build/release/FuzzBundle
 fi
-binary=$(realpath "$binary")
 
 flags=(-max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536
        -print_final_stats=1 -artifact_prefix="$PWD/.build/artifacts/")
@@ -43,7 +43,7 @@ if [ "$jobs" -gt 1 ]; then
   status=$?
   cat "$out"/fuzz-*.log > "$out/fuzz.log"
   for log in "$out"/fuzz-*.log; do
-    grep -q 'stat::number_of_executed_units' "$log" || { echo "fuzz: $log has no final stats" >&2; status=${status/#0/1}; }
+    grep -q 'stat::number_of_executed_units' "$log" || { echo "fuzz: $log has no final stats" >&2; [ "$status" -ne 0 ] || status=1; }
   done
 else
   "$binary" .build/corpus "${flags[@]}" "$@" 2>&1 | tee "$out/fuzz.log" | grep -v '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\)' >&2
