@@ -25,6 +25,8 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // libcurl's variadic calls, for the remote cache, which opens libcurl with dlopen (header only).
+        .systemLibrary(name: "CCurl"),
         .target(name: "KilnCore"),
         .target(
             name: "KilnBundle",
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnRuntime"]),
         .target(
             name: "KilnRuntime",
-            dependencies: ["KilnCore", "KilnBundle", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KilnCore", "KilnBundle", "CCurl", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "kiln",
