@@ -1,7 +1,7 @@
 import KilnCore
 
 /// A JSON value that remembers where in its text it starts: Kiln's one JSON parser. It reads
-/// bundle manifests (through `LocatedJSONDecoder`) and `kiln.json`, whose errors say
+/// bundle manifests (`Manifest(json:)`) and `kiln.json`, whose errors say
 /// `kiln.json:3:14: error: …` as a compiler does.
 ///
 /// Strict RFC 8259 over UTF-8: one value, no trailing commas or comments, no key twice in an
@@ -137,12 +137,15 @@ package struct LocatedJSON: Sendable {
                 index += 1
                 return members
             }
-            var keys: Set<String> = []
+            var keys: Set<String> = []  // used past 8 members; a small object is searched instead
             while true {
                 guard peek() == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
                 let keyLocation = location
                 let key = try string()
-                guard keys.insert(key).inserted else { throw SyntaxError(location: keyLocation, message: "\"\(key)\" appears twice") }
+                if members.count == 8 { keys = Set(members.map(\.key)) }
+                guard members.count < 8 ? !members.contains(where: { $0.key == key }) : keys.insert(key).inserted else {
+                    throw SyntaxError(location: keyLocation, message: "\"\(key)\" appears twice")
+                }
                 try expect(UInt8(ascii: ":"), "':' after the key")
                 members.append((key, keyLocation, try value(depth: depth + 1)))
                 if peek() == UInt8(ascii: ",") { index += 1; continue }

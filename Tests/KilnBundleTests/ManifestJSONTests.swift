@@ -3,10 +3,10 @@ import Foundation
 import KilnCore
 import Testing
 
-/// The manifest decoder that replaced Foundation's `JSONDecoder` on the start-up path: it must read
-/// everything the writer writes exactly as `JSONDecoder` did, and refuse what is not strict JSON.
-@Suite("JSON decoder of manifests")
-struct LocatedJSONDecoderTests {
+/// The manifest reader that replaced Foundation's `JSONDecoder` on the start-up path: it must read
+/// everything the writer writes exactly as `JSONDecoder` does, and refuse what is not strict JSON.
+@Suite("Manifest JSON")
+struct ManifestJSONTests {
     /// A manifest with every optional field set, strings that need escapes, and a shard record.
     static let full: Manifest = {
         let kernel = KernelRecord(
@@ -29,21 +29,32 @@ struct LocatedJSONDecoderTests {
         return manifest
     }()
 
-    @Test("reads what the bundle writer writes, equal to JSONDecoder's reading")
+    @Test("reads what the bundle writer writes, every field, equal to JSONDecoder's reading")
     func roundTrip() throws {
         let json = Array(try BundleWriter.encoder.encode(Self.full))
-        let tree = try LocatedJSONDecoder.decode(Manifest.self, from: json)
-        #expect(tree == Self.full)
-        #expect(tree == (try JSONDecoder().decode(Manifest.self, from: Data(json))))
+        let read = try Manifest(json: json)
+        #expect(read == Self.full)
+        #expect(read == (try JSONDecoder().decode(Manifest.self, from: Data(json))))
+        var plain = Self.full
+        plain.shard = nil
+        #expect(try Manifest(json: Array(try BundleWriter.encoder.encode(plain))) == plain)
     }
 
     @Test("escapes, surrogate pairs, whitespace and numbers of every form read as JSON says")
     func values() throws {
-        struct Values: Decodable, Equatable { var a: String; var b: [Double]; var c: [Bool?] }
-        let text = #" { "a" : "\u00e9\ud83d\ude00\n\t\"\\\/" ,"b":[ -0 , 1.5e3 , 2E-2, 0.25 ], "c" : [true , false , null ] } "#
-        #expect(try LocatedJSONDecoder.decode(Values.self, from: Array(text.utf8)) == Values(a: "é😀\n\t\"\\/", b: [0, 1500, 0.02, 0.25], c: [true, false, nil]))
-        #expect(try LocatedJSONDecoder.decode([Double].self, from: Array("[1.5e3, -2]".utf8)) == [1500, -2])
-        #expect(try LocatedJSONDecoder.decode([String: Int32].self, from: Array(#"{"x": -2147483648}"#.utf8)) == ["x": .min])
+        let text = #" { "a" : [ "\u00e9\ud83d\ude00\n\t\"\\\/" , -0 , 1.5e3 , 2E-2 , true , false , null ] } "#
+        guard case .object(let members) = try LocatedJSON.parse(Array(text.utf8)).kind, members.count == 1,
+              case .array(let values) = members[0].value.kind, values.count == 7 else { Issue.record("not an object of one array"); return }
+        guard case .string("é😀\n\t\"\\/") = values[0].kind else { Issue.record("\(values[0].kind)"); return }
+        let numbers = values[1...3].map { value -> String in
+            guard case .number(let text) = value.kind else { return "?" }
+            return text
+        }
+        #expect(numbers == ["-0", "1.5e3", "2E-2"])
+        guard case .bool(true) = values[4].kind, case .bool(false) = values[5].kind, case .null = values[6].kind else {
+            Issue.record("literals"); return
+        }
+        #expect(values[6].location == .init(line: 1, column: 80))
     }
 
     @Test("what is not strict JSON is refused", arguments: [
@@ -72,21 +83,23 @@ struct LocatedJSONDecoderTests {
         #expect(throws: LocatedJSON.SyntaxError.self) { try LocatedJSON.parse(Array(tooDeep.utf8)) }
     }
 
-    @Test("a missing key, a value of the wrong type or a number that does not fit is an error, not a default")
-    func decodingErrors() throws {
-        var json = String(decoding: try BundleWriter.encoder.encode(Self.full), as: UTF8.self)
-        json = json.replacingOccurrences(of: "\"deviceList\"", with: "\"deviceLists\"")
-        #expect(throws: DecodingError.self) { try LocatedJSONDecoder.decode(Manifest.self, from: Array(json.utf8)) }
-        #expect(throws: DecodingError.self) { try LocatedJSONDecoder.decode([Int].self, from: Array("[\"1\"]".utf8)) }
-        #expect(throws: DecodingError.self) { try LocatedJSONDecoder.decode([Int8].self, from: Array("[128]".utf8)) }
-        #expect(throws: DecodingError.self) { try LocatedJSONDecoder.decode([Int].self, from: Array("[1.0]".utf8)) }
-        #expect(throws: DecodingError.self) { try LocatedJSONDecoder.decode([String: Int].self, from: Array("[]".utf8)) }
-        #expect(throws: DecodingError.self) { try LocatedJSONDecoder.decode(SourceLanguage.self, from: Array("\"fortran\"".utf8)) }
+    @Test("a missing field, a value of the wrong type or a number that does not fit is an error, not a default", arguments: [
+        ("\"deviceList\"", "\"deviceLists\""), ("\"index\":1", "\"index\":\"1\""), ("\"compressionLevel\":-7", "\"compressionLevel\":2147483648"),
+        ("\"index\":1", "\"index\":1.0"), ("\"language\":\"opencl-c\"", "\"language\":\"fortran\""), ("\"toolchains\":{", "\"toolchains\":{\"x\":1,"),
+        ("\"requiredWorkGroupSize\":[16", "\"requiredWorkGroupSize\":[\"16\""), ("\"modules\":[", "\"modules\":{\"a\":1},\"m\":["),
+    ])
+    func fieldErrors(_ original: String, _ damaged: String) throws {
+        let json = String(decoding: try BundleWriter.encoder.encode(Self.full), as: UTF8.self)
+        #expect(json.contains(original), "the fixture lacks \(original)")
+        #expect(throws: ManifestFieldError.self) { try Manifest(json: Array(json.replacingOccurrences(of: original, with: damaged).utf8)) }
     }
 
     @Test("a key the reader does not know is ignored, as JSONDecoder ignores it; null reads as absent")
     func unknownKeys() throws {
-        let json = #"{"name":"k","parameters":[],"symbol":null,"later":{"x":[1,2]}}"#
-        #expect(try LocatedJSONDecoder.decode(KernelRecord.self, from: Array(json.utf8)) == KernelRecord(name: "k", parameters: []))
+        var json = String(decoding: try BundleWriter.encoder.encode(Self.full), as: UTF8.self)
+        json = json.replacingOccurrences(of: "\"symbol\":\"_Z4gemmILi128ELi64EEvPKfi\"", with: "\"symbol\":null,\"later\":{\"x\":[1,2]}")
+        var expected = Self.full
+        expected.modules[0].kernels[0].symbol = nil
+        #expect(try Manifest(json: Array(json.utf8)) == expected)
     }
 }
