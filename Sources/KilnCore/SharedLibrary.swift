@@ -13,24 +13,51 @@ public struct SharedLibrary: @unchecked Sendable {
     /// The name or path that opened.
     public let name: String
     private let handle: UnsafeMutableRawPointer
+    /// The code and the advice of the errors it gives.
+    private let code: KilnError.Code
+    private let install: String
 
     /// Opens the first of some names that `dlopen` finds.
     ///
     /// - Parameters:
     ///   - candidates: Sonames or paths, most wanted first.
     ///   - global: Whether its symbols serve libraries opened later (`RTLD_GLOBAL`).
-    ///   - install: What to do when none opens, for the error (`"install libcurl4"`).
-    /// - Throws: `KilnError.driverUnavailable` naming every candidate, why each failed, and `install`.
-    public static func open(_ candidates: [String], global: Bool = false, install: String) throws(KilnError) -> SharedLibrary {
+    ///   - code: The code of the errors: `.driverUnavailable` for a driver, `.toolchainUnavailable` for a compiler.
+    ///   - install: What to do when none opens or one lacks an entry point, for the error (`"install libcurl4"`).
+    /// - Throws: A `KilnError` of `code` naming every candidate, why each failed, and `install`.
+    public static func open(_ candidates: [String], global: Bool = false, code: KilnError.Code = .driverUnavailable,
+                            install: String) throws(KilnError) -> SharedLibrary {
+        switch first(of: candidates, global: global, code: code, install: install) {
+        case .success(let library): return library
+        case .failure(let failure):
+            throw KilnError(code, "\(candidates.joined(separator: " or ")) could not be opened (\(failure.reason)) — \(install)")
+        }
+    }
+
+    /// Why no candidate opened: `dlerror`'s words for each.
+    public struct OpenFailure: Error {
+        /// Every candidate's reason, joined.
+        public let reason: String
+    }
+
+    /// Opens the first of some names that `dlopen` finds, or says why none did, for a caller that
+    /// words its own error (`open` words a general one).
+    ///
+    /// - Parameters:
+    ///   - candidates: Sonames or paths, most wanted first.
+    ///   - global: Whether its symbols serve libraries opened later (`RTLD_GLOBAL`).
+    ///   - code: The code of the errors `required` gives.
+    ///   - install: The advice of the errors `required` gives.
+    public static func first(of candidates: [String], global: Bool = false, code: KilnError.Code = .driverUnavailable,
+                             install: String) -> Result<SharedLibrary, OpenFailure> {
         var reasons: [String] = []
         for name in candidates {
             if let handle = dlopen(name, RTLD_NOW | (global ? RTLD_GLOBAL : RTLD_LOCAL)) {
-                return SharedLibrary(name: name, handle: handle)
+                return .success(SharedLibrary(name: name, handle: handle, code: code, install: install))
             }
             reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): not found")
         }
-        throw KilnError(.driverUnavailable,
-            "\(candidates.joined(separator: " or ")) could not be opened (\(reasons.joined(separator: "; "))) — \(install)")
+        return .failure(OpenFailure(reason: reasons.joined(separator: "; ")))
     }
 
     /// An entry point, or nil where this version of the library lacks it.
@@ -47,10 +74,10 @@ public struct SharedLibrary: @unchecked Sendable {
     /// - Parameters:
     ///   - symbol: The C name.
     ///   - type: The `@convention(c)` function type (or `UnsafeMutableRawPointer` for an untyped one).
-    /// - Throws: `KilnError.driverUnavailable` naming the library and the symbol.
+    /// - Throws: A `KilnError` naming the library and the symbol, with the advice given at `open`.
     public func required<T>(_ symbol: String, as type: T.Type = T.self) throws(KilnError) -> T {
         guard let found = optional(symbol, as: T.self) else {
-            throw KilnError(.driverUnavailable, "\(name) lacks the entry point \(symbol): it is too old or not the library Kiln expects")
+            throw KilnError(code, "\(name) lacks the entry point \(symbol), so it is too old or not the library Kiln expects — \(install)")
         }
         return found
     }
