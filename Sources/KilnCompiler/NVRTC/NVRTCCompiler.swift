@@ -1,3 +1,4 @@
+import KilnCore
 /// What one successful NVRTC compile produced.
 struct NVRTCOutput: Sendable {
     /// Which kind of code `code` holds.
