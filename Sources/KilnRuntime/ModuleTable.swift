@@ -1,3 +1,4 @@
+import Dispatch
 import KilnBundle
 import KilnCore
 import Synchronization
@@ -30,10 +31,32 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     let policy: JITPolicy
     let cache: any JITCache
 
-    private let modules = Mutex<[String: Loader.Module]>([:])
-    private let records = Mutex<[ResolutionRecord]>([])
-    /// Held while a module loads, so two threads never compile the same module twice.
-    private let loading = Mutex<Void>(())
+    /// The loaded modules, the resolutions in order, and the loads under way.
+    private let state = Mutex(State())
+
+    private struct State {
+        var modules: [String: Loader.Module] = [:]
+        var records: [ResolutionRecord] = []
+        /// One entry per module being loaded: a second thread asking for it waits for the first's
+        /// result instead of compiling it too, while other modules load beside it.
+        var inFlight: [String: Load] = [:]
+    }
+
+    /// What a thread asking for a module does: take it, wait for another thread's load, or load it.
+    private enum Role { case loaded(Loader.Module), waiting(Load), loading(Load) }
+
+    /// One module's load under way, which threads asking for the same module wait on.
+    private final class Load: Sendable {
+        let finished = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<Loader.Module, any Error>?>(nil)
+
+        /// Waits for the loading thread's result; passes the signal on to the next waiter.
+        func wait() throws -> Loader.Module {
+            finished.wait()
+            finished.signal()
+            return try result.withLock { $0! }.get()
+        }
+    }
 
     init(reader: BundleReader, manifest: Manifest, loader: Loader, policy: JITPolicy, cache: any JITCache) {
         self.reader = reader
@@ -44,17 +67,34 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     }
 
     /// The resolutions made so far, in the order the modules were first used.
-    var resolutions: [ResolutionRecord] { records.withLock { $0 } }
+    var resolutions: [ResolutionRecord] { state.withLock { $0.records } }
 
-    /// A module, resolved and loaded on first use.
+    /// A module, resolved and loaded on first use. Threads asking for one module at once load it
+    /// once (the others wait for that load, and share its error); different modules load in parallel.
+    /// A load that failed is tried again by the next call.
     func module(named name: String) throws -> Loader.Module {
-        if let module = modules.withLock({ $0[name] }) { return module }
-        return try loading.withLock { _ in
-            if let module = modules.withLock({ $0[name] }) { return module }
-            let (module, record) = try load(name)
-            modules.withLock { $0[name] = module }
-            records.withLock { $0.append(record) }
-            return module
+        let role = state.withLock { state -> Role in
+            if let module = state.modules[name] { return .loaded(module) }
+            if let load = state.inFlight[name] { return .waiting(load) }
+            let load = Load()
+            state.inFlight[name] = load
+            return .loading(load)
+        }
+        switch role {
+        case .loaded(let module): return module
+        case .waiting(let load): return try load.wait()
+        case .loading(let load):
+            let result = Result { try self.load(name) }
+            state.withLock { state in
+                if case .success(let (module, record)) = result {
+                    state.modules[name] = module
+                    state.records.append(record)
+                }
+                state.inFlight[name] = nil
+            }
+            load.result.withLock { $0 = result.map(\.0) }
+            load.finished.signal()
+            return try result.get().0
         }
     }
 

@@ -3,6 +3,10 @@ import KilnCore
 @testable import KilnRuntime
 import KilnTestSupport
 import Synchronization
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// A device that loads any bytes and "compiles" PTX by prefixing it, counting what it does;
@@ -207,5 +211,85 @@ struct JITCacheKeyTests {
         for variant in variants {
             #expect(variant.digest != key.digest, "\(variant)")
         }
+    }
+}
+
+/// A device whose compile of one module waits for another module's compile to start, so a test
+/// can tell whether two modules are compiled at the same time.
+final class OverlapLoader: ImageLoader {
+    let inner = FakeLoader(9, 0)
+    var identity: DeviceIdentity { inner.identity }
+    var cacheDevice: String { inner.cacheDevice }
+    var compiler: String { inner.compiler }
+    /// Signalled when `reduce` starts compiling; `vector` waits on it.
+    let reduceStarted = DispatchSemaphore(value: 0)
+    let overlapped = Mutex(false)
+
+    func load(binary: [UInt8], target: Target, module: String) throws -> FakeLoader.Module {
+        try inner.load(binary: binary, target: target, module: module)
+    }
+
+    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
+        switch module {
+        case "vector":
+            let met = reduceStarted.wait(timeout: .now() + 10) == .success
+            overlapped.withLock { $0 = met }
+        default:
+            reduceStarted.signal()
+            usleep(20_000)  // stays in flight a little, so vector's and reduce's compiles overlap
+        }
+        return try inner.compile(portable, target: target, module: module)
+    }
+}
+
+@Suite("Loading modules from several threads")
+struct ModuleTableConcurrencyTests {
+    @Test("two modules compile at the same time: one module's JIT does not hold up another's")
+    func modulesInParallel() throws {
+        let loader = OverlapLoader()
+        let path = try SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: ["vector", "reduce"], deviceList: "compute_80"))
+        let reader = try BundleReader(path: path)
+        let modules = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: loader, policy: .auto, cache: NoJITCache())
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            do { _ = try modules.module(named: index == 0 ? "vector" : "reduce") } catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        #expect(loader.overlapped.withLock { $0 }, "vector's compile waited 10 s and reduce's never started: the loads were serialized")
+        #expect(Set(modules.resolutions.map(\.module)) == ["vector", "reduce"])
+    }
+
+    @Test("one module asked for by 8 threads at once is compiled and loaded once; all get it")
+    func oneModuleOnce() throws {
+        let loader = FakeLoader(9, 0)
+        let path = try SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: ["vector", "reduce"], deviceList: "compute_80"))
+        let reader = try BundleReader(path: path)
+        let modules = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: loader, policy: .auto, cache: NoJITCache())
+        let got = Mutex<[FakeLoader.Module]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            if let module = try? modules.module(named: "vector") { got.withLock { $0.append(module) } }
+        }
+        #expect(got.withLock { $0.count } == 8)
+        #expect(Set(got.withLock { $0 }.map(\.bytes)).count == 1)
+        #expect(loader.compiles.withLock { $0 } == ["vector/compute_80"])
+        #expect(loader.loads.withLock { $0 } == ["vector/compute_80"])
+        #expect(modules.resolutions.count == 1)
+    }
+
+    @Test("threads waiting on a load that fails get its error; the next call tries again")
+    func sharedFailure() throws {
+        let loader = FakeLoader(9, 0, refusing: "compute_80")
+        let path = try SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: ["vector"], deviceList: "compute_80"))
+        let reader = try BundleReader(path: path)
+        let modules = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: loader, policy: .auto, cache: NoJITCache())
+        let errors = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do { _ = try modules.module(named: "vector") } catch { errors.withLock { $0 += 1 } }
+        }
+        #expect(errors.withLock { $0 } == 4)
+        let before = loader.loads.withLock { $0.count }
+        #expect(throws: KilnError.self) { try modules.module(named: "vector") }
+        #expect(loader.loads.withLock { $0.count } == before + 1, "a failed load was remembered instead of tried again")
+        #expect(modules.resolutions.isEmpty)
     }
 }
