@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libcurl's variadic calls, for the remote cache, which opens libcurl with dlopen (header only).
+        .systemLibrary(name: "CCurl"),
         .target(name: "KilnCore"),
         .target(
             name: "KilnBundle",
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnRuntime"]),
         .target(
             name: "KilnRuntime",
-            dependencies: ["KilnCore", "KilnBundle", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KilnCore", "KilnBundle", "CCurl", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "kiln",

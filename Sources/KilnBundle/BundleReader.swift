@@ -145,7 +145,7 @@ public final class BundleReader: Sendable {
             throw KilnError(.corruptBundle, "bundle '\(path)': its manifest holds more than \(BundleFormat.maximumManifestContainers) JSON objects and arrays — the file is damaged or hostile; rebuild it")
         }
         do {
-            return try StartupTrace.measure("manifest.decode", bytes: json.count) { try JSONDecoder().decode(Manifest.self, from: Data(json)) }
+            return try StartupTrace.measure("manifest.decode", bytes: json.count) { try Manifest(json: json) }
         } catch {
             throw KilnError(.corruptBundle, "bundle '\(path)': its manifest cannot be read — rebuild it with this Kiln", cause: error)
         }

@@ -19,11 +19,7 @@ public struct NVRTCToolchain: Toolchain {
     ///
     /// - Throws: `KilnError.toolchainUnavailable` listing the paths searched and how to install it.
     public init() throws {
-        do {
-            compiler = try NVRTCCompiler()
-        } catch {
-            throw error.kilnError
-        }
+        compiler = try NVRTCCompiler()
         supported = Set(compiler.library.supportedArchitectures())
         includeDirectories = Self.cudaIncludeDirectories()
     }
@@ -77,14 +73,9 @@ public struct NVRTCToolchain: Toolchain {
         // Every kernel is a name expression, so the symbols NVRTC emitted (mangled unless
         // `extern "C"`) are recorded and checked against the image.
         let expressions = module.kernels.map(\.name)
-        let output: NVRTCOutput
-        do {
-            output = try compiler.compile(source: module.text, name: module.path,
+        let output = try compiler.compile(source: module.text, name: module.path,
                                           options: options(for: module, target: target), nameExpressions: expressions,
                                           headers: [])
-        } catch {
-            throw error.kilnError
-        }
         var isa: String?
         if output.kind == .ptx {
             let text = String(decoding: output.code, as: UTF8.self)

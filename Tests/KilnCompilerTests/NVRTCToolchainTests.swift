@@ -108,7 +108,7 @@ struct NVRTCMissingTests {
                                       environment: ["KILN_NVRTC": "/nonexistent/libnvrtc.so.13"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("KILN_NVRTC=/nonexistent/libnvrtc.so.13 does not exist"))
-        #expect(run.stderr.contains("pip install nvidia-cuda-nvrtc==13.0.88"))
+        #expect(run.stderr.contains("python3 -m pip install --target .toolchains/nvrtc nvidia-cuda-nvrtc==13.0.88"))
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 }

@@ -276,6 +276,17 @@ struct RemoteCacheTests {
 /// How the remote cache is configured: no store needed.
 @Suite("Remote cache configuration")
 struct RemoteCacheConfigurationTests {
+    @Test("without libcurl the remote cache is not usable, and the error says what to install")
+    func noLibcurl() {
+        #expect {
+            _ = try Curl(candidates: ["libkiln-no-such-curl.so.9"])
+        } throws: { error in
+            guard let error = error as? KilnError, error.code == .driverUnavailable else { return false }
+            return error.message.contains("libkiln-no-such-curl.so.9") && error.message.contains("apt-get install libcurl4")
+                && error.message.contains("unset KILN_REMOTE_CACHE")
+        }
+    }
+
     @Test("no KILN_REMOTE_CACHE, no remote cache; a URL with settings is read whole")
     func environment() throws {
         #expect(try RemoteCacheConfiguration(environment: [:]) == nil)
@@ -286,7 +297,7 @@ struct RemoteCacheConfigurationTests {
         ]))
         #expect(configuration.url == "https://cache.example:8443/kiln")
         #expect(configuration.readOnly)
-        #expect(configuration.connectTimeout == 1, "Foundation takes whole seconds; a fraction rounds up")
+        #expect(configuration.connectTimeout == 1, "whole seconds; a fraction rounds up")
         #expect(configuration.totalTimeout == 30)
         #expect(try RemoteCacheConfiguration(environment: [:], url: "http://from-kiln-json/x")?.url == "http://from-kiln-json/x")
         #expect(try RemoteCacheConfiguration(environment: ["KILN_REMOTE_CACHE": "http://env/y"], url: "http://json/x")?.url == "http://env/y")

@@ -33,6 +33,7 @@ W=/tmp/startup; rm -rf $W; mkdir -p $W/trace
 gcc -O2 -I/usr/local/cuda/include bench/gpu/floor.c -L/usr/local/cuda/lib64/stubs -lcuda -lm -o $W/floor 2>/dev/null \
   || /usr/local/cuda/bin/nvcc -O2 bench/gpu/floor.c -lcuda -o $W/floor || exit 1
 ls -l .gpu/KilnStartupProbe $W/gemm.cubin $bundle
+echo "the probe's shared libraries: $(ldd .gpu/KilnStartupProbe | awk '{print $1}' | tr '\n' ' ')"
 echo "OpenCL ICDs here: $(ls /etc/OpenCL/vendors 2>/dev/null | tr '\n' ' ')"
 
 names=(floor aot aot_traced aot_every)

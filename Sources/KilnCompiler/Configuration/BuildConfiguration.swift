@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import KilnBundle
 import KilnCore
 import KilnRuntime
 
@@ -61,14 +62,12 @@ public struct BuildConfiguration: Sendable, Equatable {
         guard case .object(let members) = root.kind else {
             throw Self.error(path, root.location, "the file holds \(root.typeName); it must be a JSON object like {\"devices\": \"sm_90,pvc\"}")
         }
-        var seen: Set<String> = []
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         for (key, keyLocation, value) in members {
             guard Self.keys.contains(key) else {
                 let suggestion = Self.keys.first { $0.hasPrefix(key.lowercased().prefix(3)) }.map { " — did you mean \"\($0)\"?" } ?? ""
                 throw Self.error(path, keyLocation, "unknown key \"\(key.quotable())\"\(suggestion) (kiln.json takes \(Self.keys.map { "\"\($0)\"" }.joined(separator: ", ")))")
             }
-            guard seen.insert(key).inserted else { throw Self.error(path, keyLocation, "\"\(key)\" appears twice") }
             switch key {
             case "devices":
                 guard case .string(let list) = value.kind else {

@@ -22,37 +22,13 @@ final class NVJitLink: Sendable {
     static func shared() throws(KilnError) -> NVJitLink { try sharedResult.get() }
 
     private static let sharedResult: Result<NVJitLink, KilnError> = Result { () throws(KilnError) -> NVJitLink in
-        let path: String
-        do throws(NVRTCError) {
-            path = try NVRTCLocator.nvJitLink().locate()
-        } catch {
-            throw KilnError(.toolchainUnavailable, NVJitLink.notFound(error))
-        }
-        return try NVJitLink(path: path)
-    }
-
-    /// What to tell a user whose nvJitLink is missing.
-    private static func notFound(_ error: NVRTCError) -> String {
-        let install = "python3 -m pip install --target .toolchains/nvjitlink nvidia-nvjitlink==13.0.88 (what scripts/setup.sh does)"
-        switch error {
-        case .overrideNotFound(let path):
-            return "KILN_NVJITLINK=\(path) does not exist — unset it, or install nvJitLink: \(install)"
-        case .libraryNotFound(let searched):
-            return "nvJitLink (libnvJitLink.so.13), which makes cubins from OpenCL C, was not found in \(searched.count - 1) places (first: \(searched.dropFirst().first ?? "none")) — install it: \(install), or point KILN_NVJITLINK at the file"
-        default:
-            return "\(error)"
-        }
+        try NVJitLink(path: NVRTCLocator.nvJitLink().locate())
     }
 
     /// Opens libnvJitLink at `path` and resolves its entry points.
     init(path: String) throws(KilnError) {
-        let library: DynamicLibrary
-        do throws(NVRTCError) {
-            library = try DynamicLibrary.open(path)
-            symbols = try Symbols(from: library)
-        } catch {
-            throw KilnError(.toolchainUnavailable, "cannot use nvJitLink at \(path): \(error) — Kiln needs nvJitLink 13 (pip nvidia-nvjitlink==13.0.88)")
-        }
+        symbols = try Symbols(from: SharedLibrary.open([path], code: .toolchainUnavailable,
+                                                       install: "Kiln needs nvJitLink 13: \(NVRTCLocator.nvJitLink().install)"))
         var major: UInt32 = 0, minor: UInt32 = 0
         guard symbols.version(&major, &minor) == 0 else {
             throw KilnError(.toolchainUnavailable, "nvJitLinkVersion failed in \(path) — reinstall nvidia-nvjitlink==13.0.88")
@@ -139,16 +115,16 @@ final class NVJitLink: Sendable {
         /// `nvJitLinkVersion`
         let version: Version
 
-        init(from library: DynamicLibrary) throws(NVRTCError) {
-            create = try library.loadRequired("__nvJitLinkCreate_13_0")
-            destroy = try library.loadRequired("__nvJitLinkDestroy_13_0")
-            addData = try library.loadRequired("__nvJitLinkAddData_13_0")
-            complete = try library.loadRequired("__nvJitLinkComplete_13_0")
-            cubinSize = try library.loadRequired("__nvJitLinkGetLinkedCubinSize_13_0")
-            cubin = try library.loadRequired("__nvJitLinkGetLinkedCubin_13_0")
-            errorLogSize = try library.loadRequired("__nvJitLinkGetErrorLogSize_13_0")
-            errorLog = try library.loadRequired("__nvJitLinkGetErrorLog_13_0")
-            version = try library.loadRequired("nvJitLinkVersion")
+        init(from library: SharedLibrary) throws(KilnError) {
+            create = try library.required("__nvJitLinkCreate_13_0")
+            destroy = try library.required("__nvJitLinkDestroy_13_0")
+            addData = try library.required("__nvJitLinkAddData_13_0")
+            complete = try library.required("__nvJitLinkComplete_13_0")
+            cubinSize = try library.required("__nvJitLinkGetLinkedCubinSize_13_0")
+            cubin = try library.required("__nvJitLinkGetLinkedCubin_13_0")
+            errorLogSize = try library.required("__nvJitLinkGetErrorLogSize_13_0")
+            errorLog = try library.required("__nvJitLinkGetErrorLog_13_0")
+            version = try library.required("nvJitLinkVersion")
         }
     }
 }

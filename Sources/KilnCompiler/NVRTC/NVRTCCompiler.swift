@@ -1,3 +1,4 @@
+import KilnCore
 /// What one successful NVRTC compile produced.
 struct NVRTCOutput: Sendable {
     /// Which kind of code `code` holds.
@@ -29,30 +30,30 @@ struct NVRTCCompiler: Sendable {
     init(library: NVRTCLibrary) { self.library = library }
 
     /// A compiler over the process-wide NVRTC, located and loaded on first use.
-    init() throws(NVRTCError) { self.library = try NVRTCLibrary.shared() }
+    init() throws(KilnError) { self.library = try NVRTCLibrary.shared() }
 
     /// Compiles `source`; `name` labels diagnostics, `options` are NVRTC flags (`-arch=sm_90`, `-std=c++17`),
     /// `nameExpressions` are C++ names such as `gemm<128,64>` to lower, `headers` are in-memory includes.
     func compile(source: String, name: String, options: [String],
                         nameExpressions: [String] = [],
-                        headers: [(name: String, source: String)] = []) throws(NVRTCError) -> NVRTCOutput {
+                        headers: [(name: String, source: String)] = []) throws(KilnError) -> NVRTCOutput {
         let symbols = library.symbols
         let program = try NVRTCProgram.create(symbols, source: source, name: name, headers: headers)
-            .mapError { NVRTCError.call(function: "nvrtcCreateProgram", status: $0) }.get()
+            .mapError { NVRTCStatus.failure(of: "nvrtcCreateProgram", $0) }.get()
         for expression in nameExpressions {
             try program.addNameExpression(expression)
-                .mapError { NVRTCError.call(function: "nvrtcAddNameExpression(\(expression))", status: $0) }.get()
+                .mapError { NVRTCStatus.failure(of: "nvrtcAddNameExpression(\(expression))", $0) }.get()
         }
         let compiled = program.compile(options: options)
         let log = (try? program.log().get()) ?? ""
         if case .failure(let status) = compiled {
-            throw .compilation(name: name, status: status, log: log)
+            throw KilnError(.compilationFailed, "\(name): NVRTC compile failed with \(status)\n\(log)")
         }
 
-        let cubin = try program.cubin().mapError { NVRTCError.call(function: "nvrtcGetCUBIN", status: $0) }.get()
+        let cubin = try program.cubin().mapError { NVRTCStatus.failure(of: "nvrtcGetCUBIN", $0) }.get()
         let output: (NVRTCOutput.Kind, [UInt8])
         if cubin.isEmpty {  // virtual target: NVRTC 13 reports a CUBIN size of 0, not an error
-            let ptx = try program.ptx().mapError { NVRTCError.call(function: "nvrtcGetPTX", status: $0) }.get()
+            let ptx = try program.ptx().mapError { NVRTCStatus.failure(of: "nvrtcGetPTX", $0) }.get()
             output = (.ptx, Array(ptx.utf8))
         } else {
             output = (.cubin, cubin)
@@ -61,7 +62,7 @@ struct NVRTCCompiler: Sendable {
         var lowered: [String: String] = [:]
         for expression in nameExpressions {
             lowered[expression] = try program.loweredName(for: expression)
-                .mapError { NVRTCError.call(function: "nvrtcGetLoweredName(\(expression))", status: $0) }.get()
+                .mapError { NVRTCStatus.failure(of: "nvrtcGetLoweredName(\(expression))", $0) }.get()
         }
         return NVRTCOutput(kind: output.0, code: output.1, log: log, loweredNames: lowered)
     }

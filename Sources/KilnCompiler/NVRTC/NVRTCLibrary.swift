@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import KilnCore
 
 /// Where to look for one of NVIDIA's pip-installable libraries (libnvrtc, libnvJitLink), in
 /// Kiln's search order: an override variable, CUDA_HOME, /usr/local/cuda, a project-local
@@ -14,6 +15,10 @@ struct NVRTCLocator: Sendable {
     var pipLayouts = ["nvidia/cu13/lib", "nvidia/cuda_nvrtc/lib"]
     /// The variable that names the library file directly.
     var overrideVariable = "KILN_NVRTC"
+    /// The library as errors name it.
+    var displayName = "NVRTC (libnvrtc.so.13), which compiles CUDA C++ (.cu),"
+    /// How to install it, for errors.
+    var install = "python3 -m pip install --target .toolchains/nvrtc nvidia-cuda-nvrtc==13.0.88 (what scripts/setup.sh does)"
 
     /// The environment to read (`KILN_NVRTC`, `CUDA_HOME`, `VIRTUAL_ENV`, `HOME`, ...).
     var environment: [String: String]
@@ -50,6 +55,8 @@ struct NVRTCLocator: Sendable {
         locator.libraryNames = ["libnvJitLink.so.13", "libnvJitLink.so"]
         locator.pipLayouts = ["nvidia/cu13/lib", "nvidia/nvjitlink/lib"]
         locator.overrideVariable = "KILN_NVJITLINK"
+        locator.displayName = "nvJitLink (libnvJitLink.so.13), which makes cubins from OpenCL C,"
+        locator.install = "python3 -m pip install --target .toolchains/nvjitlink nvidia-nvjitlink==13.0.88 (what scripts/setup.sh does)"
         return locator
     }
 
@@ -71,13 +78,17 @@ struct NVRTCLocator: Sendable {
         return dirs
     }
 
-    /// Finds libnvrtc, or throws listing every path tried and how to install it.
-    func locate() throws(NVRTCError) -> String {
+    /// Finds the library, or throws saying where it looked and how to install it.
+    ///
+    /// - Throws: `KilnError.toolchainUnavailable`.
+    func locate() throws(KilnError) -> String {
         if let override = environment[overrideVariable], !override.isEmpty {
-            guard Self.isFile(override) else { throw .overrideNotFound(path: override) }
+            guard Self.isFile(override) else {
+                throw KilnError(.toolchainUnavailable, "\(overrideVariable)=\(override) does not exist — unset it, or install \(displayName.prefix { $0 != " " }): \(install)")
+            }
             return Self.absolute(override)
         }
-        var searched: [String] = ["$\(overrideVariable) (unset)"]
+        var searched: [String] = []
         for dir in candidateDirectories() {
             for name in libraryNames {
                 let path = dir + "/" + name
@@ -85,7 +96,8 @@ struct NVRTCLocator: Sendable {
                 searched.append(path)
             }
         }
-        throw .libraryNotFound(searched: searched)
+        throw KilnError(.toolchainUnavailable,
+            "\(displayName) was not found in \(searched.count) places (first: \(searched.first ?? "none")) — install it: \(install), or point \(overrideVariable) at the file")
     }
 
     /// The process environment as a dictionary (via `environ`, no Foundation).
@@ -138,13 +150,13 @@ final class NVRTCLibrary: Sendable {
     let symbols: NVRTCSymbols
 
     /// The process-wide library found by the default `NVRTCLocator`.
-    static func shared() throws(NVRTCError) -> NVRTCLibrary {
+    static func shared() throws(KilnError) -> NVRTCLibrary {
         try sharedResult.get()
     }
 
     /// Loaded lazily and thread-safely on first use (Swift globals are `dispatch_once`d).
-    private static let sharedResult: Result<NVRTCLibrary, NVRTCError> = Result {
-        () throws(NVRTCError) -> NVRTCLibrary in try NVRTCLibrary(path: NVRTCLocator().locate())
+    private static let sharedResult: Result<NVRTCLibrary, KilnError> = Result {
+        () throws(KilnError) -> NVRTCLibrary in try NVRTCLibrary(path: NVRTCLocator().locate())
     }
 
     /// Opens libnvrtc at `path`, resolves its symbols, then opens libnvrtc-builtins from the same folder.
@@ -152,12 +164,13 @@ final class NVRTCLibrary: Sendable {
     /// libnvrtc opens `libnvrtc-builtins.so.<major>.<minor>` by bare name only when compiling, so it
     /// fails with `NVRTC_ERROR_BUILTIN_OPERATION_FAILURE` unless that file is on the loader path;
     /// opening it here by absolute path registers its soname, and the later lookup finds it.
-    init(path: String) throws(NVRTCError) {
-        let library = try DynamicLibrary.open(path)
+    init(path: String) throws(KilnError) {
+        let install = "Kiln needs NVRTC 13: \(NVRTCLocator().install)"
+        let library = try SharedLibrary.open([path], code: .toolchainUnavailable, install: install)
         let symbols = try NVRTCSymbols(from: library)
         var major: Int32 = 0, minor: Int32 = 0
         let status = NVRTCStatus(rawValue: symbols.version(&major, &minor))
-        guard status == .success else { throw .call(function: "nvrtcVersion", status: status) }
+        guard status == .success else { throw KilnError(.toolchainUnavailable, "nvrtcVersion failed in \(path) (\(status)) — \(install)") }
 
         let directories = Self.directories(of: path)
         let isAlt = path.contains("libnvrtc.alt.")
@@ -172,8 +185,10 @@ final class NVRTCLibrary: Sendable {
                 if NVRTCLocator.isFile(candidate) { found = candidate; break search }
             }
         }
-        guard let builtins = found else { throw .builtinsNotFound(searched: tried) }
-        _ = try DynamicLibrary.open(builtins, global: true)
+        guard let builtins = found else {
+            throw KilnError(.toolchainUnavailable, "libnvrtc-builtins is missing next to libnvrtc (tried \(tried.joined(separator: ", "))) — reinstall: \(install)")
+        }
+        _ = try SharedLibrary.open([builtins], global: true, code: .toolchainUnavailable, install: install)
 
         self.path = path
         self.builtinsPath = builtins

@@ -1,3 +1,5 @@
+import KilnCore
+
 /// A result code of the NVRTC C API (`nvrtcResult`), in the style of swift-system's `Errno`.
 struct NVRTCStatus: RawRepresentable, Error, Hashable, Sendable, CustomStringConvertible {
     /// The raw `nvrtcResult` value.
@@ -60,4 +62,15 @@ struct NVRTCStatus: RawRepresentable, Error, Hashable, Sendable, CustomStringCon
 
     /// `NVRTC_ERROR_COMPILATION (6)` style text.
     var description: String { "\(constantName) (\(rawValue))" }
+}
+
+extension NVRTCStatus {
+    /// The error for an NVRTC call that failed outside compilation (`nvrtcCreateProgram`, …).
+    ///
+    /// - Parameters:
+    ///   - function: The call, as its C name (with its argument where that helps).
+    ///   - status: What it returned.
+    static func failure(of function: String, _ status: NVRTCStatus) -> KilnError {
+        KilnError(.compilationFailed, "\(function) failed: \(status)")
+    }
 }

@@ -113,16 +113,15 @@ struct CUDASymbols: @unchecked Sendable {
     /// - Throws: `KilnError.driverUnavailable` if the library is missing, is not the NVIDIA driver,
     ///   is older than CUDA 12.0, or lacks an entry point — naming what to install.
     static func load(library: String = libraryName) throws(KilnError) -> CUDASymbols {
-        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
-            let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            throw missingDriverError(library: library, reason: reason, nvidiaPCIDevices: nvidiaPCIDeviceCount())
+        let opened: SharedLibrary
+        switch SharedLibrary.first(of: [library], install: "install NVIDIA driver 525 (CUDA 12.0) or newer") {
+        case .success(let found): opened = found
+        case .failure(let failure): throw missingDriverError(library: library, reason: failure.reason, nvidiaPCIDevices: nvidiaPCIDeviceCount())
         }
-        // The library stays open for the life of the process: its entry points are kept.
-        guard let raw = dlsym(handle, "cuGetProcAddress_v2") else {
+        guard let getProcAddress = opened.optional("cuGetProcAddress_v2", as: GetProcAddress.self) else {
             throw KilnError(.driverUnavailable,
                 "\(library) has no cuGetProcAddress_v2, so it is not an NVIDIA driver of CUDA 12.0 or newer — install NVIDIA driver 525 or newer")
         }
-        let getProcAddress = unsafeBitCast(raw, to: GetProcAddress.self)
 
         func symbol<T>(_ name: String, _: T.Type = T.self) throws(KilnError) -> T {
             var pointer: UnsafeMutableRawPointer?

@@ -78,22 +78,10 @@ struct OpenCLSymbols: @unchecked Sendable {
     /// - Throws: `KilnError.driverUnavailable` if the library is missing or lacks an entry point,
     ///   naming the Debian packages to install.
     static func load(library: String = libraryName) throws(KilnError) -> OpenCLSymbols {
-        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
-            let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            throw KilnError(.driverUnavailable,
-                "the OpenCL ICD loader (\(library)) was not found (\(reason)) — install it with a driver: `apt-get install ocl-icd-libopencl1 pocl-opencl-icd` for CPUs, `intel-opencl-icd` for Intel GPUs")
-        }
-        // The library stays open for the life of the process: its entry points are kept.
-        func optional<T>(_ name: String, _: T.Type = T.self) -> T? {
-            dlsym(handle, name).map { unsafeBitCast($0, to: T.self) }
-        }
-        func symbol<T>(_ name: String, _: T.Type = T.self) throws(KilnError) -> T {
-            guard let found: T = optional(name) else {
-                throw KilnError(.driverUnavailable,
-                    "\(library) lacks the entry point \(name), so it is not an OpenCL 1.2 ICD loader — install `ocl-icd-libopencl1`")
-            }
-            return found
-        }
+        let opened = try SharedLibrary.open([library],
+            install: "install the OpenCL ICD loader with a driver: `apt-get install ocl-icd-libopencl1 pocl-opencl-icd` for CPUs, `intel-opencl-icd` for Intel GPUs")
+        func optional<T>(_ name: String, _: T.Type = T.self) -> T? { opened.optional(name) }
+        func symbol<T>(_ name: String, _: T.Type = T.self) throws(KilnError) -> T { try opened.required(name) }
         return OpenCLSymbols(
             clGetPlatformIDs: try symbol("clGetPlatformIDs"),
             clGetPlatformInfo: try symbol("clGetPlatformInfo"),

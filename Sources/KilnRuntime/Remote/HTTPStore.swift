@@ -1,14 +1,12 @@
-import Dispatch
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KilnCore
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One HTTP store as the remote cache sees it: GET, HEAD and PUT of whole bodies through
-/// Foundation's `URLSession` (libcurl underneath), with a connect timeout and a total one,
+/// libcurl (`Curl`, opened on first use), with a connect timeout and a total one,
 /// bounded retries and a circuit breaker.
 ///
 /// A request that fails to connect or times out opens the breaker at once: a dead or hanging
@@ -17,7 +15,7 @@ import Synchronization
 /// goes nowhere else) or any other answer the store should not give. Once open, every request
 /// fails at once and the caller compiles locally; the process says so in one warning. A store
 /// that refuses only writes (4xx to a PUT) is still read; uploads stop, with one warning. Stores are shared per configuration within a process, so the JIT cache and the
-/// build cache trip one breaker.
+/// build cache trip one breaker. Without libcurl on the machine, the first request opens the breaker.
 final class HTTPStore: Sendable {
     /// What a GET or HEAD found.
     enum Answer {
@@ -31,8 +29,6 @@ final class HTTPStore: Sendable {
     /// The largest body a GET accepts; a longer one is cut off and counts as a failure.
     let maximumBody: Int
     private let token: String?
-    private let session: URLSession
-    private let transfers: Transfers
     private let brokenReason = Mutex<String?>(nil)
     private let refusedWrites = Mutex<String?>(nil)
     private let logger = Logger(label: "kiln.remote")
@@ -56,14 +52,6 @@ final class HTTPStore: Sendable {
         self.configuration = configuration
         self.maximumBody = maximumBody
         token = try configuration.token()
-        let settings = URLSessionConfiguration.ephemeral
-        settings.timeoutIntervalForRequest = TimeInterval(configuration.connectTimeout)
-        settings.timeoutIntervalForResource = TimeInterval(configuration.totalTimeout)
-        settings.httpMaximumConnectionsPerHost = 8
-        settings.urlCache = nil
-        settings.requestCachePolicy = .reloadIgnoringLocalCacheData
-        transfers = Transfers(maximum: maximumBody)
-        session = URLSession(configuration: settings, delegate: transfers, delegateQueue: nil)
     }
 
     /// Why the breaker is open, or nil while the store is used.
@@ -165,40 +153,19 @@ final class HTTPStore: Sendable {
     }
 
     private func sendOnce(_ method: String, _ path: String, body: [UInt8]?) -> Outcome {
-        guard let url = URL(string: configuration.url + "/" + path) else { return .failed("'\(path)' makes no URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = TimeInterval(configuration.connectTimeout)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = Data(body)
-            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        let curl: Curl
+        switch Curl.shared {
+        case .success(let opened): curl = opened
+        case .failure(let error): return .failed(error.message)
         }
-        let task = session.dataTask(with: request)
-        let transfer = transfers.begin(task)
-        task.resume()
-        if transfer.done.wait(timeout: .now() + .seconds(configuration.totalTimeout)) == .timedOut {
-            task.cancel()
-            _ = transfer.done.wait(timeout: .now() + .seconds(1))
-            transfers.end(task)
-            return .failed("no whole answer within \(configuration.totalTimeout) s (KILN_REMOTE_CACHE_TIMEOUT)")
-        }
-        transfers.end(task)
-        let (status, data, error, overLimit) = transfer.state.withLock { ($0.status, $0.body, $0.error, $0.overLimit) }
-        if overLimit { return .failed("an answer over \(maximumBody) bytes") }
-        if let error { return .failed(Self.describe(error)) }
-        guard let status else { return .failed("an answer that is not HTTP") }
-        return .answered(status, data)
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        let code = (error as? URLError)?.code ?? URLError.Code(rawValue: (error as NSError).code)
-        switch code {
-        case .timedOut: return "no answer within the timeout (KILN_REMOTE_CACHE_CONNECT_TIMEOUT, KILN_REMOTE_CACHE_TIMEOUT)"
-        case .cannotConnectToHost: return "nothing listens there (connection refused)"
-        case .cannotFindHost, .dnsLookupFailed: return "its host name does not resolve"
-        case .cancelled: return "an answer over the size limit"
-        default: return (error as NSError).localizedDescription
+        var headers: [String] = []
+        if let token { headers.append("Authorization: Bearer \(token)") }
+        if body != nil { headers.append("Content-Type: application/octet-stream") }
+        switch curl.send(method, configuration.url + "/" + path, headers: headers, body: body,
+                         idleTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout,
+                         maximumBody: maximumBody) {
+        case .answered(let status, let body): return .answered(status, body)
+        case .failed(let reason): return .failed(reason)
         }
     }
 
@@ -232,77 +199,5 @@ final class HTTPStore: Sendable {
         let message = "remote cache \(configuration.url.terminalSafe()) \(what)"
         logger.warning("\(message)")
         StandardError.write("kiln: warning: \(message)\n")
-    }
-}
-
-/// The requests in flight: each one's answer, collected through the session's delegate, which
-/// cancels a transfer whose body grows past a bound, so a store cannot make Kiln hold more than
-/// the largest entry it would accept.
-private final class Transfers: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    /// One request's answer so far.
-    final class Transfer: Sendable {
-        struct State {
-            var status: Int?
-            var body: [UInt8] = []
-            var error: (any Error)?
-            var overLimit = false
-        }
-        let state = Mutex(State())
-        let done = DispatchSemaphore(value: 0)
-    }
-
-    let maximum: Int
-    private let inFlight = Mutex<[Int: Transfer]>([:])
-
-    init(maximum: Int) { self.maximum = maximum }
-
-    func begin(_ task: URLSessionTask) -> Transfer {
-        let transfer = Transfer()
-        inFlight.withLock { $0[task.taskIdentifier] = transfer }
-        return transfer
-    }
-
-    func end(_ task: URLSessionTask) {
-        _ = inFlight.withLock { $0.removeValue(forKey: task.taskIdentifier) }
-    }
-
-    private func transfer(_ task: URLSessionTask) -> Transfer? { inFlight.withLock { $0[task.taskIdentifier] } }
-
-    /// A redirect is not followed: the store answers where it was asked, and a token is sent nowhere else.
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        let status = (response as? HTTPURLResponse)?.statusCode
-        let tooLong = response.expectedContentLength > Int64(maximum)
-        transfer(dataTask)?.state.withLock {
-            $0.status = status
-            $0.overLimit = tooLong
-        }
-        completionHandler(tooLong ? .cancel : .allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        guard let transfer = transfer(dataTask) else { return }
-        let over = transfer.state.withLock { state -> Bool in
-            guard !state.overLimit else { return true }
-            if state.body.count + data.count > maximum {
-                state.overLimit = true
-                state.body = []
-                return true
-            }
-            state.body += data
-            return false
-        }
-        if over { dataTask.cancel() }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let transfer = transfer(task) else { return }
-        transfer.state.withLock { $0.error = error }
-        transfer.done.signal()
     }
 }

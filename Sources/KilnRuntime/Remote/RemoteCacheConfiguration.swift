@@ -17,7 +17,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     /// The file holding the bearer token (`KILN_REMOTE_CACHE_TOKEN_FILE`), if any.
     public var tokenFile: String?
     /// Seconds to connect, and to wait for each next byte (`KILN_REMOTE_CACHE_CONNECT_TIMEOUT`).
-    /// Whole seconds: Foundation on Linux truncates a request's timeout to whole seconds.
+    /// Whole seconds (a fraction rounds up), as libcurl low-speed limit takes them.
     public var connectTimeout: Int
     /// Seconds one request may take in all (`KILN_REMOTE_CACHE_TIMEOUT`).
     public var totalTimeout: Int

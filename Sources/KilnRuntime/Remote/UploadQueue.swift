@@ -1,10 +1,12 @@
 import Dispatch
-import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs uploads on a few threads of its own, so that requests blocked on a slow store never
-/// hold the threads of Dispatch's shared pool, which `URLSession` itself needs (on Linux a
-/// blocked pool only grows after a pause of about a second, which stalled every upload).
+/// hold the threads of Dispatch's shared pool (on Linux a blocked pool only grows after a pause
+/// of about a second, which stalls everything else queued on it).
 final class UploadQueue: Sendable {
     /// How many uploads run at once.
     let width: Int
@@ -23,7 +25,7 @@ final class UploadQueue: Sendable {
             state.threads += 1
             return true
         }
-        if start { Thread.detachNewThread { [self] in work() } }
+        if start { Self.detach { [self] in work() } }
         ready.signal()
     }
 
@@ -38,6 +40,23 @@ final class UploadQueue: Sendable {
             guard let job = state.withLock({ $0.pending.isEmpty ? nil : $0.pending.removeFirst() }) else { continue }
             job()
             running.leave()
+        }
+    }
+
+    /// Starts a detached thread that runs a closure.
+    private static func detach(_ body: @escaping @Sendable () -> Void) {
+        final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let status = pthread_create(&thread, nil, { context in
+            Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
+            return nil
+        }, box)
+        if status == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Box>.fromOpaque(box).release()
+            DispatchQueue.global().async(execute: body)  // no thread to be had: borrow one of Dispatch's
         }
     }
 }
