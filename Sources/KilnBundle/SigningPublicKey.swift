@@ -22,9 +22,9 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
 
     /// A key from its 32 raw bytes.
     ///
-    /// - Parameter rawBytes: The key's 32 bytes (RFC 8032's public key).
     /// 32 bytes that are no point of the curve make a key that no signature matches.
     ///
+    /// - Parameter rawBytes: The key's 32 bytes (RFC 8032's public key).
     /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes.
     public init(rawBytes: [UInt8]) throws {
         guard rawBytes.count == 32 else {

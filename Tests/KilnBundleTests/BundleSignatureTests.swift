@@ -57,6 +57,13 @@ struct BundleSignatureTests {
         #expect(try !signer.isValidSignature(Array(Self.bytes(hex: signature).dropLast()), for: Self.bytes(hex: message)))
     }
 
+    @Test("32 bytes that are no point of the curve (y = 2) make a key that no signature matches, not an error")
+    func notAPoint() throws {
+        let key = try SigningPublicKey(rawBytes: [2] + [UInt8](repeating: 0, count: 31))
+        let (_, _, message, signature) = Self.rfc8032[0]
+        #expect(try !key.isValidSignature(Self.bytes(hex: signature), for: Self.bytes(hex: message)))
+    }
+
     @Test("two random keys differ, and each signs what its public key checks")
     func randomKeys() throws {
         let (a, b) = (try SigningKey(), try SigningKey())
