@@ -14,7 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         // `swift package generate-documentation --target KilnRuntime` (the DocC catalog in Sources/KilnRuntime).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -25,6 +24,13 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // OpenSSL 3's libcrypto, for SHA-256 and Ed25519: headers only, so SwiftPM has no C sources of
+        // Kiln's to compile, nor to rebuild when a build's environment changes (the plugin's tool).
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // libcurl's variadic calls, for the remote cache, which opens libcurl with dlopen (header only).
         .systemLibrary(name: "CCurl"),
         .target(name: "KilnCore"),
@@ -33,7 +39,7 @@ let package = Package(
             dependencies: [
                 "KilnCore",
                 "CZstd",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CLibcrypto",
             ]
         ),
         .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnRuntime"]),

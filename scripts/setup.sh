@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: zstd for bundles; the OpenCL ICD loader, PoCL (the cpu target and CPU runs)
-# and Intel's OpenCL driver with ocloc (Intel targets); clinfo to see what OpenCL finds; clang 16
-# and libclc 16, which compile OpenCL C for NVIDIA and list every .cl module's kernels; libcurl,
-# which the remote cache opens at run time (never linked).
-packages=(libcurl4 libzstd-dev pkg-config ocl-icd-libopencl1 pocl-opencl-icd intel-opencl-icd clinfo clang-16 libclc-16)
+# Debian packages: zstd for bundles; OpenSSL 3's libcrypto for SHA-256 and bundle signatures; the
+# OpenCL ICD loader, PoCL (the cpu target and CPU runs) and Intel's OpenCL driver with ocloc (Intel
+# targets); clinfo to see what OpenCL finds; clang 16 and libclc 16, which compile OpenCL C for
+# NVIDIA and list every .cl module's kernels; libcurl, which the remote cache opens at run time
+# (never linked).
+packages=(libcurl4 libzstd-dev libssl-dev pkg-config ocl-icd-libopencl1 pocl-opencl-icd intel-opencl-icd clinfo clang-16 libclc-16)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,3 @@
-import Crypto
 import KilnCore
 
 extension BundleReader {
@@ -54,20 +53,20 @@ extension BundleReader {
         let tableRange = (offset: tableOffset, size: UInt64(imageCount) * UInt64(BundleFormat.entrySize))
         var tableBytes = [UInt8](repeating: 0, count: Int(tableRange.size))
         var stringBytes = [UInt8](repeating: 0, count: Int(strings.size))
-        var hasher = SHA256()
+        var hasher = try SHA256Hasher()
         var offset: UInt64 = 0
         while offset < end {
             let chunk = try file.read(offset, min(1 << 20, end - offset), subject: subject, "the signed bytes")
             if offset == 0, Array(chunk.prefix(BundleFormat.headerSize)) != header {
                 throw KilnError(.untrustedBundle, "bundle '\(path)' changed while it was read — read it again when nothing is writing it")
             }
-            hasher.update(data: chunk)
+            try chunk.withUnsafeBytes { try hasher.update($0) }
             Self.copy(chunk, at: offset, into: &tableBytes, from: tableRange.offset)
             Self.copy(chunk, at: offset, into: &stringBytes, from: strings.offset)
             offset += UInt64(chunk.count)
         }
-        let message = BundleSignature.message(fileDigest: Array(hasher.finalize()), signedPart: signature.signedPart)
-        guard signer.isValidSignature(signature.signature, for: message) else {
+        let message = BundleSignature.message(fileDigest: try hasher.finalize(), signedPart: signature.signedPart)
+        guard try signer.isValidSignature(signature.signature, for: message) else {
             throw KilnError(.untrustedBundle,
                 "bundle '\(path)' does not match its signature by \(signer): it was altered or damaged after it was signed — get the bundle again from its author")
         }

@@ -1,10 +1,18 @@
-import Crypto
-
 /// SHA-256, the checksum of every image, of the manifest, and (truncated) of the header and entries.
 enum Digest {
     /// The SHA-256 of a byte region.
+    ///
+    /// Traps if OpenSSL cannot hash, which it does only when memory runs out (its SHA-256 is built
+    /// in, in a library context of Kiln's own): the digests of bundles and caches have no error path,
+    /// as Swift has none for memory either.
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        Array(SHA256.hash(data: bytes))
+        do {
+            var hasher = try SHA256Hasher()
+            try hasher.update(bytes)
+            return try hasher.finalize()
+        } catch {
+            fatalError("\(error)")
+        }
     }
 
     /// The SHA-256 of an array.

@@ -6,7 +6,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Crypto
 import KilnCore
 
 /// A private key that signs bundles: Ed25519 (RFC 8032), whose signatures are deterministic — the
@@ -21,32 +20,34 @@ public struct SigningKey: Sendable {
     /// The first line of a private key file.
     public static let fileHeader = "kiln-ed25519-private-key"
 
-    private let key: Curve25519.Signing.PrivateKey
+    /// The 32-byte seed: the private key as RFC 8032 gives it.
+    private let seed: [UInt8]
+
+    /// The key that checks this key's signatures.
+    public let publicKey: SigningPublicKey
 
     /// A new random key.
-    public init() {
-        key = Curve25519.Signing.PrivateKey()
+    ///
+    /// - Throws: `KilnError.io` if the system's random generator has nothing to give.
+    public init() throws {
+        try self.init(seed: Ed25519.randomSeed())
     }
 
     /// A key from its 32-byte seed.
     ///
-    /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes.
+    /// - Parameter seed: The private key's 32 bytes (RFC 8032's secret key).
+    /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes; `.io` if OpenSSL fails.
     public init(seed: [UInt8]) throws {
-        guard seed.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+        guard seed.count == 32 else {
             throw KilnError(.invalidArgument, "an Ed25519 private key is a 32-byte seed; this one is \(seed.count) bytes")
         }
-        self.key = key
-    }
-
-    /// The key that checks this key's signatures.
-    public var publicKey: SigningPublicKey {
-        // A key made by swift-crypto always has a 32-byte public key.
-        try! SigningPublicKey(rawBytes: Array(key.publicKey.rawRepresentation))
+        self.seed = seed
+        publicKey = try SigningPublicKey(rawBytes: Ed25519.publicKey(seed: seed))
     }
 
     /// The key file's text.
     public var fileText: String {
-        "\(Self.fileHeader)\n\(key.rawRepresentation.base64EncodedString())\n"
+        "\(Self.fileHeader)\n\(Data(seed).base64EncodedString())\n"
     }
 
     /// Reads a key from its file's text.
@@ -74,11 +75,7 @@ public struct SigningKey: Sendable {
     ///
     /// - Throws: `KilnError.io` if the crypto library fails, which it does not for a valid key.
     func signature(for message: [UInt8]) throws -> [UInt8] {
-        do {
-            return Array(try key.signature(for: message))
-        } catch {
-            throw KilnError(.io, "signing failed: \(error)")
-        }
+        try Ed25519.sign(message, seed: seed)
     }
 
     /// Writes a new key pair: the private key to `path` (mode 0600) and the public key to

@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Crypto
 import KilnCore
 
 /// The public half of a bundle-signing key: an Ed25519 key of 32 bytes, named in messages by its
@@ -23,9 +22,12 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
 
     /// A key from its 32 raw bytes.
     ///
-    /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes that make an Ed25519 key.
+    /// 32 bytes that are no point of the curve make a key that no signature matches.
+    ///
+    /// - Parameter rawBytes: The key's 32 bytes (RFC 8032's public key).
+    /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes.
     public init(rawBytes: [UInt8]) throws {
-        guard rawBytes.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: rawBytes)) != nil else {
+        guard rawBytes.count == 32 else {
             throw KilnError(.invalidArgument, "an Ed25519 public key is 32 bytes; this one is \(rawBytes.count)")
         }
         self.rawBytes = rawBytes
@@ -76,8 +78,9 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Checks an Ed25519 signature of a message.
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawBytes) else { return false }
-        return key.isValidSignature(signature, for: message)
+    ///
+    /// - Throws: `KilnError.io` if OpenSSL fails to check it (rather than calling it a mismatch).
+    func isValidSignature(_ signature: [UInt8], for message: [UInt8]) throws -> Bool {
+        try Ed25519.isValid(signature, of: message, publicKey: rawBytes)
     }
 }

@@ -15,7 +15,7 @@ struct KeygenCommand: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        let key = SigningKey()
+        let key = try SigningKey()
         try key.write(to: output)
         if outputOptions.json {
             try outputOptions.printJSON(["privateKey": output, "publicKey": output + ".pub", "fingerprint": key.publicKey.fingerprint])

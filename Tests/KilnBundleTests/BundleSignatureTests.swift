@@ -6,7 +6,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Crypto
 @testable import KilnBundle
 import KilnCore
 import KilnTestSupport
@@ -28,11 +27,50 @@ struct BundleSignatureTests {
         return reader
     }
 
-    @Test("swift-crypto's Ed25519 on this platform signs deterministically (RFC 8032)")
-    func ed25519IsDeterministic() throws {
-        let key = Curve25519.Signing.PrivateKey()
+    /// RFC 8032 section 7.1, tests 1 and 2: secret key, public key, message, signature (hexadecimal).
+    static let rfc8032 = [
+        ("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+         "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+         "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+        ("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+         "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+         "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+    ]
+
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+    }
+
+    @Test("Ed25519 gives RFC 8032's public keys and signatures, and checks them", arguments: 0..<2)
+    func rfc8032(vector: Int) throws {
+        let (secret, publicKey, message, signature) = Self.rfc8032[vector]
+        let key = try SigningKey(seed: Self.bytes(hex: secret))
+        #expect(Digest.hex(key.publicKey.rawBytes) == publicKey)
+        #expect(Digest.hex(try key.signature(for: Self.bytes(hex: message))) == signature)
+        let signer = try SigningPublicKey(rawBytes: Self.bytes(hex: publicKey))
+        #expect(try signer.isValidSignature(Self.bytes(hex: signature), for: Self.bytes(hex: message)))
+        var flipped = Self.bytes(hex: signature)
+        flipped[10] ^= 1
+        #expect(try !signer.isValidSignature(flipped, for: Self.bytes(hex: message)))
+        #expect(try !signer.isValidSignature(Self.bytes(hex: signature), for: Self.bytes(hex: message) + [0]))
+        #expect(try !signer.isValidSignature(Array(Self.bytes(hex: signature).dropLast()), for: Self.bytes(hex: message)))
+    }
+
+    @Test("32 bytes that are no point of the curve (y = 2) make a key that no signature matches, not an error")
+    func notAPoint() throws {
+        let key = try SigningPublicKey(rawBytes: [2] + [UInt8](repeating: 0, count: 31))
+        let (_, _, message, signature) = Self.rfc8032[0]
+        #expect(try !key.isValidSignature(Self.bytes(hex: signature), for: Self.bytes(hex: message)))
+    }
+
+    @Test("two random keys differ, and each signs what its public key checks")
+    func randomKeys() throws {
+        let (a, b) = (try SigningKey(), try SigningKey())
+        #expect(a.publicKey != b.publicKey)
         let message = Array("kiln".utf8)
-        #expect(Array(try key.signature(for: message)) == Array(try key.signature(for: message)))
+        #expect(try a.publicKey.isValidSignature(try a.signature(for: message), for: message))
+        #expect(try !b.publicKey.isValidSignature(try a.signature(for: message), for: message))
     }
 
     @Test("signing is deterministic, idempotent, and strips back to the writer's bytes")
@@ -140,7 +178,7 @@ struct SigningKeyTests {
         let file = try SyntheticBundle.temporaryFile([], name: "x")
         let folder = String(file.dropLast(2))
         let path = folder + "/release"
-        let key = SigningKey()
+        let key = try SigningKey()
         try key.write(to: path)
         var info = stat()
         #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
@@ -160,7 +198,7 @@ struct SigningKeyTests {
     func environment() throws {
         let file = try SyntheticBundle.temporaryFile([], name: "x")
         let folder = String(file.dropLast(2))
-        let key = SigningKey()
+        let key = try SigningKey()
         try key.write(to: folder + "/a")
         #expect(try TrustedKeys(environment: [:]).isEmpty)
         #expect(try TrustedKeys(environment: ["KILN_TRUSTED_KEYS": folder + "/a.pub"]).keys == [key.publicKey])

@@ -49,7 +49,7 @@ struct ImageTrustTests {
     @Test("under KILN_TRUSTED_KEYS' keys a session refuses an unsigned bundle before loading anything")
     func sessionTrust() throws {
         let device = try #require(OpenCLFixtures.pocl)
-        let key = SigningKey()
+        let key = try SigningKey()
         let reader = try BundleReader(path: SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: ["m"], deviceList: "cpu")))
         let error = try #require(throws: KilnError.self) {
             try BundleSession(reader: reader, device: .openCL(device), policy: .never, cache: NoJITCache(),
