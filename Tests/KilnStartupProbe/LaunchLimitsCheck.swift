@@ -25,7 +25,9 @@ func launchLimits(bundle: String) throws -> Int {
         }
     }
     let found = ComputeDevice.all()
-    check(!found.devices.isEmpty, "a device to run on (\(found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")))")
+    check(!found.devices.isEmpty, found.devices.isEmpty
+          ? "a device to run on: " + found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")
+          : "a device to run on: \(found.devices.map(\.summary).joined(separator: ", "))")
     for device in found.devices {
         let session = try BundleSession(bundle: bundle, device: device)
         let n = 64
