@@ -119,6 +119,14 @@ public enum DeviceKernel: Sendable {
         }
     }
 
+    /// What the kernel allows on its device: its own work-group limit and the local memory it declares.
+    public var limits: KernelLimits {
+        switch self {
+        case .cuda(let k): k.limits
+        case .openCL(let k): k.limits
+        }
+    }
+
     /// Launches `grid` work-groups of `block` work-items (CUDA's blocks and threads; OpenCL's
     /// global size is grid × block), after checking the arguments against the parameters.
     ///

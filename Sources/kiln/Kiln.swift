@@ -16,7 +16,13 @@ struct Kiln: AsyncParsableCommand {
     )
 
     /// Runs the command the arguments name; a failure ends the process through ``fail(_:)``.
+    ///
+    /// First, before anything else runs, it asks PoCL for generic work-group functions (a `setenv`,
+    /// so here and nowhere in the library) and shows the libraries' warnings as `kiln: warning:`
+    /// lines; last, with `KILN_REPORT=1`, it writes every resolution the command made to stderr.
     static func main() async {
+        OpenCLRuntime.preferGenericWorkGroups()
+        CommandLineLogHandler.bootstrap()
         do {
             var command = try parseAsRoot(splittingJoinedValues(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? AsyncParsableCommand {
@@ -24,6 +30,7 @@ struct Kiln: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            ResolutionLog.shared.writeReportIfAsked()
         } catch {
             fail(error)
         }
@@ -47,6 +54,7 @@ struct Kiln: AsyncParsableCommand {
     /// already says the cause. An `ExitCode` exits quietly (the command has reported), and help,
     /// version and usage errors without `--json` are the argument parser's.
     static func fail(_ error: any Error) -> Never {
+        ResolutionLog.shared.writeReportIfAsked()
         if let exitCode = error as? ExitCode { Glibc.exit(exitCode.rawValue) }
         let json = CommandLine.arguments.dropFirst().prefix { $0 != "--" }.contains("--json")
         let code: String, message: String

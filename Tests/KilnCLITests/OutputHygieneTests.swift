@@ -65,4 +65,19 @@ struct OutputHygieneTests {
         #expect(text.stdout.contains("no devices found"))
         #expect(text.stdout.contains("nvidia: "))
     }
+
+    @Test("a library's warning reaches kiln's stderr once, as a kiln: warning: line (a cache that cannot be written)",
+          .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"), "needs PoCL's cpu device to JIT for"))
+    func libraryWarningOnce() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-unwritable-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The cache folder would be inside a regular file: nothing can be created there.
+        FileManager.default.createFile(atPath: folder + "/file", contents: nil)
+        let run = try KilnProcess.run(["verify", try ResolutionReportTests.bundle.get(), "--jit", "always"],
+                                      environment: ["KILN_CACHE_DIR": folder + "/file/cache"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n").filter { $0.contains("cannot write the JIT cache") }
+        #expect(lines.count == 1, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("kiln: warning: cannot write the JIT cache") == true, "\(run.stderr)")
+    }
 }

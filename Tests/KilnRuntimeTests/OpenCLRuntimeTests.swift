@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
 import KilnBundle
 import KilnCore
 @testable import KilnRuntime
@@ -12,6 +16,44 @@ struct OpenCLRuntimeTests {
         #expect(error.message.contains("libkiln-no-such-opencl.so.1 could not be opened"))
         #expect(error.message.contains("the OpenCL ICD loader"))
         #expect(error.message.contains("apt-get install ocl-icd-libopencl1 pocl-opencl-icd"))
+    }
+
+    /// The process's environment now, as `NAME=VALUE` lines, sorted.
+    static func currentEnvironment() -> [String] {
+        var lines: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            lines.append(String(cString: pointer))
+            entry += 1
+        }
+        return lines.sorted()
+    }
+
+    /// The environment the process started with (`/proc/self/environ`), sorted.
+    static func initialEnvironment() throws -> [String] {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "/proc/self/environ"))
+        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.sorted()
+    }
+
+    @Test("Loading OpenCL, building a program and launching a kernel leave the process's environment as it started (no setenv)",
+          .enabled(if: OpenCLFixtures.pocl != nil, "PoCL (pocl-opencl-icd) is not installed"))
+    func environmentUnchanged() throws {
+        let device = try #require(OpenCLFixtures.pocl)
+        // A second load enumerates again, as the first did.
+        _ = try OpenCLRuntime(library: OpenCLSymbols.libraryName)
+        let source = Array("kernel void k(global int* x) { x[get_global_id(0)] = 1; }".utf8)
+        let kernel = try OpenCLProgram(source: source, name: "k", device: device)
+            .kernel(KernelRecord(name: "k", parameters: [ParameterRecord(name: "x", type: "int*")]))
+        let x = try device.makeBuffer([Int32](repeating: 0, count: 4))
+        try kernel.launch(grid: Dim3(1), block: Dim3(4), arguments: [.buffer(x)])
+        #expect(try x.download(as: Int32.self) == [1, 1, 1, 1])
+        // PoCL 3.1 sets HWLOC_PLUGINS_PATH=/dev/null itself when it starts (the string is in
+        // libpocl.so.2): the driver's own effect, which Kiln cannot take back; every other change fails.
+        let driverOwn = ["HWLOC_PLUGINS_PATH="]
+        func kiln(_ lines: [String]) -> [String] { lines.filter { line in !driverOwn.contains { line.hasPrefix($0) } } }
+        let initial = try Self.initialEnvironment(), now = Self.currentEnvironment()
+        #expect(kiln(now) == kiln(initial), "added or changed: \(Set(now).subtracting(initial).sorted()); removed: \(Set(initial).subtracting(now).sorted())")
+        #expect(now.contains { $0.hasPrefix("POCL_WORK_GROUP_SPECIALIZATION=") } == initial.contains { $0.hasPrefix("POCL_WORK_GROUP_SPECIALIZATION=") })
     }
 
     @Test("The PoCL device reports the host string its binaries are tied to, and no IL",

@@ -10,6 +10,10 @@
 //                                            ComputeDevice.all() instead (every family enumerated)
 //   KilnStartupProbe first-device [FAMILY,…]  print ComputeDevice.first(FAMILIES) (default: all), or
 //                                            why there is none (exit 1)
+//   KilnStartupProbe launch-limits BUNDLE     on every device, launches over a kernel's own limits
+//                                            (__launch_bounds__ on NVIDIA, local memory everywhere)
+//                                            are refused by Kiln; PASS/FAIL lines, exit 1 on a failure
+//                                            (LaunchLimitsCheck.swift; bench/gpu/check.sh)
 //
 // With KILN_TRACE set, Kiln writes its phases; the probe adds `first-result`, from its first line
 // to the checked result. It imports no Foundation, as a lean program would not.
@@ -78,8 +82,10 @@ do {
         let (device, unavailable) = ComputeDevice.first(families)
         guard let device else { fail("no device: " + unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")) }
         print(device.summary)
+    case "launch-limits" where arguments.count == 3:
+        exit(try launchLimits(bundle: arguments[2]) == 0 ? 0 : 1)
     default:
-        fail("usage: KilnStartupProbe first-kernel BUNDLE [--every-device] | first-device [FAMILY,…]")
+        fail("usage: KilnStartupProbe first-kernel BUNDLE [--every-device] | first-device [FAMILY,…] | launch-limits BUNDLE")
     }
 } catch {
     fail("\(error)")

@@ -3,8 +3,9 @@
 # machine from the repo root with .gpu/ carried (bench/gpu/pack.sh): the start-up benchmark
 # (startup.sh), the NVIDIA proof, `kiln verify` of the reference kernels from sm_90 cubins and
 # through the driver's JIT of compute_90 PTX, the same under KILN_CHECKED=1 (no false alarms),
-# the checked mode catching overruns on the GPU, and the OpenCL C conformance suite from sm_90
-# cubins and from compute_80 PTX. (run.sh and opencl.sh add the slower speed and PoCL runs.)
+# the checked mode catching overruns on the GPU, launches over a kernel's own limits refused
+# (KilnStartupProbe launch-limits), and the OpenCL C conformance suite from sm_90 cubins and from
+# compute_80 PTX. (run.sh and opencl.sh add the slower speed and PoCL runs.)
 # Writes $OUT/check-results.txt beside startup.sh's files; exits 1 if any check failed.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -24,6 +25,7 @@ step "kiln verify Kernels/ (sm_90 cubins; PoCL from source)" .gpu/kiln verify .g
 step "kiln verify Kernels/ --jit always (compute_90 PTX; PoCL from source)" .gpu/kiln verify .gpu/bundles/kernels.kiln --jit always
 step "kiln verify Kernels/ with KILN_CHECKED=1 (guarded buffers, no false alarms)" env KILN_CHECKED=1 .gpu/kiln verify .gpu/bundles/kernels.kiln
 step "checked mode catches overruns on the GPU" env KILN_CHECKED=1 .gpu/GPUCheck checked .gpu/bundles/overrun.kiln
+step "launch limits: Kiln refuses block 128 for __launch_bounds__(64) and local memory over the device's (PASS/FAIL lines)" .gpu/KilnStartupProbe launch-limits .gpu/bundles/limits.kiln
 step "conformance: sm_90 cubins (and this machine's PoCL from source)" .gpu/kiln verify .gpu/bundles/conformance.kiln
 step "conformance --jit always: compute_80 PTX through the driver" .gpu/kiln verify .gpu/bundles/conformance.kiln --jit always
 echo "check status: $status"

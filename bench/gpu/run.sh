@@ -17,7 +17,7 @@ echo "== proof"; KILN_CACHE_DIR=$(mktemp -d) .gpu/GPUCheck proof .gpu/bundles; p
 echo "== kiln verify (AOT sm_90 images as shipped; PoCL here JITs the source)"; KILN_CACHE_DIR=$(mktemp -d) .gpu/kiln verify .gpu/bundles/kernels.kiln || proof=1
 echo "== kiln verify --jit always (the GPU compiles compute_90 PTX; OpenCL hidden)"; KILN_CACHE_DIR=$(mktemp -d) OCL_ICD_VENDORS=/nonexistent .gpu/kiln verify .gpu/bundles/kernels.kiln --jit always || proof=1
 echo "== checked mode (KILN_CHECKED=1): overruns caught on the GPU"; KILN_CACHE_DIR=$(mktemp -d) KILN_CHECKED=1 .gpu/GPUCheck checked .gpu/bundles/overrun.kiln || proof=1
-echo "== KILN_REPORT=1 at exit"; KILN_CACHE_DIR=$(mktemp -d) KILN_REPORT=1 .gpu/GPUCheck first-result .gpu/bundles/gemm_jit.kiln
+echo "== KILN_REPORT=1 (GPUCheck writes the report as its last step)"; KILN_CACHE_DIR=$(mktemp -d) KILN_REPORT=1 .gpu/GPUCheck first-result .gpu/bundles/gemm_jit.kiln
 
 echo "== startup benchmark (160-kernel module, median of 7 fresh processes)"
 .gpu/GPUCheck extract .gpu/bundles/gemm_aot.kiln gemm_variants sm_90 /tmp/gemm.cubin

@@ -185,6 +185,8 @@ do {
         exit(failures == 0 ? 0 : 1)
     case "first-result" where arguments.count == 3:
         try firstResult(arguments[2])
+        // KILN_REPORT=1 (bench/gpu/run.sh): every resolution, written here as a program's last step.
+        ResolutionLog.shared.writeReportIfAsked()
     case "checked" where arguments.count == 3:
         try checkedMode(arguments[2])
         print(failures == 0 ? "checked mode: all checks passed" : "checked mode: \(failures) checks failed")

@@ -152,6 +152,8 @@ func compare(runs: Int) throws {
     }
 }
 
+// Before anything else: PoCL runs a `cpu` binary's generic work-group function, as under `kiln`.
+OpenCLRuntime.preferGenericWorkGroups()
 let arguments = CommandLine.arguments
 do {
     switch arguments.count > 1 ? arguments[1] : "compare" {

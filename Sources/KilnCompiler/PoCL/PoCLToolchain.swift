@@ -8,8 +8,9 @@ import KilnRuntime
 ///
 /// A PoCL binary holds the module's LLVM bitcode (`program.bc`) and, per kernel, a generic
 /// work-group function compiled to a shared object (`KERNEL/0-0-0/KERNEL.so`). PoCL runs that
-/// generic function when work-group specialisation is off, which ``OpenCLRuntime`` arranges, so
-/// loading a `cpu` image compiles nothing at run time.
+/// generic function when work-group specialisation is off — which a program asks for with
+/// `OpenCLRuntime.preferGenericWorkGroups()` at its start, as the `kiln` command does — so
+/// loading a `cpu` image then compiles nothing at run time.
 public struct PoCLToolchain: Toolchain {
     /// The PoCL CPU device that builds.
     public let device: OpenCLDevice

@@ -29,9 +29,20 @@ struct CUDACalls: Sendable {
         case maxThreadsPerBlock = 1
         case maxBlockDimX = 2, maxBlockDimY = 3, maxBlockDimZ = 4
         case maxGridDimX = 5, maxGridDimY = 6, maxGridDimZ = 7
+        /// `CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK`: static and dynamic shared memory together, without opt-in.
+        case maxSharedMemoryPerBlock = 8
         case multiprocessorCount = 16
         case computeCapabilityMajor = 75
         case computeCapabilityMinor = 76
+    }
+
+    // CUfunction_attribute values, from cuda.h.
+    enum FunctionAttribute: Int32 {
+        /// `CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK`: the most threads per block this function can be
+        /// launched with on the device (its registers and `__launch_bounds__`).
+        case maxThreadsPerBlock = 0
+        /// `CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES`: the function's statically allocated shared memory.
+        case sharedSizeBytes = 1
     }
 
     private func check(_ status: CUresult) -> Result<Void, CUDAResult> {
@@ -153,6 +164,10 @@ struct CUDACalls: Sendable {
         var function: CUhandle?
         let status = name.withCString { symbols.cuModuleGetFunction(&function, module, $0) }
         return check(status).flatMap { function.map { .success($0) } ?? .failure(.notFound) }
+    }
+
+    func attribute(_ attribute: FunctionAttribute, of function: CUhandle) -> Result<Int, CUDAResult> {
+        value(Int32(0)) { symbols.cuFuncGetAttribute($0, attribute.rawValue, function) }.map(Int.init)
     }
 
     /// Compiles PTX for the current context's device with the driver's linker, and returns the cubin.

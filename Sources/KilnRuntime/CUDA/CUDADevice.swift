@@ -23,6 +23,9 @@ public final class CUDADevice: Sendable, CustomStringConvertible {
     public let driverVersion: Int
     /// The launch dimensions the device accepts.
     public let launchLimits: LaunchLimits
+    /// The shared memory one block may use, static and dynamic together, in bytes
+    /// (`CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK`; 48 KiB on every GPU since compute capability 3.0).
+    public let sharedMemoryPerBlock: Int
 
     let calls: CUDACalls
     let handle: CUdevice
@@ -47,6 +50,7 @@ public final class CUDADevice: Sendable, CustomStringConvertible {
             maxThreadsPerBlock: try attribute(.maxThreadsPerBlock),
             maxBlock: Dim3(try attribute(.maxBlockDimX), try attribute(.maxBlockDimY), try attribute(.maxBlockDimZ)),
             maxGrid: Dim3(try attribute(.maxGridDimX), try attribute(.maxGridDimY), try attribute(.maxGridDimZ)))
+        sharedMemoryPerBlock = try attribute(.maxSharedMemoryPerBlock)
     }
 
     deinit {

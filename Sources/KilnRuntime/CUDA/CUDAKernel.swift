@@ -7,12 +7,15 @@ public final class CUDAKernel: Sendable {
     public let record: KernelRecord
     /// The module that holds it, kept loaded while the kernel lives.
     public let module: CUDAModule
+    /// What the kernel allows on its device, read when it was looked up.
+    public let limits: KernelLimits
     let handle: CUDAHandle
 
-    init(record: KernelRecord, module: CUDAModule, handle: CUDAHandle) {
+    init(record: KernelRecord, module: CUDAModule, handle: CUDAHandle, limits: KernelLimits) {
         self.record = record
         self.module = module
         self.handle = handle
+        self.limits = limits
     }
 
     /// The kernel's name.
@@ -20,8 +23,9 @@ public final class CUDAKernel: Sendable {
     /// The device it runs on.
     public var device: CUDADevice { module.device }
 
-    /// Launches the kernel after checking every argument against its recorded parameters and
-    /// the dimensions against the device's limits; returns once the launch is queued.
+    /// Launches the kernel after checking every argument against its recorded parameters, and
+    /// the dimensions and shared memory against the device's and the kernel's own ``limits``
+    /// (its registers and `__launch_bounds__`); returns once the launch is queued.
     ///
     /// - Parameters:
     ///   - grid: The number of blocks in each dimension.
@@ -30,7 +34,8 @@ public final class CUDAKernel: Sendable {
     ///   - stream: The stream to queue on; nil for the default stream.
     ///   - arguments: One argument per parameter, in order.
     /// - Throws: `KilnError.invalidLaunch` before the driver is called if an argument, a dimension,
-    ///   the stream or a buffer's device does not fit; `KilnError.driverError` if the driver refuses
+    ///   the block or shared memory (against the kernel's ``limits``), the stream or a buffer's
+    ///   device does not fit; `KilnError.driverError` if the driver refuses
     ///   the launch (701: too many resources); `KilnError.bufferOverrun`, after waiting for the
     ///   kernel, if it wrote outside a guarded buffer (`KILN_CHECKED=1`). Faults while the kernel
     ///   runs surface at the next synchronization.
@@ -76,6 +81,7 @@ public final class CUDAKernel: Sendable {
         guard let shared = UInt32(exactly: UInt64(sharedMemoryBytes) + localBytes) else {
             throw KilnError(.invalidLaunch, "kernel '\(name)': \(localBytes) bytes of local memory and \(sharedMemoryBytes) of shared memory are over 4 GiB — ask for less")
         }
+        try limits.check(block: block, launchLocalBytes: Int(shared), kernel: name)
         try device.makeCurrent()
         let result = device.calls.launch(
             handle.raw, grid: (UInt32(grid.x), UInt32(grid.y), UInt32(grid.z)),

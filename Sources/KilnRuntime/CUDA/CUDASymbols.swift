@@ -53,6 +53,7 @@ struct CUDASymbols: @unchecked Sendable {
                                             JITOptions, JITValues) -> CUresult
     let cuModuleUnload: @convention(c) (CUhandle?) -> CUresult
     let cuModuleGetFunction: @convention(c) (UnsafeMutablePointer<CUhandle?>?, CUhandle?, UnsafePointer<CChar>?) -> CUresult
+    let cuFuncGetAttribute: @convention(c) (UnsafeMutablePointer<Int32>?, Int32, CUhandle?) -> CUresult
     let cuLinkCreate: @convention(c) (UInt32, JITOptions, JITValues, UnsafeMutablePointer<CUhandle?>?) -> CUresult
     let cuLinkAddData: @convention(c) (CUhandle?, Int32, UnsafeMutableRawPointer?, Int, UnsafePointer<CChar>?,
                                        UInt32, JITOptions, JITValues) -> CUresult
@@ -153,6 +154,7 @@ struct CUDASymbols: @unchecked Sendable {
             cuModuleLoadDataEx: try symbol("cuModuleLoadDataEx"),
             cuModuleUnload: try symbol("cuModuleUnload"),
             cuModuleGetFunction: try symbol("cuModuleGetFunction"),
+            cuFuncGetAttribute: try symbol("cuFuncGetAttribute"),
             cuLinkCreate: try symbol("cuLinkCreate"),
             cuLinkAddData: try symbol("cuLinkAddData"),
             cuLinkComplete: try symbol("cuLinkComplete"),

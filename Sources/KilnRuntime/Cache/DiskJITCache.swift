@@ -279,6 +279,5 @@ public final class DiskJITCache: JITCache {
         let first = warned.withLock { $0.insert(kind).inserted }
         guard first else { return }
         logger.warning("\(message)")
-        StandardError.write("kiln: warning: \(message)\n")
     }
 }

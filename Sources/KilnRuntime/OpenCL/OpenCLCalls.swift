@@ -18,6 +18,8 @@ struct OpenCLCalls: Sendable {
         /// `CL_DEVICE_MEM_BASE_ADDR_ALIGN`, in bits: the alignment of a sub-buffer's origin.
         case memBaseAddrAlign = 0x1019
         case globalMemSize = 0x101F
+        /// `CL_DEVICE_LOCAL_MEM_SIZE`, in bytes: the local memory one work-group may use.
+        case localMemSize = 0x1023
         case compilerAvailable = 0x1028
         case name = 0x102B
         case vendor = 0x102C
@@ -29,6 +31,14 @@ struct OpenCLCalls: Sendable {
         case ipVersionIntel = 0x4250
         /// `CL_DEVICE_ID_INTEL`: the PCI device id, from `cl_intel_device_attribute_query`.
         case pciDeviceIDIntel = 0x4251
+    }
+
+    // cl_kernel_work_group_info values, from cl.h.
+    enum KernelWorkGroupInfo: cl_uint {
+        /// `CL_KERNEL_WORK_GROUP_SIZE`: the most work-items per work-group this kernel allows on the device.
+        case workGroupSize = 0x11B0
+        /// `CL_KERNEL_LOCAL_MEM_SIZE`: the local memory the kernel uses, in bytes.
+        case localMemSize = 0x11B2
     }
 
     /// `CL_DEVICE_TYPE_ALL`.
@@ -247,6 +257,12 @@ struct OpenCLCalls: Sendable {
     }
 
     func releaseKernel(_ kernel: CLHandle) { _ = symbols.clReleaseKernel(kernel) }
+
+    /// A kernel's `size_t` or `cl_ulong` work-group value on a device (`clGetKernelWorkGroupInfo`).
+    func integer(_ what: KernelWorkGroupInfo, of kernel: CLHandle, on device: CLHandle) -> Result<Int, OpenCLStatus> {
+        info { symbols.clGetKernelWorkGroupInfo(kernel, device, what.rawValue, $0, $1, $2) }
+            .map { Int(clamping: integer($0, as: UInt64.self)) }
+    }
 
     /// Sets one argument from its bytes (a scalar's, or a buffer handle's).
     func setArgument(_ kernel: CLHandle, index: Int, bytes: [UInt8]) -> Result<Void, OpenCLStatus> {

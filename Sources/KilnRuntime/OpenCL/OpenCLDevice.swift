@@ -46,6 +46,8 @@ public final class OpenCLDevice: Sendable, CustomStringConvertible {
     public let computeUnits: Int
     /// `CL_DEVICE_GLOBAL_MEM_SIZE`, in bytes.
     public let globalMemory: Int
+    /// `CL_DEVICE_LOCAL_MEM_SIZE`, in bytes: the local memory one work-group may use.
+    public let localMemory: Int
     /// The work-group sizes the device accepts, as launch limits (a block is a work-group).
     public let launchLimits: LaunchLimits
 
@@ -100,13 +102,15 @@ public final class OpenCLDevice: Sendable, CustomStringConvertible {
             compilerAvailable: ((try? calls.integer(.compilerAvailable, of: raw, as: UInt32.self).get()) ?? 0) != 0,
             computeUnits: (try? calls.integer(.maxComputeUnits, of: raw, as: UInt32.self).get()).map(Int.init) ?? 0,
             globalMemory: (try? calls.integer(.globalMemSize, of: raw, as: UInt64.self).get()).map(Int.init) ?? 0,
+            // Unknown (a driver that does not answer) counts as no limit: the driver still checks.
+            localMemory: (try? calls.integer(.localMemSize, of: raw, as: UInt64.self).get()).map { Int(clamping: $0) } ?? Int.max,
             launchLimits: limits, calls: calls, handle: OpenCLHandle(raw)))
     }
 
     private init(index: Int, platform: OpenCLPlatform, name: String, vendor: String, type: DeviceType,
                  driverVersion: String, version: String, ipVersion: IntelIPVersion?, pciDeviceID: Int?,
                  hostString: String?, ilVersions: [String], compilerAvailable: Bool, computeUnits: Int,
-                 globalMemory: Int, launchLimits: LaunchLimits, calls: OpenCLCalls, handle: OpenCLHandle) {
+                 globalMemory: Int, localMemory: Int, launchLimits: LaunchLimits, calls: OpenCLCalls, handle: OpenCLHandle) {
         self.index = index
         self.platform = platform
         self.name = name
@@ -121,6 +125,7 @@ public final class OpenCLDevice: Sendable, CustomStringConvertible {
         self.compilerAvailable = compilerAvailable
         self.computeUnits = computeUnits
         self.globalMemory = globalMemory
+        self.localMemory = localMemory
         self.launchLimits = launchLimits
         self.calls = calls
         self.handle = handle

@@ -11,14 +11,17 @@ public final class OpenCLKernel: Sendable {
     public let record: KernelRecord
     /// The program that holds it, kept alive while the kernel lives.
     public let program: OpenCLProgram
+    /// What the kernel allows on its device, read when it was looked up.
+    public let limits: KernelLimits
     let handle: OpenCLHandle
     /// Held from the first `clSetKernelArg` to the enqueue: a kernel's arguments are shared state.
     private let launching = Mutex<Void>(())
 
-    init(record: KernelRecord, program: OpenCLProgram, handle: OpenCLHandle) {
+    init(record: KernelRecord, program: OpenCLProgram, handle: OpenCLHandle, limits: KernelLimits) {
         self.record = record
         self.program = program
         self.handle = handle
+        self.limits = limits
     }
 
     deinit {
@@ -30,16 +33,17 @@ public final class OpenCLKernel: Sendable {
     /// The device it runs on.
     public var device: OpenCLDevice { program.device }
 
-    /// Launches the kernel after checking every argument against its recorded parameters and
-    /// the dimensions against the device's limits; returns once the launch is queued.
+    /// Launches the kernel after checking every argument against its recorded parameters, and
+    /// the dimensions and local memory against the device's and the kernel's own ``limits``;
+    /// returns once the launch is queued.
     ///
     /// - Parameters:
     ///   - grid: The number of work-groups in each dimension.
     ///   - block: The work-group size in each dimension.
     ///   - sharedMemoryBytes: Must be 0: OpenCL kernels declare local arrays, or take `.local(bytes:)` arguments.
     ///   - arguments: One argument per parameter, in order.
-    /// - Throws: `KilnError.invalidLaunch` before the driver is called if an argument, a dimension
-    ///   or a buffer's device does not fit; `KilnError.driverError` if the driver refuses the launch;
+    /// - Throws: `KilnError.invalidLaunch` before the driver is called if an argument, a dimension,
+    ///   the block or local memory (against the kernel's ``limits``) or a buffer's device does not fit; `KilnError.driverError` if the driver refuses the launch;
     ///   `KilnError.bufferOverrun`, after waiting for the kernel, if it wrote outside a guarded
     ///   buffer (`KILN_CHECKED=1`).
     public func launch(grid: Dim3, block: Dim3, sharedMemoryBytes: Int = 0, arguments: [KernelArgument]) throws(KilnError) {
@@ -55,6 +59,11 @@ public final class OpenCLKernel: Sendable {
         }
         try LaunchArguments.checkRequiredSize(block: block, kernel: record)
         let values = try LaunchArguments.check(arguments, against: record)
+        let localBytes = values.reduce(0) { total, value in
+            if case .local(let bytes) = value { return total + bytes }
+            return total
+        }
+        try limits.check(block: block, launchLocalBytes: localBytes, kernel: name)
         var buffers: [Int: OpenCLBuffer] = [:]
         for (index, value) in values.enumerated() {
             guard case .buffer(let given) = value else { continue }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import KilnCore
 
 /// OpenCL, loaded once per process through the ICD loader: its platforms and the devices
@@ -13,10 +8,9 @@ import KilnCore
 /// for device in runtime.devices { print(device) }
 /// ```
 ///
-/// Loading sets `POCL_WORK_GROUP_SPECIALIZATION=0` unless it is already set, so that PoCL runs
-/// the generic work-group function a `cpu` binary carries instead of compiling a specialised
-/// one at the first launch of each work-group size; set it to 1 to trade that compile for
-/// PoCL's specialised code.
+/// Loading changes nothing in the process's environment. A program that wants PoCL to run a `cpu`
+/// binary's generic work-group function (no compile at the first launch of each work-group size)
+/// calls ``preferGenericWorkGroups()`` at its start, before threads; the `kiln` command does.
 public final class OpenCLRuntime: Sendable {
     /// The platforms the ICD loader found.
     public let platforms: [OpenCLPlatform]
@@ -40,7 +34,6 @@ public final class OpenCLRuntime: Sendable {
 
     /// Loads an ICD loader and enumerates its platforms and devices; ``load()`` is the way in.
     init(library: String) throws(KilnError) {
-        setenv("POCL_WORK_GROUP_SPECIALIZATION", "0", 0)
         let calls = OpenCLCalls(symbols: try OpenCLSymbols.load(library: library))
         self.calls = calls
         let install = "install an OpenCL driver: `apt-get install pocl-opencl-icd` for CPUs, `intel-opencl-icd` for Intel GPUs"

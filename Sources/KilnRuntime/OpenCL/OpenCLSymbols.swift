@@ -68,6 +68,8 @@ struct OpenCLSymbols: @unchecked Sendable {
     let clReleaseProgram: @convention(c) (CLHandle?) -> cl_int
     let clCreateKernel: @convention(c) (CLHandle?, UnsafePointer<CChar>?, UnsafeMutablePointer<cl_int>?) -> CLHandle?
     let clReleaseKernel: @convention(c) (CLHandle?) -> cl_int
+    let clGetKernelWorkGroupInfo: @convention(c) (CLHandle?, CLHandle?, cl_uint, Int, UnsafeMutableRawPointer?,
+                                                  UnsafeMutablePointer<Int>?) -> cl_int
     let clSetKernelArg: @convention(c) (CLHandle?, cl_uint, Int, UnsafeRawPointer?) -> cl_int
     let clEnqueueNDRangeKernel: @convention(c) (CLHandle?, CLHandle?, cl_uint, UnsafePointer<Int>?, UnsafePointer<Int>?,
                                                 UnsafePointer<Int>?, cl_uint, Events, EventOut) -> cl_int
@@ -107,6 +109,7 @@ struct OpenCLSymbols: @unchecked Sendable {
             clReleaseProgram: try symbol("clReleaseProgram"),
             clCreateKernel: try symbol("clCreateKernel"),
             clReleaseKernel: try symbol("clReleaseKernel"),
+            clGetKernelWorkGroupInfo: try symbol("clGetKernelWorkGroupInfo"),
             clSetKernelArg: try symbol("clSetKernelArg"),
             clEnqueueNDRangeKernel: try symbol("clEnqueueNDRangeKernel"))
     }
