@@ -1,13 +1,13 @@
 import KilnCore
 import KilnRuntime
 
-/// `KilnStartupProbe launch-limits BUNDLE`: on every device here, launches over a kernel's own
+/// `KilnStartupProbe launch-limits BUNDLE [FAMILY,…]`: on every device here (of the families), launches over a kernel's own
 /// limits are refused by Kiln before the driver sees them, and launches within them run.
 ///
 /// BUNDLE holds bench/gpu/kernels/local_limits.cl (every device) and, for NVIDIA,
 /// bench/gpu/kernels/launch_bounds.cu. Prints one `PASS:` or `FAIL:` line per check and returns
 /// the number of failures.
-func launchLimits(bundle: String) throws -> Int {
+func launchLimits(bundle: String, families: Set<Family>) throws -> Int {
     var failures = 0
     func check(_ passed: Bool, _ what: String) {
         print("\(passed ? "PASS" : "FAIL"): \(what)")
@@ -24,7 +24,7 @@ func launchLimits(bundle: String) throws -> Int {
             return KilnError(.driverError, "\(error)")
         }
     }
-    let found = ComputeDevice.all()
+    let found = ComputeDevice.all(families)
     check(!found.devices.isEmpty, found.devices.isEmpty
           ? "a device to run on: " + found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")
           : "a device to run on: \(found.devices.map(\.summary).joined(separator: ", "))")

@@ -10,7 +10,8 @@
 //                                            ComputeDevice.all() instead (every family enumerated)
 //   KilnStartupProbe first-device [FAMILY,…]  print ComputeDevice.first(FAMILIES) (default: all), or
 //                                            why there is none (exit 1)
-//   KilnStartupProbe launch-limits BUNDLE     on every device, launches over a kernel's own limits
+//   KilnStartupProbe launch-limits BUNDLE [FAMILY,…]
+//                                            on every device (of FAMILIES), launches over a kernel's own limits
 //                                            (__launch_bounds__ on NVIDIA, local memory everywhere)
 //                                            are refused by Kiln; PASS/FAIL lines, exit 1 on a failure
 //                                            (LaunchLimitsCheck.swift; bench/gpu/check.sh)
@@ -64,28 +65,31 @@ func firstKernel(bundle: String, everyDevice: Bool) throws {
     print("\(device.summary): \(record.module) \(record.path.rawValue) \(record.target), C[0] = \(c[0]) checked")
 }
 
+/// The families a comma-separated list names (`nvidia,cpu`); every family when nil.
+func parseFamilies(_ list: String?) throws -> Set<Family> {
+    guard let list else { return Set(Family.allCases) }
+    return Set(try list.split(separator: ",").map { name in
+        guard let family = Family(rawValue: String(name)) else {
+            throw KilnError(.invalidArgument, "unknown family '\(name)' — give nvidia, intel or cpu")
+        }
+        return family
+    })
+}
+
 let arguments = CommandLine.arguments
 do {
     switch arguments.dropFirst().first {
     case "first-kernel" where arguments.count == 3 || (arguments.count == 4 && arguments[3] == "--every-device"):
         try StartupTrace.measure("first-result") { try firstKernel(bundle: arguments[2], everyDevice: arguments.count == 4) }
     case "first-device" where arguments.count <= 3:
-        var families = Set(Family.allCases)
-        if arguments.count == 3 {
-            families = Set(try arguments[2].split(separator: ",").map { name in
-                guard let family = Family(rawValue: String(name)) else {
-                    throw KilnError(.invalidArgument, "unknown family '\(name)' — give nvidia, intel or cpu")
-                }
-                return family
-            })
-        }
+        let families = try parseFamilies(arguments.count == 3 ? arguments[2] : nil)
         let (device, unavailable) = ComputeDevice.first(families)
         guard let device else { fail("no device: " + unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")) }
         print(device.summary)
-    case "launch-limits" where arguments.count == 3:
-        exit(try launchLimits(bundle: arguments[2]) == 0 ? 0 : 1)
+    case "launch-limits" where arguments.count == 3 || arguments.count == 4:
+        exit(try launchLimits(bundle: arguments[2], families: parseFamilies(arguments.count == 4 ? arguments[3] : nil)) == 0 ? 0 : 1)
     default:
-        fail("usage: KilnStartupProbe first-kernel BUNDLE [--every-device] | first-device [FAMILY,…] | launch-limits BUNDLE")
+        fail("usage: KilnStartupProbe first-kernel BUNDLE [--every-device] | first-device [FAMILY,…] | launch-limits BUNDLE [FAMILY,…]")
     }
 } catch {
     fail("\(error)")
