@@ -15,10 +15,6 @@ struct CommandLineLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
-    /// Labels whose code still writes its own `kiln: warning:` lines beside logging them, so they
-    /// are not shown twice: the remote cache (Sources/KilnRuntime/Remote), until it only logs.
-    static let writesItsOwn: Set<String> = ["kiln.remote"]
-
     /// Makes every logger of the process write through this handler; called once, first thing in `main`.
     static func bootstrap() {
         LoggingSystem.bootstrap { label in CommandLineLogHandler(label: label) }
@@ -30,7 +26,6 @@ struct CommandLineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        if Self.writesItsOwn.contains(label) { return }
         let word = event.level >= .error ? "error" : "warning"
         StandardError.write("kiln: \(word): \(event.message.description.terminalSafe(multiline: true))\n")
     }

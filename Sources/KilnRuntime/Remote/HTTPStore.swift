@@ -198,6 +198,5 @@ final class HTTPStore: Sendable {
         guard first else { return }
         let message = "remote cache \(configuration.url.terminalSafe()) \(what)"
         logger.warning("\(message)")
-        StandardError.write("kiln: warning: \(message)\n")
     }
 }

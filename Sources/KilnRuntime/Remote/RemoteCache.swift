@@ -203,6 +203,5 @@ extension RemoteCache {
         guard rejectedWarned.withLock({ warned in defer { warned = true }; return !warned }) else { return }
         let message = "dropped a remote cache entry that failed its checks (\(reason.terminalSafe())); it is compiled again and uploaded over it"
         logger.warning("\(message)")
-        StandardError.write("kiln: warning: \(message)\n")
     }
 }
