@@ -81,7 +81,14 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
+        // PoCL's cpu binaries hold whatever its kernel cache holds for a program: builds use a
+        // folder of Kiln's cache that programs never launch from (OpenCLRuntime.usePrivatePoCLCache).
         let environment = ProcessInfo.processInfo.environment
+        let poclCache = ((try? CacheConfiguration(environment: environment))?.root ?? FileManager.default.temporaryDirectory.path + "/kiln") + "/pocl-build"
+        if (try? FileManager.default.createDirectory(atPath: poclCache, withIntermediateDirectories: true,
+                                                       attributes: [.posixPermissions: 0o700])) != nil {
+            OpenCLRuntime.usePrivatePoCLCache(poclCache)
+        }
         let configuration = try config.map { try BuildConfiguration(path: $0) }
         let choice = DeviceListChoice(option: devices, environment: environment, configuration: configuration)
         if let overridden = choice.overridden {

@@ -37,6 +37,18 @@ struct ShardedBuildTests {
         #expect(report?["shards"] as? Int == shards && report?["images"] as? Int == fixture.singleImages)
     }
 
+    @Test("kiln build keeps PoCL's kernel cache to itself, so a cpu image does not hold what other programs compiled there")
+    func privatePoCLCache() throws {
+        let fixture = try F.shared.get()
+        let userCache = fixture.folder + "/user-pocl-cache"
+        try FileManager.default.createDirectory(atPath: userCache, withIntermediateDirectories: false)
+        let output = fixture.folder + "/private-cache.kiln"
+        let build = try KilnProcess.run(["build", fixture.sources[0], "--devices", "cpu", "--no-cache", "-o", output],
+                                        environment: ["POCL_CACHE_DIR": userCache])
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: userCache).isEmpty, "the build compiled into the user's PoCL cache")
+    }
+
     @Test("a part is a bundle that says which shard it is; inspect reads it")
     func partIsBundle() throws {
         let fixture = try F.shared.get()

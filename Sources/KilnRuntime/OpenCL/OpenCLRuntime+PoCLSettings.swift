@@ -26,4 +26,26 @@ extension OpenCLRuntime {
         guard getenv(workGroupSpecializationVariable) == nil else { return false }
         return setenv(workGroupSpecializationVariable, "0", 0) == 0
     }
+
+    /// The environment variable through which PoCL takes the folder of its kernel cache.
+    public static let cacheFolderVariable = "POCL_CACHE_DIR"
+
+    /// Gives PoCL a kernel cache folder that only builds use (`POCL_CACHE_DIR`), in place of the
+    /// one set or PoCL's default (`~/.cache/pocl`).
+    ///
+    /// A PoCL `cpu` binary is the program's folder in PoCL's kernel cache, packed: besides the
+    /// bitcode and the generic work-group functions it holds every specialised work-group function
+    /// that any process sharing the cache compiled for the same program (at its launches). A build
+    /// that shares the cache programs run from therefore writes images that depend on what ran
+    /// before it. PoCL's compiles are not byte-reproducible on their own (a fresh folder gives new
+    /// bytes), so builds share one folder of their own, where the first build's compile is reused
+    /// and nothing is ever launched: `kiln build` calls this first thing with `CACHE_ROOT/pocl-build`.
+    /// Like ``preferGenericWorkGroups()`` it is a `setenv`: call it before threads and before OpenCL is loaded.
+    ///
+    /// - Parameter folder: The builds' folder.
+    /// - Returns: Whether the variable was set.
+    @discardableResult
+    public static func usePrivatePoCLCache(_ folder: String) -> Bool {
+        setenv(cacheFolderVariable, folder, 1) == 0
+    }
 }
