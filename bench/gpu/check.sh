@@ -29,7 +29,9 @@ step "checked mode catches overruns on the GPU" env KILN_CHECKED=1 .gpu/GPUCheck
 # __local arrays, and under the cbs method above computes local_limits.cl's `staged` wrong (PoCL 3.1
 # and Intel's CPU runtime are checked by the tests, KernelLimitsDriverTests).
 step "launch limits: Kiln refuses block 128 for __launch_bounds__(64) and local memory over the device's (PASS/FAIL lines)" .gpu/KilnStartupProbe launch-limits .gpu/bundles/limits.kiln nvidia
-step "conformance: sm_90 cubins (and this machine's PoCL from source)" .gpu/kiln verify .gpu/bundles/conformance.kiln
-step "conformance --jit always: compute_80 PTX through the driver" .gpu/kiln verify .gpu/bundles/conformance.kiln --jit always
+# The conformance suite under PoCL 5.0's default method: with cbs (above) that PoCL aborts the
+# process on subgroup_sum (its work-group function lacks __pocl_work_group_alloca; 2026-12-03).
+step "conformance: sm_90 cubins (and this machine's PoCL from source)" env -u POCL_WORK_GROUP_METHOD .gpu/kiln verify .gpu/bundles/conformance.kiln
+step "conformance --jit always: compute_80 PTX through the driver" env -u POCL_WORK_GROUP_METHOD .gpu/kiln verify .gpu/bundles/conformance.kiln --jit always
 echo "check status: $status"
 exit $status
