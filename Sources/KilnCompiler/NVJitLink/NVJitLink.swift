@@ -28,7 +28,7 @@ final class NVJitLink: Sendable {
     /// Opens libnvJitLink at `path` and resolves its entry points.
     init(path: String) throws(KilnError) {
         symbols = try Symbols(from: SharedLibrary.open([path], code: .toolchainUnavailable,
-                                                       install: "Kiln needs nvJitLink 13: \(NVRTCLocator.nvJitLink().install)"))
+                                                       install: "Kiln needs nvJitLink 13: \(NVRTCLocator.nvJitLinkInstall)"))
         var major: UInt32 = 0, minor: UInt32 = 0
         guard symbols.version(&major, &minor) == 0 else {
             throw KilnError(.toolchainUnavailable, "nvJitLinkVersion failed in \(path) — reinstall nvidia-nvjitlink==13.0.88")

@@ -18,7 +18,11 @@ struct NVRTCLocator: Sendable {
     /// The library as errors name it.
     var displayName = "NVRTC (libnvrtc.so.13), which compiles CUDA C++ (.cu),"
     /// How to install it, for errors.
-    var install = "python3 -m pip install --target .toolchains/nvrtc nvidia-cuda-nvrtc==13.0.88 (what scripts/setup.sh does)"
+    var install = NVRTCLocator.nvrtcInstall
+
+    /// How to install NVRTC and nvJitLink, as scripts/setup.sh does.
+    static let nvrtcInstall = "python3 -m pip install --target .toolchains/nvrtc nvidia-cuda-nvrtc==13.0.88 (what scripts/setup.sh does)"
+    static let nvJitLinkInstall = "python3 -m pip install --target .toolchains/nvjitlink nvidia-nvjitlink==13.0.88 (what scripts/setup.sh does)"
 
     /// The environment to read (`KILN_NVRTC`, `CUDA_HOME`, `VIRTUAL_ENV`, `HOME`, ...).
     var environment: [String: String]
@@ -56,7 +60,7 @@ struct NVRTCLocator: Sendable {
         locator.pipLayouts = ["nvidia/cu13/lib", "nvidia/nvjitlink/lib"]
         locator.overrideVariable = "KILN_NVJITLINK"
         locator.displayName = "nvJitLink (libnvJitLink.so.13), which makes cubins from OpenCL C,"
-        locator.install = "python3 -m pip install --target .toolchains/nvjitlink nvidia-nvjitlink==13.0.88 (what scripts/setup.sh does)"
+        locator.install = nvJitLinkInstall
         return locator
     }
 
@@ -165,7 +169,7 @@ final class NVRTCLibrary: Sendable {
     /// fails with `NVRTC_ERROR_BUILTIN_OPERATION_FAILURE` unless that file is on the loader path;
     /// opening it here by absolute path registers its soname, and the later lookup finds it.
     init(path: String) throws(KilnError) {
-        let install = "Kiln needs NVRTC 13: \(NVRTCLocator().install)"
+        let install = "Kiln needs NVRTC 13: \(NVRTCLocator.nvrtcInstall)"
         let library = try SharedLibrary.open([path], code: .toolchainUnavailable, install: install)
         let symbols = try NVRTCSymbols(from: library)
         var major: Int32 = 0, minor: Int32 = 0

@@ -30,14 +30,13 @@ final class Curl: @unchecked Sendable {
     private typealias Handle = UnsafeMutableRawPointer
 
     private let easyInit: @convention(c) () -> Handle?
-    private let easyCleanup: @convention(c) (Handle?) -> Void
     private let easyReset: @convention(c) (Handle?) -> Void
     private let easyPerform: @convention(c) (Handle?) -> Int32
     private let slistAppend: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> OpaquePointer?
     private let slistFreeAll: @convention(c) (OpaquePointer?) -> Void
     private let setopt: UnsafeMutableRawPointer
     private let getinfo: UnsafeMutableRawPointer
-    /// Easy handles not in use, kept with their connections.
+    /// Easy handles not in use, kept with their connections for the life of the process.
     private let idle = Mutex<[IdleHandle]>([])
 
     /// An easy handle in the pool: used by one request at a time, so it may cross threads.
@@ -52,7 +51,6 @@ final class Curl: @unchecked Sendable {
             install: "the remote cache needs libcurl: install it (`apt-get install libcurl4`), or unset KILN_REMOTE_CACHE")
         let globalInit: @convention(c) (Int) -> Int32 = try library.required("curl_global_init")
         easyInit = try library.required("curl_easy_init")
-        easyCleanup = try library.required("curl_easy_cleanup")
         easyReset = try library.required("curl_easy_reset")
         easyPerform = try library.required("curl_easy_perform")
         slistAppend = try library.required("curl_slist_append")
