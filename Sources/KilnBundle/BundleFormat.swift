@@ -4,14 +4,17 @@ import KilnCore
 public enum BundleFormat {
     /// The eight bytes every bundle starts with.
     public static let magic: [UInt8] = Array("KILNBNDL".utf8)
-    /// The format version this Kiln writes when an image is stored against a reference
-    /// (``ImageCodec/zstdReferenced``); a bundle without one is written as version 1, which
-    /// older readers read.
-    public static let version: UInt32 = 2
+    /// The newest format version this Kiln writes: when an image is coded before compression
+    /// (an ``ImageTransform``). A bundle without one is written as version 2 when an image is
+    /// stored against a reference (``ImageCodec/zstdReferenced``), else as version 1, so that
+    /// older readers read what they can.
+    public static let version: UInt32 = 3
     /// The format versions this Kiln reads.
-    public static let readableVersions: ClosedRange<UInt32> = 1...2
+    public static let readableVersions: ClosedRange<UInt32> = 1...3
     /// The first format version with ``ImageCodec/zstdReferenced``.
     static let referencesVersion: UInt32 = 2
+    /// The first format version with an ``ImageTransform`` other than none.
+    static let transformsVersion: UInt32 = 3
     /// The size of the version-1 header.
     public static let headerSize = 160
     /// The size of one version-1 image-table entry.
@@ -49,6 +52,23 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
         case .none: "none"
         case .zstd: "zstd"
         case .zstdReferenced: "zstd+ref"
+        }
+    }
+}
+
+/// How an image's raw bytes are rewritten, losslessly, before they are compressed (format
+/// version 3). The entry's SHA-256 and raw size are of the bytes before the rewrite.
+public enum ImageTransform: UInt8, Sendable, CustomStringConvertible {
+    /// Compressed as they are.
+    case none = 0
+    /// PTX whose register and label numbers are written relative to the ones before
+    /// (`PTXOperandCoding`); only with ``ImageCodec/zstd``.
+    case ptxOperands = 1
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .ptxOperands: "ptx-operands"
         }
     }
 }

@@ -287,17 +287,37 @@ public final class BundleReader: Sendable {
         let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) {
             try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         }
-        let bytes: [UInt8] = switch entry.codec {
+        let decompressed: [UInt8] = switch entry.codec {
         case .none: stored
         case .zstd, .zstdReferenced:
             try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) {
-                try Zstd.decompress(stored, rawSize: entry.rawSize, limit: BundleFormat.maximumImageSize, what: what, prefix: prefix)
+                try Zstd.decompress(stored, rawSize: entry.transformedSize ?? entry.rawSize, limit: BundleFormat.maximumImageSize,
+                                    what: what, prefix: prefix)
             }
         }
+        let bytes = try decoded(decompressed, entry, what)
         guard !checked || StartupTrace.measure("image.sha256", detail: name, bytes: bytes.count, { Digest.sha256(bytes) }) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
         }
         return bytes
+    }
+
+    /// The raw bytes of an image whose decompressed bytes are `bytes`: undoes its transform.
+    private func decoded(_ bytes: [UInt8], _ entry: ImageEntry, _ what: String) throws -> [UInt8] {
+        switch entry.transform {
+        case .none:
+            return bytes
+        case .ptxOperands:
+            do throws(PTXOperandCoding.DecodingFault) {
+                let text = try PTXOperandCoding.decode(bytes, limit: entry.rawSize)
+                guard UInt64(text.count) == entry.rawSize else {
+                    throw PTXOperandCoding.DecodingFault("it decodes to \(text.count) bytes, not the \(entry.rawSize) its entry records")
+                }
+                return text
+            } catch {
+                throw KilnError(.corruptBundle, "\(what) does not decode from its PTX coding: \(error.reason) — the file is damaged; rebuild it")
+            }
+        }
     }
 
     /// The raw bytes of one module's image for one target.

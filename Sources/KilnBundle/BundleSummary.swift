@@ -56,6 +56,8 @@ public struct BundleSummary: Encodable, Sendable {
         public var target: String
         public var format: ImageFormat
         public var codec: String
+        /// How the bytes were rewritten before compression: `none` or `ptx-operands` (format version 3).
+        public var transform: String
         public var storedBytes: UInt64
         public var rawBytes: UInt64
         public var sha256: String
@@ -118,7 +120,7 @@ public struct BundleSummary: Encodable, Sendable {
         }
         images = entries.map { entry in
             Image(module: entry.module, target: entry.target, format: entry.format, codec: entry.codec.description,
-                  storedBytes: entry.storedSize, rawBytes: entry.rawSize, sha256: entry.sha256Hex,
+                  transform: entry.transform.description, storedBytes: entry.storedSize, rawBytes: entry.rawSize, sha256: entry.sha256Hex,
                   sharedWith: byOffset[entry.offset, default: []].filter { $0 != entry }.map { "\($0.module) × \($0.target)" })
         }
         targets = manifest.targets.map { record in

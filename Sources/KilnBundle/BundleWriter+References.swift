@@ -19,6 +19,9 @@ extension BundleWriter {
         var body: [UInt8]
         /// The table position of the reference, with ``ImageCodec/zstdReferenced``.
         var reference: Int?
+        /// How the raw bytes were rewritten before compression, and the rewritten size.
+        var transform: ImageTransform = .none
+        var transformedSize: Int?
     }
 
     /// A reference is used only when it saves at least this share of the bytes the image takes
@@ -56,12 +59,13 @@ extension BundleWriter {
         }
         groups = groups.map { $0.sorted { architectureOrder(sorted[$0].target, sorted[$1].target) } }
 
-        // Every compression the choice needs: each image alone, and against each neighbour.
-        struct Task: Hashable { var image: Int; var reference: Int? }
+        // Every compression the choice needs: each image alone (PTX also coded), and against each neighbour.
+        struct Task: Hashable { var image: Int; var reference: Int?; var transform = ImageTransform.none }
         var tasks: [Task] = []
         for group in groups {
             for (position, image) in group.enumerated() {
                 tasks.append(Task(image: image, reference: nil))
+                if sorted[image].format == .ptx { tasks.append(Task(image: image, reference: nil, transform: .ptxOperands)) }
                 guard references else { continue }
                 if position > 0 { tasks.append(Task(image: image, reference: group[position - 1])) }
                 if position + 1 < group.count { tasks.append(Task(image: image, reference: group[position + 1])) }
@@ -69,31 +73,42 @@ extension BundleWriter {
         }
         // The largest first, so that one big image does not start last; the order does not change the output.
         let work = tasks.sorted { sorted[$0.image].bytes.count > sorted[$1.image].bytes.count }
-        let frames = Mutex<[Task: [UInt8]]>([:])
+        let frames = Mutex<[Task: Stored]>([:])
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, work.count))) { _ in
             while true {
                 let claimed = next.add(1, ordering: .relaxed).oldValue
                 guard claimed < work.count else { return }
                 let task = work[claimed]
-                let frame = compressor.frame(sorted[task.image].bytes, digest: digests[task.image],
-                                             reference: task.reference.map { (sorted[$0].bytes, digests[$0]) })
-                frames.withLock { $0[task] = frame }
+                let stored: Stored?
+                if task.transform == .ptxOperands {
+                    stored = PTXOperandCoding.encode(sorted[task.image].bytes).map { coded in
+                        Stored(codec: .zstd, body: compressor.frame(coded, digest: Digest.sha256(coded), reference: nil),
+                               transform: .ptxOperands, transformedSize: coded.count)
+                    }
+                } else {
+                    let frame = compressor.frame(sorted[task.image].bytes, digest: digests[task.image],
+                                                 reference: task.reference.map { (sorted[$0].bytes, digests[$0]) })
+                    stored = Stored(codec: task.reference == nil ? .zstd : .zstdReferenced, body: frame, reference: task.reference)
+                }
+                if let stored { frames.withLock { $0[task] = stored } }
             }
         }
         let compressed = frames.withLock { $0 }
 
         var stored: [Int: Stored] = [:]
         for group in groups {
+            // Alone: the smallest of the raw bytes, their frame and (PTX) the coded bytes' frame; ties keep the simpler.
             let alone = group.map { image -> Stored in
-                let raw = sorted[image].bytes, frame = compressed[Task(image: image, reference: nil)]!
-                return frame.count < raw.count ? Stored(codec: .zstd, body: frame) : Stored(codec: .none, body: raw)
+                [compressed[Task(image: image, reference: nil)]!, compressed[Task(image: image, reference: nil, transform: .ptxOperands)]]
+                    .compactMap { $0 }
+                    .reduce(Stored(codec: .none, body: sorted[image].bytes)) { $1.body.count < $0.body.count ? $1 : $0 }
             }
             func against(_ position: Int, _ neighbour: Int) -> Stored? {
                 guard group.indices.contains(neighbour),
-                      let frame = compressed[Task(image: group[position], reference: group[neighbour])] else { return nil }
-                guard Double(frame.count) <= Double(alone[position].body.count) * (1 - minimumSaving) else { return nil }
-                return Stored(codec: .zstdReferenced, body: frame, reference: group[neighbour])
+                      let stored = compressed[Task(image: group[position], reference: group[neighbour])] else { return nil }
+                guard Double(stored.body.count) <= Double(alone[position].body.count) * (1 - minimumSaving) else { return nil }
+                return stored
             }
             let previous = group.indices.map { against($0, $0 - 1) }
             let following = group.indices.map { against($0, $0 + 1) }

@@ -107,13 +107,14 @@ public struct BundleWriter: Sendable {
             }
             rows.append((image, digests[index], placed[first]!, stored))
         }
-        let usesReferences = rows.contains { $0.stored.codec == .zstdReferenced }
+        // The oldest version that holds every image as stored, so that older readers read what they can.
+        let version = rows.contains { $0.stored.transform != .none } ? BundleFormat.transformsVersion
+            : rows.contains { $0.stored.codec == .zstdReferenced } ? BundleFormat.referencesVersion : 1
         let fileSize = dataOffset + data.bytes.count
 
         var out = ByteWriter()
         out.append(BundleFormat.magic)
-        // Version 1 when no image has a reference, so that older readers read it.
-        out.append(usesReferences ? BundleFormat.version : 1)
+        out.append(version)
         out.append(UInt32(BundleFormat.headerSize))
         let writer = Array(KilnVersion.current.utf8.prefix(16))
         out.append(writer + [UInt8](repeating: 0, count: 16 - writer.count))
@@ -144,14 +145,15 @@ public struct BundleWriter: Sendable {
             }
             entry.append(row.0.format.code)
             entry.append(row.stored.codec.rawValue)
-            entry.append(UInt16(0))
-            entry.append(UInt32(0))
+            entry.append(row.stored.transform.rawValue)
+            entry.append(repeatElement(0, count: 5))
             entry.append(UInt64(row.offset))
             entry.append(UInt64(row.stored.body.count))
             entry.append(UInt64(row.0.bytes.count))
             entry.append(row.digest)
             entry.append(UInt32(row.stored.reference ?? 0))
-            entry.append(repeatElement(0, count: 28))
+            entry.append(UInt64(row.stored.transformedSize ?? 0))
+            entry.append(repeatElement(0, count: 20))
             // The check covers the entry and the strings it names.
             let checked = entry.bytes + Array(row.0.module.utf8) + Array(row.0.target.utf8) + Array(row.0.toolchain.utf8)
             entry.append(checked.withUnsafeBytes { Digest.check($0) })

@@ -24,6 +24,11 @@ public struct ImageEntry: Sendable, Equatable {
     /// With ``ImageCodec/zstdReferenced``, the position in the image table of the image whose
     /// raw bytes the frame was compressed against; nil for other codecs.
     public var reference: Int?
+    /// How the raw bytes were rewritten before they were compressed.
+    public var transform: ImageTransform = .none
+    /// With a transform, the size of the rewritten bytes (what the frame decompresses to);
+    /// nil without one.
+    public var transformedSize: UInt64?
 
     /// The SHA-256 in hexadecimal.
     public var sha256Hex: String { Digest.hex(sha256) }

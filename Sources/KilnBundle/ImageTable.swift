@@ -130,6 +130,22 @@ struct ImageTable: Sendable {
         } else if reference != 0 {
             throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) is stored without a reference but names one — the file is damaged; rebuild it")
         }
+        // Version 3: how the raw bytes were rewritten, and the rewritten size.
+        let transformCode: UInt8 = try table.integer(at: base + 26, what)
+        let transformedSize: UInt64 = try table.integer(at: base + 92, what)
+        guard let transform = ImageTransform(rawValue: transformCode),
+              transform == .none || (formatVersion >= BundleFormat.transformsVersion && codec == .zstd) else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has transform \(transformCode) with codec \(codecCode) in format version \(formatVersion), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
+        }
+        if transform != .none {
+            guard transformedSize <= BundleFormat.maximumImageSize else {
+                throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) claims \(transformedSize) coded bytes, over the limit — the file is damaged; rebuild it")
+            }
+            entry.transform = transform
+            entry.transformedSize = transformedSize
+        } else if transformedSize != 0 {
+            throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) is stored without a transform but records a coded size — the file is damaged; rebuild it")
+        }
         let (end, overflow) = entry.offset.addingReportingOverflow(entry.storedSize)
         guard !overflow, entry.offset >= data.offset, end <= data.offset + data.size else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) lies outside the data region — the file is damaged; rebuild it")

@@ -69,7 +69,7 @@ struct InspectCommand: ParsableCommand {
             var list = TextTable(header: ["module", "target", "format", "codec", "stored", "raw", "sha256", "shared with"],
                                  rightAligned: [4, 5])
             list.rows = summary.images.map {
-                [$0.module, $0.target, $0.format.rawValue, $0.codec, formatBytes($0.storedBytes), formatBytes($0.rawBytes),
+                [$0.module, $0.target, $0.format.rawValue, $0.transform == "none" ? $0.codec : "\($0.codec) + \($0.transform)", formatBytes($0.storedBytes), formatBytes($0.rawBytes),
                  String($0.sha256.prefix(16)), $0.sharedWith.joined(separator: ", ")]
             }
             print(list.render())

@@ -1,5 +1,5 @@
 import Foundation
-import KilnBundle
+@testable import KilnBundle
 @testable import KilnCompiler
 import KilnCore
 import KilnTestSupport
@@ -41,6 +41,14 @@ struct BuilderTests {
         #expect(manifest.module(named: "saxpy")?.kernels.first?.parameters.count == 4)
         let cubin = try reader.image(module: "transpose", target: "sm_90")
         #expect(CUBINHeader(cubin)?.smArchitecture == 90)
+        // clang's PTX is codable, and the writer stores it coded where that is smaller (transpose's is).
+        for module in ["saxpy", "transpose"] {
+            let text = try reader.image(module: module, target: "compute_80")
+            let coded = try #require(PTXOperandCoding.encode(text), "\(module)'s PTX")
+            #expect(try PTXOperandCoding.decode(coded, limit: UInt64(text.count)) == text)
+        }
+        #expect(try reader.entry(module: "transpose", target: "compute_80")?.transform == .ptxOperands)
+        #expect(reader.formatVersion == 3)
     }
 
     @Test("an unchanged rebuild compiles nothing and writes the same bytes; touching one module rebuilds only it")

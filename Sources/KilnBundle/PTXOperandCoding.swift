@@ -1,0 +1,246 @@
+import KilnCore
+
+/// A lossless rewrite of PTX text that makes it compress about twice as well: the register and
+/// label numbers, which are most of what zstd cannot predict in PTX, are written relative to
+/// what came before (``ImageTransform/ptxOperands``, format version 3).
+///
+/// PTX names registers `%<class><n>` (`%r12`, `%rd3`, `%f140`, `%p7`) and, as LLVM and NVVM write
+/// it, basic-block labels `$L__BB<function>_<n>`. Inside one function, a register is mostly the
+/// next fresh number of its class or one of the few used just before; a label's function number
+/// is the current function's or the next one's. Coded, an unrolled loop's iterations become the
+/// same bytes, which zstd then stores once.
+///
+/// The coding, a token at a time, left to right (the reader applies the same rules to the same
+/// text, so the two always agree where tokens are):
+/// - A **register** is `%`, a class of lowercase letters (as many as there are), and a number of
+///   1–9 digits without a leading zero, not followed by a letter, digit or `_`. Each class keeps
+///   the largest number seen and the last ``recentCount`` distinct numbers, newest first; a line
+///   that starts with `.` (a function header or a module directive) clears every class. The
+///   number is written as ``next`` when it is the largest + 1, as ``recent`` + i when it is the
+///   i-th recent one, as ``below`` and the decimal distance under the largest when smaller, and
+///   as is otherwise.
+/// - A **label** is `$L__BB`, a function number (1–9 digits, no leading zero) and `_`. The number
+///   is written as ``sameFunction`` when it equals the previous label's, ``nextFunction`` when it
+///   is one more, and as is otherwise.
+///
+/// The codes are control bytes that PTX never holds; text that holds one is not coded. The writer
+/// codes an image only when decoding gives the exact bytes back, and the reader checks the
+/// decoded bytes against the image's SHA-256, so a coding fault can cost bytes, never correctness.
+enum PTXOperandCoding {
+    static let next: UInt8 = 0x01
+    static let below: UInt8 = 0x02
+    static let sameFunction: UInt8 = 0x03
+    static let nextFunction: UInt8 = 0x04
+    /// The first of ``recentCount`` codes, one per recent position.
+    static let recent: UInt8 = 0x0E
+    static let recentCount = 14
+    static let maximumDigits = 9
+    static let labelPrefix = Array("$L__BB".utf8)
+
+    static func isCode(_ byte: UInt8) -> Bool {
+        (next...nextFunction).contains(byte) || (recent..<recent + UInt8(recentCount)).contains(byte)
+    }
+
+    /// The coded text, or nil when the text holds a code byte or does not decode back to itself.
+    static func encode(_ text: [UInt8]) -> [UInt8]? {
+        guard !text.contains(where: isCode) else { return nil }
+        var coder = Coder()
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var at = 0
+        while at < text.count {
+            if at == 0 || text[at - 1] == UInt8(ascii: "\n") { coder.startLine(text, at) }
+            if let (clas, digits) = register(text, at) {
+                let number = value(text[digits])
+                out.append(contentsOf: text[at..<digits.lowerBound])
+                let recentIndex = coder.recentIndex(of: number, in: clas)
+                let largest = coder.largest(in: clas)
+                if number == largest + 1 {
+                    out.append(next)
+                } else if let recentIndex {
+                    out.append(recent + UInt8(recentIndex))
+                } else if number <= largest {
+                    out.append(below)
+                    out.append(contentsOf: Array(String(largest - number).utf8))
+                } else {
+                    out.append(contentsOf: text[digits])
+                }
+                coder.saw(number, in: clas)
+                at = digits.upperBound
+            } else if let digits = label(text, at) {
+                let number = value(text[digits])
+                out.append(contentsOf: labelPrefix)
+                if number == coder.function {
+                    out.append(sameFunction)
+                } else if number == coder.function + 1 {
+                    out.append(nextFunction)
+                } else {
+                    out.append(contentsOf: text[digits])
+                }
+                coder.function = number
+                at = digits.upperBound
+            } else {
+                out.append(text[at])
+                at += 1
+            }
+        }
+        guard (try? decode(out, limit: UInt64(text.count))) == text else { return nil }
+        return out
+    }
+
+    /// The text a coded image stands for.
+    ///
+    /// - Parameter limit: the most bytes the text may have (the image's raw size).
+    /// - Throws: a description of the first fault: a code where none may be, a recent position
+    ///   or distance that does not exist, or text longer than `limit`.
+    static func decode(_ coded: [UInt8], limit: UInt64) throws(DecodingFault) -> [UInt8] {
+        var coder = Coder()
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(min(limit, UInt64(coded.count) * 2)))
+        var at = 0
+        while at < coded.count {
+            guard UInt64(out.count) <= limit else { throw DecodingFault("it decodes to more than the \(limit) bytes its entry records") }
+            if at == 0 || coded[at - 1] == UInt8(ascii: "\n") { coder.startLine(coded, at) }
+            if coded[at] == UInt8(ascii: "%"), let clas = letters(coded, at + 1) {
+                let end = clas.upperBound
+                let name = coded[clas]
+                if end < coded.count, isCode(coded[end]) {
+                    let code = coded[end]
+                    var number: Int
+                    var after = end + 1
+                    switch code {
+                    case next:
+                        number = coder.largest(in: name) + 1
+                    case below:
+                        let digits = decimal(coded, after)
+                        guard !digits.isEmpty, digits.count <= maximumDigits else { throw DecodingFault("a register distance at byte \(end) has no digits or too many") }
+                        number = coder.largest(in: name) - value(coded[digits])
+                        guard number >= 0 else { throw DecodingFault("a register distance at byte \(end) reaches below zero") }
+                        after = digits.upperBound
+                    case recent..<(recent + UInt8(recentCount)):
+                        guard let found = coder.recentNumber(Int(code - recent), in: name) else { throw DecodingFault("a recent register at byte \(end) names a position that is empty") }
+                        number = found
+                    default:
+                        throw DecodingFault("a label code at byte \(end) follows a register")
+                    }
+                    out.append(contentsOf: coded[at..<end])
+                    out.append(contentsOf: Array(String(number).utf8))
+                    coder.saw(number, in: name)
+                    at = after
+                    continue
+                }
+                if let (_, digits) = register(coded, at) {
+                    out.append(contentsOf: coded[at..<digits.upperBound])
+                    coder.saw(value(coded[digits]), in: name)
+                    at = digits.upperBound
+                    continue
+                }
+            }
+            if coded[at] == UInt8(ascii: "$"), coded[at...].starts(with: labelPrefix) {
+                let start = at + labelPrefix.count
+                if start < coded.count, coded[start] == sameFunction || coded[start] == nextFunction {
+                    let number = coder.function + (coded[start] == nextFunction ? 1 : 0)
+                    guard number >= 0 else { throw DecodingFault("a label at byte \(at) continues a function before the first") }
+                    out.append(contentsOf: labelPrefix)
+                    out.append(contentsOf: Array(String(number).utf8))
+                    coder.function = number
+                    at = start + 1
+                    continue
+                }
+                if let digits = label(coded, at) {
+                    out.append(contentsOf: coded[at..<digits.upperBound])
+                    coder.function = value(coded[digits])
+                    at = digits.upperBound
+                    continue
+                }
+            }
+            guard !isCode(coded[at]) else { throw DecodingFault("byte \(at) is a code outside a register or label") }
+            out.append(coded[at])
+            at += 1
+        }
+        guard UInt64(out.count) <= limit else { throw DecodingFault("it decodes to more than the \(limit) bytes its entry records") }
+        return out
+    }
+
+    /// Why coded bytes do not decode.
+    struct DecodingFault: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// What each register class and the labels have seen so far.
+    private struct Coder {
+        var classes: [ArraySlice<UInt8>: (largest: Int, recent: [Int])] = [:]
+        var function = -1
+
+        mutating func startLine(_ text: [UInt8], _ at: Int) {
+            if at < text.count, text[at] == UInt8(ascii: ".") { classes.removeAll(keepingCapacity: true) }
+        }
+
+        func largest(in clas: ArraySlice<UInt8>) -> Int { classes[clas]?.largest ?? 0 }
+
+        func recentIndex(of number: Int, in clas: ArraySlice<UInt8>) -> Int? {
+            classes[clas]?.recent.firstIndex(of: number)
+        }
+
+        func recentNumber(_ index: Int, in clas: ArraySlice<UInt8>) -> Int? {
+            guard let recent = classes[clas]?.recent, index < recent.count else { return nil }
+            return recent[index]
+        }
+
+        mutating func saw(_ number: Int, in clas: ArraySlice<UInt8>) {
+            var state = classes[clas] ?? (0, [])
+            state.largest = max(state.largest, number)
+            state.recent.removeAll { $0 == number }
+            state.recent.insert(number, at: 0)
+            if state.recent.count > PTXOperandCoding.recentCount { state.recent.removeLast() }
+            classes[clas] = state
+        }
+    }
+
+    /// A register token at `at`: its class's range and its digits' range.
+    private static func register(_ text: [UInt8], _ at: Int) -> (ArraySlice<UInt8>, Range<Int>)? {
+        guard text[at] == UInt8(ascii: "%"), let clas = letters(text, at + 1) else { return nil }
+        guard let digits = number(text, clas.upperBound), !isWordByte(text, digits.upperBound) else { return nil }
+        return (text[clas], digits)
+    }
+
+    /// A label token at `at`: its function number's digits.
+    private static func label(_ text: [UInt8], _ at: Int) -> Range<Int>? {
+        guard text[at] == UInt8(ascii: "$"), text[at...].starts(with: labelPrefix),
+              let digits = number(text, at + labelPrefix.count),
+              digits.upperBound < text.count, text[digits.upperBound] == UInt8(ascii: "_") else { return nil }
+        return digits
+    }
+
+    private static func letters(_ text: [UInt8], _ at: Int) -> Range<Int>? {
+        var end = at
+        while end < text.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(text[end]) { end += 1 }
+        return end > at ? at..<end : nil
+    }
+
+    private static func decimal(_ text: [UInt8], _ at: Int) -> Range<Int> {
+        var end = at
+        while end < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[end]) { end += 1 }
+        return at..<end
+    }
+
+    /// A number token: 1–9 digits, no leading zero (but `0` itself), the whole digit run.
+    private static func number(_ text: [UInt8], _ at: Int) -> Range<Int>? {
+        let digits = decimal(text, at)
+        guard !digits.isEmpty, digits.count <= maximumDigits,
+              digits.count == 1 || text[at] != UInt8(ascii: "0") else { return nil }
+        return digits
+    }
+
+    private static func isWordByte(_ text: [UInt8], _ at: Int) -> Bool {
+        guard at < text.count else { return false }
+        let byte = text[at]
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+    }
+
+    private static func value(_ digits: ArraySlice<UInt8>) -> Int {
+        digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+}
