@@ -58,17 +58,21 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
 
 /// How an image's raw bytes are rewritten, losslessly, before they are compressed (format
 /// version 3). The entry's SHA-256 and raw size are of the bytes before the rewrite.
-public enum ImageTransform: UInt8, Sendable, CustomStringConvertible {
+public enum ImageTransform: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Compressed as they are.
     case none = 0
     /// PTX whose register and label numbers are written relative to the ones before
     /// (`PTXOperandCoding`); only with ``ImageCodec/zstd``.
     case ptxOperands = 1
+    /// A cubin whose section-header and symbol tables are written as differences, the header
+    /// table column by column (`CubinTableCoding`); only with ``ImageCodec/zstd``.
+    case cubinTables = 2
 
     public var description: String {
         switch self {
         case .none: "none"
         case .ptxOperands: "ptx-operands"
+        case .cubinTables: "cubin-tables"
         }
     }
 }

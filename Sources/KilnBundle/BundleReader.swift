@@ -304,19 +304,10 @@ public final class BundleReader: Sendable {
 
     /// The raw bytes of an image whose decompressed bytes are `bytes`: undoes its transform.
     private func decoded(_ bytes: [UInt8], _ entry: ImageEntry, _ what: String) throws -> [UInt8] {
-        switch entry.transform {
-        case .none:
-            return bytes
-        case .ptxOperands:
-            do throws(PTXOperandCoding.DecodingFault) {
-                let text = try PTXOperandCoding.decode(bytes, limit: entry.rawSize)
-                guard UInt64(text.count) == entry.rawSize else {
-                    throw PTXOperandCoding.DecodingFault("it decodes to \(text.count) bytes, not the \(entry.rawSize) its entry records")
-                }
-                return text
-            } catch {
-                throw KilnError(.corruptBundle, "\(what) does not decode from its PTX coding: \(error.reason) — the file is damaged; rebuild it")
-            }
+        do {
+            return try entry.transform.decode(bytes, rawSize: entry.rawSize)
+        } catch {
+            throw KilnError(.corruptBundle, "\(what) does not decode from its \(entry.transform) coding: \(error.reason) — the file is damaged; rebuild it")
         }
     }
 

@@ -59,13 +59,15 @@ extension BundleWriter {
         }
         groups = groups.map { $0.sorted { architectureOrder(sorted[$0].target, sorted[$1].target) } }
 
-        // Every compression the choice needs: each image alone (PTX also coded), and against each neighbour.
+        // Every compression the choice needs: each image alone (also coded, for PTX and cubins), and against each neighbour.
         struct Task: Hashable { var image: Int; var reference: Int?; var transform = ImageTransform.none }
         var tasks: [Task] = []
         for group in groups {
             for (position, image) in group.enumerated() {
                 tasks.append(Task(image: image, reference: nil))
-                if sorted[image].format == .ptx { tasks.append(Task(image: image, reference: nil, transform: .ptxOperands)) }
+                if let transform = ImageTransform.candidate(for: sorted[image].format) {
+                    tasks.append(Task(image: image, reference: nil, transform: transform))
+                }
                 guard references else { continue }
                 if position > 0 { tasks.append(Task(image: image, reference: group[position - 1])) }
                 if position + 1 < group.count { tasks.append(Task(image: image, reference: group[position + 1])) }
@@ -81,10 +83,10 @@ extension BundleWriter {
                 guard claimed < work.count else { return }
                 let task = work[claimed]
                 let stored: Stored?
-                if task.transform == .ptxOperands {
-                    stored = PTXOperandCoding.encode(sorted[task.image].bytes).map { coded in
+                if task.transform != .none {
+                    stored = task.transform.encode(sorted[task.image].bytes).map { coded in
                         Stored(codec: .zstd, body: compressor.frame(coded, digest: Digest.sha256(coded), reference: nil),
-                               transform: .ptxOperands, transformedSize: coded.count)
+                               transform: task.transform, transformedSize: coded.count)
                     }
                 } else {
                     let frame = compressor.frame(sorted[task.image].bytes, digest: digests[task.image],
@@ -98,10 +100,10 @@ extension BundleWriter {
 
         var stored: [Int: Stored] = [:]
         for group in groups {
-            // Alone: the smallest of the raw bytes, their frame and (PTX) the coded bytes' frame; ties keep the simpler.
+            // Alone: the smallest of the raw bytes, their frame and the coded bytes' frame; ties keep the simpler.
             let alone = group.map { image -> Stored in
-                [compressed[Task(image: image, reference: nil)]!, compressed[Task(image: image, reference: nil, transform: .ptxOperands)]]
-                    .compactMap { $0 }
+                ([compressed[Task(image: image, reference: nil)]!]
+                    + ImageTransform.allCases.filter { $0 != .none }.compactMap { compressed[Task(image: image, reference: nil, transform: $0)] })
                     .reduce(Stored(codec: .none, body: sorted[image].bytes)) { $1.body.count < $0.body.count ? $1 : $0 }
             }
             func against(_ position: Int, _ neighbour: Int) -> Stored? {

@@ -134,8 +134,9 @@ struct ImageTable: Sendable {
         let transformCode: UInt8 = try table.integer(at: base + 26, what)
         let transformedSize: UInt64 = try table.integer(at: base + 92, what)
         guard let transform = ImageTransform(rawValue: transformCode),
-              transform == .none || (formatVersion >= BundleFormat.transformsVersion && codec == .zstd) else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has transform \(transformCode) with codec \(codecCode) in format version \(formatVersion), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
+              transform == .none || (formatVersion >= BundleFormat.transformsVersion && codec == .zstd
+                                     && ImageTransform.candidate(for: format) == transform) else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has transform \(transformCode) with codec \(codecCode) and format \(format) in format version \(formatVersion), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
         }
         if transform != .none {
             guard transformedSize <= BundleFormat.maximumImageSize else {

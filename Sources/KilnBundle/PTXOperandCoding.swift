@@ -93,13 +93,13 @@ enum PTXOperandCoding {
     /// - Parameter limit: the most bytes the text may have (the image's raw size).
     /// - Throws: a description of the first fault: a code where none may be, a recent position
     ///   or distance that does not exist, or text longer than `limit`.
-    static func decode(_ coded: [UInt8], limit: UInt64) throws(DecodingFault) -> [UInt8] {
+    static func decode(_ coded: [UInt8], limit: UInt64) throws(ImageCodingFault) -> [UInt8] {
         var coder = Coder()
         var out: [UInt8] = []
         out.reserveCapacity(Int(min(limit, UInt64(coded.count) * 2)))
         var at = 0
         while at < coded.count {
-            guard UInt64(out.count) <= limit else { throw DecodingFault("it decodes to more than the \(limit) bytes its entry records") }
+            guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
             if at == 0 || coded[at - 1] == UInt8(ascii: "\n") { coder.startLine(coded, at) }
             if coded[at] == UInt8(ascii: "%"), let clas = letters(coded, at + 1) {
                 let end = clas.upperBound
@@ -113,15 +113,15 @@ enum PTXOperandCoding {
                         number = coder.largest(in: name) + 1
                     case below:
                         let digits = decimal(coded, after)
-                        guard !digits.isEmpty, digits.count <= maximumDigits else { throw DecodingFault("a register distance at byte \(end) has no digits or too many") }
+                        guard !digits.isEmpty, digits.count <= maximumDigits else { throw ImageCodingFault("a register distance at byte \(end) has no digits or too many") }
                         number = coder.largest(in: name) - value(coded[digits])
-                        guard number >= 0 else { throw DecodingFault("a register distance at byte \(end) reaches below zero") }
+                        guard number >= 0 else { throw ImageCodingFault("a register distance at byte \(end) reaches below zero") }
                         after = digits.upperBound
                     case recent..<(recent + UInt8(recentCount)):
-                        guard let found = coder.recentNumber(Int(code - recent), in: name) else { throw DecodingFault("a recent register at byte \(end) names a position that is empty") }
+                        guard let found = coder.recentNumber(Int(code - recent), in: name) else { throw ImageCodingFault("a recent register at byte \(end) names a position that is empty") }
                         number = found
                     default:
-                        throw DecodingFault("a label code at byte \(end) follows a register")
+                        throw ImageCodingFault("a label code at byte \(end) follows a register")
                     }
                     out.append(contentsOf: coded[at..<end])
                     out.append(contentsOf: Array(String(number).utf8))
@@ -140,7 +140,7 @@ enum PTXOperandCoding {
                 let start = at + labelPrefix.count
                 if start < coded.count, coded[start] == sameFunction || coded[start] == nextFunction {
                     let number = coder.function + (coded[start] == nextFunction ? 1 : 0)
-                    guard number >= 0 else { throw DecodingFault("a label at byte \(at) continues a function before the first") }
+                    guard number >= 0 else { throw ImageCodingFault("a label at byte \(at) continues a function before the first") }
                     out.append(contentsOf: labelPrefix)
                     out.append(contentsOf: Array(String(number).utf8))
                     coder.function = number
@@ -154,18 +154,12 @@ enum PTXOperandCoding {
                     continue
                 }
             }
-            guard !isCode(coded[at]) else { throw DecodingFault("byte \(at) is a code outside a register or label") }
+            guard !isCode(coded[at]) else { throw ImageCodingFault("byte \(at) is a code outside a register or label") }
             out.append(coded[at])
             at += 1
         }
-        guard UInt64(out.count) <= limit else { throw DecodingFault("it decodes to more than the \(limit) bytes its entry records") }
+        guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
         return out
-    }
-
-    /// Why coded bytes do not decode.
-    struct DecodingFault: Error {
-        var reason: String
-        init(_ reason: String) { self.reason = reason }
     }
 
     /// What each register class and the labels have seen so far.

@@ -94,7 +94,7 @@ struct PTXOperandCodingTests {
             }
         }
         // The limit binds: a text longer than the entry records is refused.
-        #expect(throws: PTXOperandCoding.DecodingFault.self) { try PTXOperandCoding.decode(coded, limit: UInt64(text.count - 1)) }
+        #expect(throws: ImageCodingFault.self) { try PTXOperandCoding.decode(coded, limit: UInt64(text.count - 1)) }
     }
 
     /// A one-module bundle with a cubin and the module's PTX.

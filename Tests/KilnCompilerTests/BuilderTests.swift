@@ -48,6 +48,12 @@ struct BuilderTests {
             #expect(try PTXOperandCoding.decode(coded, limit: UInt64(text.count)) == text)
         }
         #expect(try reader.entry(module: "transpose", target: "compute_80")?.transform == .ptxOperands)
+        // The cubins clang + nvJitLink make are codable too.
+        for entry in try reader.entries() where entry.format == .cubin {
+            let raw = try reader.image(entry)
+            let coded = try #require(CubinTableCoding.encode(raw), "\(entry.module) × \(entry.target)")
+            #expect(try CubinTableCoding.decode(coded) == raw)
+        }
         #expect(reader.formatVersion == 3)
     }
 
