@@ -27,16 +27,8 @@ W=/tmp/nv; mkdir -p $W
 G90='-gencode=arch=compute_90,code=sm_90'
 GMULTI='-gencode=arch=compute_80,code=sm_80 -gencode=arch=compute_90,code=[sm_90,compute_90]'
 
-echo "== 1. does nvcc compile the .cl with the plain prelude? (nvcc -x cu -include kiln_opencl.h)"
-PRE="-include .gpu/kiln_opencl.h"
-if $NVCC -O3 $G90 -x cu $PRE -c Kernels/gemm_variants.cl -o $W/k90.o 2> $W/plain.err; then
-  echo "yes: the plain prelude compiles under nvcc"; prelude=plain
-else
-  grep -m8 -A3 'error' $W/plain.err
-  echo "no; retrying with bench/gpu/nvcc_prelude.h (glibc ulong clash worked around)"
-  PRE="-I.gpu -include bench/gpu/nvcc_prelude.h"; prelude=wrapped
-  $NVCC -O3 $G90 -x cu $PRE -c Kernels/gemm_variants.cl -o $W/k90.o || { echo "nvcc cannot compile the kernels"; prelude=failed; }
-fi
+echo "== 1. the prelude"
+source bench/gpu/prelude.sh
 if [ -z "${FATBIN_ONLY:-}" ]; then  # FATBIN_ONLY=1: the prelude check and the fatbin sizes alone
 $NVCC -O3 $G90 -c bench/gpu/nvcc_first.cu -o $W/m90.o && $NVCC $G90 $W/m90.o $W/k90.o -o $W/nvcc_sm90
 $NVCC -O3 --threads 0 $GMULTI -x cu $PRE -c Kernels/gemm_variants.cl -o $W/kmulti.o \

@@ -28,6 +28,7 @@ proof=(Kernels/saxpy.cl Kernels/transpose.cl Kernels/reduce_sum.cl Kernels/histo
 # bundles (AOT = sm_90 cubins only, JIT = compute_90 PTX only, same modules), and the prelude as
 # a header for nvcc.
 "$kiln" build Kernels/gemm_variants.cl --devices sm_80,sm_90,compute_90,no-source -o .gpu/bundles/gemm_multi.kiln
+"$kiln" build Kernels/gemm_variants.cl --devices sm_80,sm_90,no-ptx,no-source -o .gpu/bundles/gemm_cubins.kiln  # bench/gpu/size.sh
 speed=(bench/gpu/kernels/copy.cl Kernels/saxpy.cl Kernels/add.cl Kernels/gemm.cl Kernels/gemm_variants.cl)
 "$kiln" build "${speed[@]}" --devices sm_90,no-ptx,no-source -o .gpu/bundles/speed_aot.kiln
 "$kiln" build "${speed[@]}" --devices compute_90,no-source -o .gpu/bundles/speed_jit.kiln
