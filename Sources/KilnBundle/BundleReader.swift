@@ -295,7 +295,8 @@ public final class BundleReader: Sendable {
                                     what: what, prefix: prefix)
             }
         }
-        let bytes = try decoded(decompressed, entry, what)
+        let bytes = entry.transform == .none ? decompressed
+            : try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { try decoded(decompressed, entry, what) }
         guard !checked || StartupTrace.measure("image.sha256", detail: name, bytes: bytes.count, { Digest.sha256(bytes) }) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
         }
