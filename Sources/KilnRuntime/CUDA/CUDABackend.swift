@@ -5,6 +5,7 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// Runs a bundle's kernels on one NVIDIA GPU: each module is resolved by DESIGN.md's NVIDIA
 /// rules on first use, its image loaded (a cubin) or compiled by the driver (PTX) once, and
