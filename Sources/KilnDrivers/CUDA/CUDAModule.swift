@@ -8,15 +8,24 @@ public final class CUDAModule: Sendable {
     public let device: CUDADevice
     /// What the driver's loader logged.
     public let loadLog: String
+    /// Kernel name → the symbol it has in the cubin, for kernels whose records name none: what
+    /// NVRTC lowered them to when the cubin was compiled from source at run time (empty otherwise).
+    public let symbols: [String: String]
     package let handle: CUDAHandle
 
     /// Loads a module from cubin bytes with `cuModuleLoadDataEx`.
     ///
+    /// - Parameters:
+    ///   - cubin: The cubin's bytes.
+    ///   - name: The module's name, for messages.
+    ///   - device: The GPU to load it on.
+    ///   - symbols: Kernel name → symbol in the cubin, where the kernels' records name none.
     /// - Throws: `KilnError.driverError` with the driver's status as the cause (209 for a cubin of
     ///   another architecture, 200 for damaged bytes) and the loader's log in the message.
-    public init(cubin: [UInt8], name: String, device: CUDADevice) throws(KilnError) {
+    public init(cubin: [UInt8], name: String, device: CUDADevice, symbols: [String: String] = [:]) throws(KilnError) {
         self.name = name
         self.device = device
+        self.symbols = symbols
         try device.makeCurrent()
         let (result, log) = device.calls.loadModule(image: cubin)
         switch result {
@@ -35,7 +44,7 @@ public final class CUDAModule: Sendable {
     }
 
     /// Compiles PTX for a device with the driver's linker (`cuLinkCreate`, `cuLinkAddData`,
-    /// `cuLinkComplete`), and returns the cubin, which can be cached and loaded with ``init(cubin:name:device:)``.
+    /// `cuLinkComplete`), and returns the cubin, which can be cached and loaded with ``init(cubin:name:device:symbols:)``.
     ///
     /// - Throws: `KilnError.driverError` with the driver's status as the cause (222 for PTX newer than the
     ///   driver, 218 for PTX it rejects) and the linker's error log in the message.
