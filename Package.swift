@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "kiln", targets: ["kiln"]),
         .library(name: "KilnCore", targets: ["KilnCore"]),
         .library(name: "KilnBundle", targets: ["KilnBundle"]),
+        .library(name: "KilnDrivers", targets: ["KilnDrivers"]),
+        .library(name: "KilnCache", targets: ["KilnCache"]),
         .library(name: "KilnCompiler", targets: ["KilnCompiler"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
         .plugin(name: "KilnBuildPlugin", targets: ["KilnBuildPlugin"]),
@@ -42,16 +44,26 @@ let package = Package(
                 "CLibcrypto",
             ]
         ),
-        .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnRuntime"]),
+        // Each vendor library's C binding up to safe Swift objects (CUDA driver, OpenCL, NVRTC,
+        // nvJitLink), below both the compiler and the runtime.
+        .target(name: "KilnDrivers", dependencies: ["KilnCore"]),
+        // The on-disk cache folder and the remote HTTP store that the build cache and the JIT cache share.
+        .target(
+            name: "KilnCache",
+            dependencies: ["KilnCore", "KilnBundle", "CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnDrivers", "KilnCache"]),
         .target(
             name: "KilnRuntime",
-            dependencies: ["KilnCore", "KilnBundle", "CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KilnCore", "KilnBundle", "KilnDrivers", "KilnCache", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "kiln",
             dependencies: [
                 "KilnCore",
                 "KilnBundle",
+                "KilnDrivers",
+                "KilnCache",
                 "KilnCompiler",
                 "KilnRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -66,8 +78,8 @@ let package = Package(
         ),
         .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport"]),
         .testTarget(name: "KilnBundleTests", dependencies: ["KilnBundle", "KilnTestSupport"]),
-        .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnRuntime", "KilnTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnCompiler", "KilnTestSupport"]),
+        .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnDrivers", "KilnCache", "KilnTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnDrivers", "KilnCache", "KilnCompiler", "KilnTestSupport"]),
         // A program that uses the JIT cache as a user's program does, for the multi-process tests.
         .executableTarget(name: "KilnCacheProbe", dependencies: ["KilnRuntime", "KilnCompiler"], path: "Tests/KilnCacheProbe"),
         // A program that runs one kernel as a user's program does, for the start-up tests and bench/gpu/startup.sh.

@@ -8,8 +8,8 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
-import KilnRuntime
 import Synchronization
+import KilnCache
 
 /// Compiled images kept between builds, so that an unchanged module and target are not
 /// compiled again. Keyed by a SHA-256 of everything that changes the output.

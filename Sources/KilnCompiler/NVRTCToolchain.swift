@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// CUDA C++ (`.cu`) for NVIDIA targets through NVRTC, loaded with dlopen: a cubin per `sm_XY`,
 /// PTX per `compute_XY`. Template kernels are lowered through NVRTC name expressions. OpenCL C
@@ -10,10 +8,6 @@ import KilnCore
 public struct NVRTCToolchain: Toolchain {
     let compiler: NVRTCCompiler
     let supported: Set<Int>
-    /// The CUDA headers (`cuda_fp16.h`, `mma.h`, `cooperative_groups.h`, libcu++ under `cccl`) from
-    /// pip's CUDA 13.0 header packages, which scripts/setup.sh installs into `.toolchains/cuda-headers`;
-    /// `KILN_CUDA_INCLUDE` names another folder. Empty where none is found.
-    let includeDirectories: [String]
 
     /// Finds and loads NVRTC (`KILN_NVRTC`, the CUDA toolkit, a pip install).
     ///
@@ -21,17 +15,6 @@ public struct NVRTCToolchain: Toolchain {
     public init() throws {
         compiler = try NVRTCCompiler()
         supported = Set(compiler.library.supportedArchitectures())
-        includeDirectories = Self.cudaIncludeDirectories()
-    }
-
-    /// The CUDA header folders: `KILN_CUDA_INCLUDE`, else `.toolchains/cuda-headers/nvidia/cu13/include`
-    /// here or above the executable, else `/usr/local/cuda/include`; with the `cccl` folder inside when present.
-    static func cudaIncludeDirectories(environment: [String: String] = NVRTCLocator.processEnvironment()) -> [String] {
-        var candidates = NVRTCLocator.toolchainRoots("cuda-headers").map { NVRTCLocator.absolute($0) + "/nvidia/cu13/include" }
-        candidates.append("/usr/local/cuda/include")
-        if let named = environment["KILN_CUDA_INCLUDE"], !named.isEmpty { candidates = [named] }
-        guard let found = candidates.first(where: { access($0 + "/cuda_fp16.h", R_OK) == 0 }) else { return [] }
-        return access(found + "/cccl", F_OK) == 0 ? [found, found + "/cccl"] : [found]
     }
 
     /// `nvrtc MAJOR.MINOR`.
@@ -50,7 +33,7 @@ public struct NVRTCToolchain: Toolchain {
     }
 
     func options(for module: SourceModule, target: Target) -> [String] {
-        ["-arch=" + target.name] + includeDirectories.map { "--include-path=" + $0 }
+        compiler.options(for: target)
     }
 
     public func invocation(for module: SourceModule, target: Target) -> String {

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// A bundle opened on one device of either family: modules resolved on first use (AOT image,
 /// or a JIT through the cache), kernels found by name, launches checked against their parameters.
@@ -130,7 +131,7 @@ public enum DeviceKernel: Sendable {
     /// Launches `grid` work-groups of `block` work-items (CUDA's blocks and threads; OpenCL's
     /// global size is grid × block), after checking the arguments against the parameters.
     ///
-    /// `grid` and `block` are each a ``Dim3`` or an `Int` (one dimension). The launch is queued,
+    /// `grid` and `block` are each a `Dim3` or an `Int` (one dimension). The launch is queued,
     /// not finished, when this returns: reading a buffer (`download()`) waits for it.
     public func launch(grid: some LaunchDimensions, block: some LaunchDimensions, arguments: [KernelArgument]) throws(KilnError) {
         switch self {

@@ -1,4 +1,5 @@
 import KilnCore
+import KilnDrivers
 
 /// A device Kiln runs on, whichever its family, so a caller writes the same Swift for an
 /// NVIDIA GPU (through CUDA) and an Intel GPU or a CPU (through OpenCL).
@@ -74,7 +75,7 @@ public enum ComputeDevice: Sendable, CustomStringConvertible {
     }
 
     /// Driver bugs known to change results on this device, with their workarounds (see
-    /// ``OpenCLDevice/knownIssues``); empty for CUDA devices.
+    /// `OpenCLDevice.knownIssues`); empty for CUDA devices.
     public var knownIssues: [String] {
         guard case .openCL(let device) = self else { return [] }
         return device.knownIssues

@@ -15,11 +15,20 @@ protocol ImageLoader: Sendable {
     var cacheDevice: String { get }
     /// The compiler of portable forms and its version, for JIT cache keys: `cuda-driver 13000`.
     var compiler: String { get }
+    /// The compiler of one portable form, its version and options, for JIT cache keys; ``compiler`` unless
+    /// a form has its own (NVRTC for CUDA source).
+    ///
+    /// - Throws: `KilnError.toolchainUnavailable` if that compiler is not installed.
+    func compiler(for target: Target) throws -> String
 
     /// Loads a device binary: an AOT image, or what ``compile(_:target:module:)`` made.
     func load(binary: [UInt8], target: Target, module: String) throws -> Module
     /// Compiles a portable form into a device binary for this device.
     func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8]
+}
+
+extension ImageLoader {
+    func compiler(for target: Target) throws -> String { compiler }
 }
 
 /// The modules of one bundle on one device: each resolved by ``Resolver`` on first use,
@@ -176,7 +185,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         do {
             if plan.path.isJIT {
                 let key = JITCacheKey(portableSHA256: entry.sha256Hex, target: plan.target.name,
-                                      device: loader.cacheDevice, compiler: loader.compiler)
+                                      device: loader.cacheDevice, compiler: try loader.compiler(for: plan.target))
                 let compile = {
                     try JITProgress.around(module: name, from: plan.target.name, to: self.loader.cacheDevice) {
                         try self.loader.compile(bytes, target: plan.target, module: name)
@@ -207,14 +216,14 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
                 message += " — adding '\(loader.cacheDevice)' to the device list and rebuilding avoids the JIT"
             }
             throw KilnError(error.code, message, cause: error.cause)
-        } catch let error as KilnError where error.code == .unsupported && plan.target.kind == .source {
-            // Say why nothing else serves, as the resolver would without the source.
+        } catch let error as KilnError where [.unsupported, .toolchainUnavailable].contains(error.code) && plan.target.kind == .source {
+            // The source's compiler is missing (NVRTC): say why nothing else serves, as the resolver would without the source.
             let others = images.filter { $0.target.kind != .source }
             do {
                 _ = try Resolver.resolve(module: name, device: identity, images: others, policy: policy)
                 throw error
-            } catch let why as KilnError where why.code != .unsupported {
-                throw KilnError(.unsupported, "\(error.message). Without the source: \(why.message)")
+            } catch let why as KilnError where why.code != error.code {
+                throw KilnError(error.code, "\(error.message). Without the source: \(why.message)", cause: error.cause)
             }
         }
         let result = ResolutionRecord(module: name, device: identity.name, path: path, target: plan.target.name,

@@ -67,7 +67,7 @@ struct DevicesCommand: ParsableCommand {
         if let driver = cuda {
             for device in driver.devices {
                 var identity = device.identity
-                identity.canCompileSource = false  // NVRTC at run time is not wired into the runtime yet
+                identity.canCompileSource = NVRTC.isInstalled
                 listing.devices.append(Device(
                     family: "nvidia", index: device.ordinal, name: device.name, target: device.target.name,
                     computeCapability: device.computeCapability.description, multiprocessors: device.multiprocessorCount,

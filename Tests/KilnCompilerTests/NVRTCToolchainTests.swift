@@ -1,6 +1,7 @@
 import Foundation
 import KilnBundle
 @testable import KilnCompiler
+import KilnDrivers
 import KilnCore
 import KilnTestSupport
 import Testing
@@ -53,7 +54,7 @@ struct NVRTCToolchainTests {
     }
 
     @Test("a .cu module finds cuda_fp16.h, cuda_bf16.h, mma.h and cooperative_groups.h",
-          .enabled(if: !NVRTCToolchain.cudaIncludeDirectories().isEmpty, "the CUDA headers are not installed: run scripts/setup.sh"))
+          .enabled(if: !NVRTCCompiler.cudaIncludeDirectories().isEmpty, "the CUDA headers are not installed: run scripts/setup.sh"))
     func cudaHeaders() throws {
         let toolchain = try #require(Fixtures.nvrtc)
         let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/cuda_headers.cu")

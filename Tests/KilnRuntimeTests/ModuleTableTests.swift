@@ -10,7 +10,7 @@ import Glibc
 import Testing
 
 /// A device that loads any bytes and "compiles" PTX by prefixing it, counting what it does;
-/// like the CUDA loader, it cannot compile source.
+/// like the CUDA loader where NVRTC is missing, it cannot compile source.
 final class FakeLoader: ImageLoader {
     struct Module: Sendable, Equatable {
         var bytes: [UInt8]
@@ -43,7 +43,7 @@ final class FakeLoader: ImageLoader {
     func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
         compiles.withLock { $0.append("\(module)/\(target.name)") }
         guard case .ptx = target.kind else {
-            throw KilnError(.unsupported, "module '\(module)': NVRTC is not wired up yet")
+            throw KilnError(.toolchainUnavailable, "module '\(module)': NVRTC (libnvrtc.so.13) was not found — install it")
         }
         return Array("compiled:".utf8) + portable
     }
@@ -158,7 +158,7 @@ struct ModuleTableTests {
     func sourceOnly() throws {
         let modules = try table("sm_90,no-ptx", loader: FakeLoader(8, 0))
         let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
-        #expect(error.code == .unsupported)
+        #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("NVRTC"))
         #expect(error.message.contains("Without the source:"))
         #expect(error.message.contains("cubin sm_90 cannot run on 8.0"))

@@ -15,6 +15,10 @@
 //                                            (__launch_bounds__ on NVIDIA, local memory everywhere)
 //                                            are refused by Kiln; PASS/FAIL lines, exit 1 on a failure
 //                                            (LaunchLimitsCheck.swift; bench/gpu/check.sh)
+//   KilnStartupProbe cuda-source BUNDLE PATH
+//                                            on the first NVIDIA GPU, run the CUDA-source-only module of
+//                                            bench/gpu/kernels/cuda_source.cu, check its results and that
+//                                            it was served by PATH (jit, jit-cached) (CUDASourceCheck.swift)
 //
 // With KILN_TRACE set, Kiln writes its phases; the probe adds `first-result`, from its first line
 // to the checked result. It imports no Foundation, as a lean program would not.
@@ -88,8 +92,10 @@ do {
         print(device.summary)
     case "launch-limits" where arguments.count == 3 || arguments.count == 4:
         exit(try launchLimits(bundle: arguments[2], families: parseFamilies(arguments.count == 4 ? arguments[3] : nil)) == 0 ? 0 : 1)
+    case "cuda-source" where arguments.count == 4:
+        try cudaSource(bundle: arguments[2], expecting: arguments[3])
     default:
-        fail("usage: KilnStartupProbe first-kernel BUNDLE [--every-device] | first-device [FAMILY,…] | launch-limits BUNDLE [FAMILY,…]")
+        fail("usage: KilnStartupProbe first-kernel BUNDLE [--every-device] | first-device [FAMILY,…] | launch-limits BUNDLE [FAMILY,…] | cuda-source BUNDLE jit|jit-cached")
     }
 } catch {
     fail("\(error)")

@@ -5,7 +5,8 @@
 # through the driver's JIT of compute_90 PTX, the same under KILN_CHECKED=1 (no false alarms),
 # the checked mode catching overruns on the GPU, launches over a kernel's own limits refused
 # (KilnStartupProbe launch-limits), and the OpenCL C conformance suite from sm_90 cubins and from
-# compute_80 PTX. (run.sh and opencl.sh add the slower speed and PoCL runs.)
+# compute_80 PTX, and a bundle holding only CUDA source run through NVRTC at run time, then from
+# the JIT cache (KilnStartupProbe cuda-source). (run.sh and opencl.sh add the slower speed and PoCL runs.)
 # Writes $OUT/check-results.txt beside startup.sh's files; exits 1 if any check failed.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -33,5 +34,10 @@ step "launch limits: Kiln refuses block 128 for __launch_bounds__(64) and local 
 # process on subgroup_sum (its work-group function lacks __pocl_work_group_alloca; 2026-12-03).
 step "conformance: sm_90 cubins (and this machine's PoCL from source)" env -u POCL_WORK_GROUP_METHOD .gpu/kiln verify .gpu/bundles/conformance.kiln
 step "conformance --jit always: compute_80 PTX through the driver" env -u POCL_WORK_GROUP_METHOD .gpu/kiln verify .gpu/bundles/conformance.kiln --jit always
+# CUDA source through NVRTC at run time: the bundle holds cuda_source.cu as source only (no PTX, no
+# cubin); the first run compiles it (jit), a second process with the same cache takes the cubin (jit-cached).
+nvrtc_cache=$(mktemp -d)
+step "CUDA source only: NVRTC compiles it at run time (jit), results checked" env KILN_CACHE_DIR="$nvrtc_cache" .gpu/KilnStartupProbe cuda-source .gpu/bundles/cuda_source.kiln jit
+step "CUDA source only, second run: from the JIT cache (jit-cached), results checked" env KILN_CACHE_DIR="$nvrtc_cache" .gpu/KilnStartupProbe cuda-source .gpu/bundles/cuda_source.kiln jit-cached
 echo "check status: $status"
 exit $status

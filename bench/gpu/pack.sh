@@ -41,6 +41,8 @@ cp bench/gpu/kiln_opencl.h .gpu/kiln_opencl.h
 "$kiln" build bench/gpu/kernels/overrun.cl --devices sm_90 -o .gpu/bundles/overrun.kiln
 # For the launch-limit check (KilnStartupProbe launch-limits): __launch_bounds__(64) and local memory.
 "$kiln" build bench/gpu/kernels/launch_bounds.cu bench/gpu/kernels/local_limits.cl --devices sm_90 -o .gpu/bundles/limits.kiln
+# For the CUDA-source check (KilnStartupProbe cuda-source): a .cu module with no PTX and no cubin.
+"$kiln" build bench/gpu/kernels/cuda_source.cu --devices none,no-ptx -o .gpu/bundles/cuda_source.kiln
 "$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
 # One xz stream: the three binaries share most of their bytes (bench/gpu/unpack.sh unpacks it).
 tar cf - -C .gpu kiln GPUCheck KilnStartupProbe | xz -9e -T0 > .gpu/binaries.tar.xz

@@ -1,6 +1,7 @@
 import KilnBundle
 import KilnCore
 import Synchronization
+import KilnDrivers
 
 /// OpenCL C (`.cl`) for NVIDIA targets: clang + libclc make PTX (``ClangOpenCL``), and nvJitLink
 /// links that PTX into a cubin for each `sm_XY` — also for architectures newer than clang knows.

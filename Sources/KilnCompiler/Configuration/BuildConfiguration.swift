@@ -5,7 +5,7 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
-import KilnRuntime
+import KilnCache
 
 /// A build's configuration file, `kiln.json`, read when the build runs (`kiln build --config
 /// FILE`), so an edit takes effect on the next build — the build plugin passes the file's path

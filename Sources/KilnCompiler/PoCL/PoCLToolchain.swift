@@ -1,6 +1,6 @@
 import KilnBundle
 import KilnCore
-import KilnRuntime
+import KilnDrivers
 
 /// The `cpu` target through PoCL (Debian's `pocl-opencl-icd`) on the building machine: each module
 /// is built from source with `clBuildProgram` on PoCL's CPU device, and its `CL_PROGRAM_BINARIES`
@@ -58,20 +58,17 @@ public struct PoCLToolchain: Toolchain {
         guard module.language == .openCLC else {
             throw KilnError(.invalidArgument, "\(module.path): PoCL compiles OpenCL C (.cl), not \(module.language.rawValue)")
         }
-        let built = Result(catching: { () throws(KilnError) -> OpenCLProgram in
-            try OpenCLProgram(source: Array(module.text.utf8), name: module.name, device: device)
-        })
-        let program: OpenCLProgram
-        switch built {
-        case .success(let made):
-            program = made
+        // Result(catching:), not do/catch: Swift 6.3's MandatoryAllocBoxToStack crashes on a typed-throws catch here.
+        switch Result(catching: { () throws(KilnError) -> OpenCLCompiledBinary in
+            try OpenCLProgram.compileBinary(.source(Array(module.text.utf8)), name: module.name, device: device)
+        }) {
+        case .success(let built):
+            return CompiledImage(bytes: built.bytes, log: built.log, hostString: hostString, kernelNames: built.kernelNames)
         case .failure(let error) where error.code == .compilationFailed:
             throw KilnError(.compilationFailed,
                 "\(module.path) for cpu: \(identity) rejected it:\n\(error.message)\n— fix the kernel", cause: error.cause)
         case .failure(let error):
             throw error
         }
-        return CompiledImage(bytes: try program.binary(), log: program.log, hostString: hostString,
-                             kernelNames: try program.kernelNames())
     }
 }

@@ -5,10 +5,11 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// Runs a bundle's kernels on one NVIDIA GPU: each module is resolved by DESIGN.md's NVIDIA
-/// rules on first use, its image loaded (a cubin) or compiled by the driver (PTX) once, and
-/// every resolution recorded.
+/// rules on first use, its image loaded (a cubin) or compiled once — PTX by the driver, CUDA
+/// source by NVRTC — and every resolution recorded.
 ///
 /// ```swift
 /// let device = try CUDADriver.load().device(0)
@@ -32,8 +33,8 @@ public final class CUDABackend: Sendable {
     /// - Parameters:
     ///   - reader: The bundle.
     ///   - device: The GPU to run on.
-    ///   - policy: When PTX may be compiled at run time (`KILN_JIT`).
-    ///   - cache: Where compiled PTX is kept between runs; nil for the disk cache the environment names.
+    ///   - policy: When PTX or CUDA source may be compiled at run time (`KILN_JIT`).
+    ///   - cache: Where compiled PTX and source are kept between runs; nil for the disk cache the environment names.
     ///   - trustedKeys: The keys one of which must have signed the bundle; nil for
     ///     `KILN_TRUSTED_KEYS` (none when unset).
     /// - Throws: `KilnError.corruptBundle` if the bundle's manifest is damaged, `.cacheRefused` if the
@@ -45,7 +46,8 @@ public final class CUDABackend: Sendable {
         self.reader = reader
         self.device = device
         self.policy = policy
-        table = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: CUDAImageLoader(device: device),
+        let manifest = try reader.manifest()
+        table = ModuleTable(reader: reader, manifest: manifest, loader: CUDAImageLoader(device: device, manifest: manifest),
                             policy: policy, cache: try cache ?? StartupTrace.measure("cache.open") { try DiskJITCache.fromEnvironment() })
     }
 
@@ -56,7 +58,9 @@ public final class CUDABackend: Sendable {
     ///
     /// - Throws: `KilnError.imageNotFound` for a module the bundle lacks; `.noCompatibleImage` or
     ///   `.jitForbidden` naming the bundle's targets, the device's and the fix when no image serves
-    ///   it; `.driverError` if the driver refuses the image; `.unsupported` where only CUDA source could serve.
+    ///   it; `.driverError` if the driver refuses the image; `.toolchainUnavailable` naming NVRTC and
+    ///   how to install it where only CUDA source could serve and NVRTC is missing; `.compilationFailed`
+    ///   with NVRTC's log for source that does not compile.
     public func module(named name: String) throws -> CUDAModule {
         try table.module(named: name)
     }
@@ -83,30 +87,5 @@ public final class CUDABackend: Sendable {
     /// The resolution of one module, if it has been loaded.
     public func resolution(of module: String) -> ResolutionRecord? {
         resolutions.first { $0.module == module }
-    }
-}
-
-/// Loads cubins and compiles PTX on one device, for ``ModuleTable``.
-struct CUDAImageLoader: ImageLoader {
-    let device: CUDADevice
-
-    var identity: DeviceIdentity { device.identity }
-    var cacheDevice: String { device.target.name }
-    var compiler: String { "cuda-driver \(device.driverVersion)" }
-
-    func load(binary: [UInt8], target: Target, module: String) throws -> CUDAModule {
-        try CUDAModule(cubin: binary, name: module, device: device)
-    }
-
-    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
-        switch target.kind {
-        case .ptx:
-            return try CUDAModule.link(ptx: portable, name: module, device: device).cubin
-        case .source:
-            throw KilnError(.unsupported,
-                "module '\(module)' on \(device.summary) can only be served by compiling its source with NVRTC, which the runtime does not wire up yet — add '\(device.target.name)' (or a compute_XY at most \(device.computeCapability.number)) to the device list and rebuild")
-        default:
-            throw KilnError(.noCompatibleImage, "module '\(module)': \(target.name) is not a portable form an NVIDIA GPU compiles")
-        }
     }
 }

@@ -1,4 +1,5 @@
 import KilnCore
+import KilnDrivers
 
 /// Memory on one GPU, typed (`Float` elements) or raw bytes; freed when the last reference goes.
 ///

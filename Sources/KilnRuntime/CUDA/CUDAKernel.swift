@@ -1,5 +1,6 @@
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// A kernel in a loaded module, with its recorded signature, ready to launch.
 public final class CUDAKernel: Sendable {

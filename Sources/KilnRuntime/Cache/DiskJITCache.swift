@@ -9,11 +9,12 @@ import Foundation
 import KilnCore
 import Logging
 import Synchronization
+import KilnCache
 
 /// The JIT cache on disk, shared by every process of a user: entries keyed by ``JITCacheKey``
 /// (never a path), written to a temporary file and renamed into place, checked against their
 /// SHA-256 and their key before use, locked per key so N processes compile once, bounded in
-/// size with the least recently used out first. ``CacheFolder`` holds the scheme, which the
+/// size with the least recently used out first. `CacheFolder` (KilnCache) holds the scheme, which the
 /// build cache shares.
 ///
 /// Both layers — the local one and the read-only one (`KILN_CACHE_READONLY`) — are refused,

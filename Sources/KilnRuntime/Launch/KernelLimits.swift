@@ -1,4 +1,5 @@
 import KilnCore
+import KilnDrivers
 
 /// What one kernel allows on one device, as its driver reports when the kernel is looked up.
 ///

@@ -1,5 +1,6 @@
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// Checks a launch against a kernel's recorded signature before any driver sees it:
 /// the number of arguments, each argument's kind and width, and the launch dimensions.

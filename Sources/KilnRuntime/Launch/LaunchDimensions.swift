@@ -1,4 +1,5 @@
-/// What a launch's `grid:` and `block:` take: a ``Dim3``, or an `Int` for one dimension.
+import KilnDrivers
+/// What a launch's `grid:` and `block:` take: a `Dim3`, or an `Int` for one dimension.
 ///
 /// So a size held in a variable passes as it is — `launch(grid: groups, block: width, …)` — as a
 /// literal does (`block: 256`); `n` stands for (n, 1, 1).

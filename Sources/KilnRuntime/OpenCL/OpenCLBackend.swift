@@ -5,6 +5,7 @@ import Foundation
 #endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// Runs a bundle's kernels on one OpenCL device — an Intel GPU or a PoCL CPU: each module is
 /// resolved by DESIGN.md's Intel or PoCL rules on first use, its device binary loaded or its

@@ -1,4 +1,5 @@
 import KilnCore
+import KilnDrivers
 
 /// Memory on one OpenCL device, typed (`Float` elements) or raw bytes; released when the last reference goes.
 ///

@@ -1,4 +1,5 @@
 import KilnCore
+import KilnDrivers
 
 /// Loads device binaries and compiles SPIR-V or source on one OpenCL device, for ``ModuleTable``.
 struct OpenCLImageLoader: ImageLoader {
@@ -16,9 +17,9 @@ struct OpenCLImageLoader: ImageLoader {
     func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
         switch target.kind {
         case .spirv:
-            return try OpenCLProgram(spirv: portable, name: module, device: device).binary()
+            return try OpenCLProgram.compileBinary(.spirv(portable), name: module, device: device).bytes
         case .source:
-            return try OpenCLProgram(source: portable, name: module, device: device).binary()
+            return try OpenCLProgram.compileBinary(.source(portable), name: module, device: device).bytes
         default:
             throw KilnError(.noCompatibleImage, "module '\(module)': \(target.name) is not a portable form an OpenCL device compiles")
         }

@@ -1,6 +1,7 @@
 import KilnBundle
 import KilnCore
 import Synchronization
+import KilnDrivers
 
 /// A kernel in a built program, with its recorded signature, ready to launch.
 ///

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// The checks of the OpenCL C conformance kernels in `Tests/Conformance/`: one kernel per builtin
 /// family, each result compared with a reference computed here (float64 where it is arithmetic,

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import KilnBundle
 import KilnCore
+import KilnDrivers
 
 /// The checks of the kernels in `Kernels/`, by module.
 public enum ReferenceChecks {
