@@ -120,7 +120,8 @@ public enum Resolver {
             plans.append(.init(target: image.target, path: .jit,
                                reason: "the driver compiles PTX \(name) for \(cc)", conditions: conditions))
         }
-        if let plan = sourcePlan(device, images, compiler: "NVRTC", languages: [.cuda, .openCLC], &rejected) {
+        // NVRTC compiles CUDA only; OpenCL C for NVIDIA needs clang and libclc, which only the build has.
+        if let plan = sourcePlan(device, images, compiler: "NVRTC", languages: [.cuda], &rejected) {
             plans.append(plan)
         }
         return plans

@@ -9,10 +9,10 @@ private func target(_ name: String) throws -> Target {
 }
 
 /// Images for canonical target names; `source` is OpenCL C.
-private func images(_ names: [String]) throws -> [AvailableImage] {
+private func images(_ names: [String], source: SourceLanguage = .openCLC) throws -> [AvailableImage] {
     try names.map { name in
         let target = try target(name)
-        return AvailableImage(target: target, sourceLanguage: target.kind == .source ? .openCLC : nil)
+        return AvailableImage(target: target, sourceLanguage: target.kind == .source ? source : nil)
     }
 }
 
@@ -119,7 +119,7 @@ struct ResolverTests {
         let ptx = try resolve(nvidia(9, 0), images(["source", "compute_80", "sm_80"]))
         #expect(ptx.target.name == "compute_80")
         #expect(ptx.path == .jit)
-        let source = try resolve(nvidia(9, 0), images(["source", "sm_80", "compute_100"]))
+        let source = try resolve(nvidia(9, 0), images(["source", "sm_80", "compute_100"], source: .cuda))
         #expect(source.target == .source)
         #expect(source.path == .jit)
     }
@@ -178,7 +178,7 @@ struct ResolverTests {
         let device = nvidia(9, 0, driver: 12040)
         let older = [AvailableImage(target: .compute(90), ptxISAVersion: "9.0"),
                      AvailableImage(target: .compute(80), ptxISAVersion: "8.0"),
-                     AvailableImage(target: .source, sourceLanguage: .openCLC)]
+                     AvailableImage(target: .source, sourceLanguage: .cuda)]
         #expect(try resolve(device, older).target == .compute(80))
         let source = [older[0], older[2]]
         #expect(try resolve(device, source).target == .source)
@@ -196,19 +196,25 @@ struct ResolverTests {
         (true as Bool?, [String]()), (nil, ["NVRTC is installed at run time"]),
     ])
     func sourceThroughNVRTC(canCompileSource: Bool?, conditions: [String]) throws {
-        for language in [SourceLanguage.openCLC, .cuda] {
-            let plan = try resolve(nvidia(9, 0, canCompileSource: canCompileSource),
-                                   [AvailableImage(target: .sm(80)), AvailableImage(target: .source, sourceLanguage: language)])
-            #expect(plan.target == .source)
-            #expect(plan.path == .jit)
-            #expect(plan.reason.contains("NVRTC"))
-            #expect(plan.conditions == conditions)
-        }
+        let plan = try resolve(nvidia(9, 0, canCompileSource: canCompileSource),
+                               [AvailableImage(target: .sm(80)), AvailableImage(target: .source, sourceLanguage: .cuda)])
+        #expect(plan.target == .source)
+        #expect(plan.path == .jit)
+        #expect(plan.reason.contains("NVRTC"))
+        #expect(plan.conditions == conditions)
+    }
+
+    @Test("OpenCL C source is not offered to NVRTC, which compiles CUDA only: the error says so")
+    func openCLSourceNotThroughNVRTC() throws {
+        let error = try resolutionError(nvidia(9, 0, canCompileSource: true),
+                                        [AvailableImage(target: .sm(80)), AvailableImage(target: .source, sourceLanguage: .openCLC)])
+        #expect(error.code == .noCompatibleImage)
+        #expect(error.message.contains("its source is opencl-c, which NVRTC cannot compile"), "\(error.message)")
     }
 
     @Test("source is not used where NVRTC is missing")
     func sourceWithoutNVRTC() throws {
-        let error = try resolutionError(nvidia(9, 0, canCompileSource: false), images(["sm_80", "source"]))
+        let error = try resolutionError(nvidia(9, 0, canCompileSource: false), images(["sm_80", "source"], source: .cuda))
         #expect(error.code == .noCompatibleImage)
         #expect(error.message.contains("its source needs NVRTC, which is not installed here"))
     }
@@ -333,7 +339,7 @@ struct ResolverTests {
 
     @Test("never forbids a JIT where only a JIT serves", arguments: [
         (nvidia(9, 0), [AvailableImage(target: .sm(80)), AvailableImage(target: .compute(80))]),
-        (nvidia(9, 0), [AvailableImage(target: .source, sourceLanguage: .openCLC)]),
+        (nvidia(9, 0), [AvailableImage(target: .source, sourceLanguage: .cuda)]),
         (cpu(skylake), [AvailableImage(target: .cpu, hostString: znver3), AvailableImage(target: .source, sourceLanguage: .openCLC)]),
         (DeviceIdentity(name: "pvc", kind: .intel(IntelIPVersion(12, 60, 7), acceptsSPIRV: true)),
          [AvailableImage(target: .spirv)]),
@@ -368,7 +374,7 @@ struct ResolverTests {
         let ptx = try resolve(nvidia(9, 0), images(["sm_90", "compute_90", "source"]), policy: .always)
         #expect(ptx.target.name == "compute_90")
         #expect(ptx.path == .jit)
-        #expect(try resolve(nvidia(9, 0), images(["sm_90", "source"]), policy: .always).target == .source)
+        #expect(try resolve(nvidia(9, 0), images(["sm_90", "source"], source: .cuda), policy: .always).target == .source)
         #expect(try resolve(intel("12.60.7"), images(["pvc", "spirv"]), policy: .always).target == .spirv)
         let cpuBundle = [AvailableImage(target: .cpu, hostString: znver3), AvailableImage(target: .source, sourceLanguage: .openCLC)]
         #expect(try resolve(cpu(znver3), cpuBundle, policy: .always).target == .source)

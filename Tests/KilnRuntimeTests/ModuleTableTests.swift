@@ -58,9 +58,9 @@ final class MemoryCache: JITCache {
     func store(key: JITCacheKey, bytes: [UInt8]) { entries.withLock { $0[key] = bytes } }
 }
 
-private func table(_ deviceList: String, modules: [String] = ["vector", "reduce"], loader: FakeLoader,
-                   policy: JITPolicy = .auto, cache: any JITCache = NoJITCache()) throws -> ModuleTable<FakeLoader> {
-    let path = try SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: modules, deviceList: deviceList))
+private func table(_ deviceList: String, modules: [String] = ["vector", "reduce"], language: SourceLanguage = .openCLC,
+                   loader: FakeLoader, policy: JITPolicy = .auto, cache: any JITCache = NoJITCache()) throws -> ModuleTable<FakeLoader> {
+    let path = try SyntheticBundle.temporaryFile(try SyntheticBundle.bytes(modules: modules, deviceList: deviceList, language: language))
     let reader = try BundleReader(path: path)
     return ModuleTable(reader: reader, manifest: try reader.manifest(), loader: loader, policy: policy, cache: cache)
 }
@@ -156,7 +156,7 @@ struct ModuleTableTests {
 
     @Test("Where only source serves, the loader's refusal comes through with why nothing else serves")
     func sourceOnly() throws {
-        let modules = try table("sm_90,no-ptx", loader: FakeLoader(8, 0))
+        let modules = try table("sm_90,no-ptx", language: .cuda, loader: FakeLoader(8, 0))
         let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
         #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("NVRTC"))

@@ -38,13 +38,13 @@ public enum SyntheticBundle {
         return bytes
     }
 
-    static func writer(modules: [String], deviceList: String,
+    static func writer(modules: [String], deviceList: String, language: SourceLanguage = .openCLC,
                        image: (String, String) -> [UInt8]) throws -> BundleWriter {
         let list = try DeviceList.parse(deviceList)
         let manifest = Manifest(
             deviceList: deviceList,
             modules: modules.map { name in
-                ModuleRecord(name: name, language: .openCLC, sourceSHA256: String(repeating: "0", count: 64),
+                ModuleRecord(name: name, language: language, sourceSHA256: String(repeating: "0", count: 64),
                              kernels: [KernelRecord(name: "\(name)_kernel", parameters: [
                                  ParameterRecord(name: "out", type: "float*", addressSpace: "global"),
                                  ParameterRecord(name: "n", type: "int"),
@@ -68,9 +68,12 @@ public enum SyntheticBundle {
         return writer
     }
 
-    /// The bytes of a synthetic bundle.
-    public static func bytes(modules: [String], deviceList: String, imageSize: Int = 4096) throws -> [UInt8] {
-        try writer(modules: modules, deviceList: deviceList, imageSize: imageSize).serialize()
+    /// The bytes of a synthetic bundle whose modules are in `language`.
+    public static func bytes(modules: [String], deviceList: String, imageSize: Int = 4096,
+                             language: SourceLanguage = .openCLC) throws -> [UInt8] {
+        try writer(modules: modules, deviceList: deviceList, language: language) { module, target in
+            image(module: module, target: target, size: imageSize)
+        }.serialize()
     }
 
     /// The synthetic image of one module for one target: text-like and compressible, or noise,
