@@ -287,7 +287,7 @@ public final class BundleReader: Sendable {
         let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) {
             try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         }
-        let decompressed: [UInt8] = switch entry.codec {
+        var bytes: [UInt8] = switch entry.codec {
         case .none: stored
         case .zstd, .zstdReferenced:
             try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) {
@@ -295,18 +295,19 @@ public final class BundleReader: Sendable {
                                     what: what, prefix: prefix)
             }
         }
-        let bytes = entry.transform == .none ? decompressed
-            : try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { try decoded(decompressed, entry, what) }
+        if entry.transform != .none {
+            try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { try decode(&bytes, entry, what) }
+        }
         guard !checked || StartupTrace.measure("image.sha256", detail: name, bytes: bytes.count, { Digest.sha256(bytes) }) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
         }
         return bytes
     }
 
-    /// The raw bytes of an image whose decompressed bytes are `bytes`: undoes its transform.
-    private func decoded(_ bytes: [UInt8], _ entry: ImageEntry, _ what: String) throws -> [UInt8] {
+    /// Undoes an image's transform on its decompressed bytes.
+    private func decode(_ bytes: inout [UInt8], _ entry: ImageEntry, _ what: String) throws {
         do {
-            return try entry.transform.decode(bytes, rawSize: entry.rawSize)
+            try entry.transform.decode(&bytes, rawSize: entry.rawSize)
         } catch {
             throw KilnError(.corruptBundle, "\(what) does not decode from its \(entry.transform) coding: \(error.reason) — the file is damaged; rebuild it")
         }

@@ -28,43 +28,54 @@ enum CubinTableCoding {
     static func encode(_ image: [UInt8]) -> [UInt8]? {
         guard let layout = try? Layout(image, headersDecoded: true) else { return nil }
         var out = image
-        var previousName: UInt32 = 0, previousEnd: UInt64 = 0
-        for index in 0..<layout.count {
-            let at = layout.tableOffset + index * headerSize
-            let name: UInt32 = load(image, at), type: UInt32 = load(image, at + 4)
-            let offset: UInt64 = load(image, at + 24), size: UInt64 = load(image, at + 32)
-            store(name &- previousName, &out, at)
-            store(offset &- previousEnd, &out, at + 24)
-            previousName = name
-            previousEnd = offset &+ (type == noBitsType ? 0 : size)
+        out.withUnsafeMutableBytes { bytes in
+            var previousName: UInt32 = 0, previousEnd: UInt64 = 0
+            for index in 0..<layout.count {
+                let at = layout.tableOffset + index * headerSize
+                let name: UInt32 = load(bytes, at), type: UInt32 = load(bytes, at + 4)
+                let offset: UInt64 = load(bytes, at + 24), size: UInt64 = load(bytes, at + 32)
+                store(name &- previousName, bytes, at)
+                store(offset &- previousEnd, bytes, at + 24)
+                previousName = name
+                previousEnd = offset &+ (type == noBitsType ? 0 : size)
+            }
         }
         if let symbols = layout.symbols { differences(&out, symbols, decoding: false) }
-        out.replaceSubrange(layout.tableRange, with: transposed(Array(out[layout.tableRange]), rows: layout.count))
-        guard (try? decode(out)) == image else { return nil }
+        let rows = Array(out[layout.tableRange])
+        for column in 0..<headerSize {
+            for row in 0..<layout.count { out[layout.tableOffset + column * layout.count + row] = rows[row * headerSize + column] }
+        }
+        var decoded = out
+        guard (try? decode(&decoded)) != nil, decoded == image else { return nil }
         return out
     }
 
-    /// The image a coded cubin stands for (the same size).
+    /// Turns a coded cubin back into the image it stands for, in place (the size does not change).
     ///
-    /// - Throws: a description of the fault when the coded bytes do not have the shape the coding needs.
-    static func decode(_ coded: [UInt8]) throws(ImageCodingFault) -> [UInt8] {
-        let layout = try Layout(coded, headersDecoded: false)
-        var out = coded
-        out.replaceSubrange(layout.tableRange, with: untransposed(Array(coded[layout.tableRange]), rows: layout.count))
-        var previousName: UInt32 = 0, previousEnd: UInt64 = 0
-        for index in 0..<layout.count {
-            let at = layout.tableOffset + index * headerSize
-            let name = previousName &+ load(out, at) as UInt32, offset = previousEnd &+ load(out, at + 24) as UInt64
-            store(name, &out, at)
-            store(offset, &out, at + 24)
-            let type: UInt32 = load(out, at + 4), size: UInt64 = load(out, at + 32)
-            previousName = name
-            previousEnd = offset &+ (type == noBitsType ? 0 : size)
+    /// - Throws: a description of the fault when the coded bytes do not have the shape the coding
+    ///   needs; `out` is then left half decoded.
+    static func decode(_ out: inout [UInt8]) throws(ImageCodingFault) {
+        let layout = try Layout(out, headersDecoded: false)
+        let columns = Array(out[layout.tableRange])
+        out.withUnsafeMutableBytes { bytes in
+            let table = layout.tableOffset, rows = layout.count
+            for row in 0..<rows {
+                for column in 0..<headerSize { bytes[table + row * headerSize + column] = columns[column * rows + row] }
+            }
+            var previousName: UInt32 = 0, previousEnd: UInt64 = 0
+            for index in 0..<rows {
+                let at = table + index * headerSize
+                let name = previousName &+ load(bytes, at) as UInt32, offset = previousEnd &+ load(bytes, at + 24) as UInt64
+                store(name, bytes, at)
+                store(offset, bytes, at + 24)
+                let type: UInt32 = load(bytes, at + 4), size: UInt64 = load(bytes, at + 32)
+                previousName = name
+                previousEnd = offset &+ (type == noBitsType ? 0 : size)
+            }
         }
         if let symbols = try Layout.symbols(in: out, layout.tableOffset, layout.count) {
             differences(&out, symbols, decoding: true)
         }
-        return out
     }
 
     /// Where the tables are.
@@ -114,30 +125,28 @@ enum CubinTableCoding {
     /// Replaces each symbol's name position and section index by its difference from the previous
     /// symbol's, or (decoding) the other way.
     private static func differences(_ bytes: inout [UInt8], _ symbols: Range<Int>, decoding: Bool) {
-        var previousName: UInt32 = 0, previousSection: UInt16 = 0
-        for at in stride(from: symbols.lowerBound, to: symbols.upperBound, by: symbolSize) {
-            let name: UInt32 = load(bytes, at), section: UInt16 = load(bytes, at + 6)
-            let newName = decoding ? previousName &+ name : name &- previousName
-            let newSection = decoding ? previousSection &+ section : section &- previousSection
-            (previousName, previousSection) = decoding ? (newName, newSection) : (name, section)
-            store(newName, &bytes, at)
-            store(newSection, &bytes, at + 6)
+        bytes.withUnsafeMutableBytes { bytes in
+            var previousName: UInt32 = 0, previousSection: UInt16 = 0
+            for at in stride(from: symbols.lowerBound, to: symbols.upperBound, by: symbolSize) {
+                let name: UInt32 = load(bytes, at), section: UInt16 = load(bytes, at + 6)
+                let newName = decoding ? previousName &+ name : name &- previousName
+                let newSection = decoding ? previousSection &+ section : section &- previousSection
+                (previousName, previousSection) = decoding ? (newName, newSection) : (name, section)
+                store(newName, bytes, at)
+                store(newSection, bytes, at + 6)
+            }
         }
     }
 
-    private static func transposed(_ table: [UInt8], rows: Int) -> [UInt8] {
-        (0..<headerSize).flatMap { column in (0..<rows).map { table[$0 * headerSize + column] } }
-    }
-
-    private static func untransposed(_ columns: [UInt8], rows: Int) -> [UInt8] {
-        (0..<rows * headerSize).map { columns[($0 % headerSize) * rows + $0 / headerSize] }
+    private static func load<T: FixedWidthInteger>(_ bytes: UnsafeMutableRawBufferPointer, _ at: Int) -> T {
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
     }
 
     private static func load<T: FixedWidthInteger>(_ bytes: [UInt8], _ at: Int) -> T {
-        (0..<MemoryLayout<T>.size).reduce(T.zero) { $0 | T(bytes[at + $1]) << ($1 * 8) }
+        bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: T.self)) }
     }
 
-    private static func store<T: FixedWidthInteger>(_ value: T, _ bytes: inout [UInt8], _ at: Int) {
-        for byte in 0..<MemoryLayout<T>.size { bytes[at + byte] = UInt8(truncatingIfNeeded: value >> (byte * 8)) }
+    private static func store<T: FixedWidthInteger>(_ value: T, _ bytes: UnsafeMutableRawBufferPointer, _ at: Int) {
+        bytes.storeBytes(of: value.littleEndian, toByteOffset: at, as: T.self)
     }
 }

@@ -26,18 +26,18 @@ extension ImageTransform {
         }
     }
 
-    /// The raw image that coded bytes stand for, exactly `rawSize` bytes.
+    /// Turns coded bytes into the raw image they stand for, exactly `rawSize` bytes (in place
+    /// where the transform keeps the size, so a large cubin is not copied).
     ///
     /// - Throws: the fault, when the coded bytes do not decode or decode to another size.
-    func decode(_ coded: [UInt8], rawSize: UInt64) throws(ImageCodingFault) -> [UInt8] {
-        let raw: [UInt8] = switch self {
-        case .none: coded
-        case .ptxOperands: try PTXOperandCoding.decode(coded, limit: rawSize)
-        case .cubinTables: try CubinTableCoding.decode(coded)
+    func decode(_ bytes: inout [UInt8], rawSize: UInt64) throws(ImageCodingFault) {
+        switch self {
+        case .none: break
+        case .ptxOperands: bytes = try PTXOperandCoding.decode(bytes, limit: rawSize)
+        case .cubinTables: try CubinTableCoding.decode(&bytes)
         }
-        guard UInt64(raw.count) == rawSize else {
-            throw ImageCodingFault("it decodes to \(raw.count) bytes, not the \(rawSize) its entry records")
+        guard UInt64(bytes.count) == rawSize else {
+            throw ImageCodingFault("it decodes to \(bytes.count) bytes, not the \(rawSize) its entry records")
         }
-        return raw
     }
 }
