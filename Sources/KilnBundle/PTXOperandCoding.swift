@@ -52,6 +52,7 @@ enum PTXOperandCoding {
             if at == 0 || text[at - 1] == UInt8(ascii: "\n") { coder.startLine(text, at) }
             if let (clas, digits) = register(text, at) {
                 let number = value(text[digits])
+                guard let clas = coder.index(of: clas) else { return nil }
                 out.append(contentsOf: text[at..<digits.lowerBound])
                 let recentIndex = coder.recentIndex(of: number, in: clas)
                 let largest = coder.largest(in: clas)
@@ -61,7 +62,7 @@ enum PTXOperandCoding {
                     out.append(recent + UInt8(recentIndex))
                 } else if number <= largest {
                     out.append(below)
-                    out.append(contentsOf: Array(String(largest - number).utf8))
+                    appendDecimal(largest - number, to: &out)
                 } else {
                     out.append(contentsOf: text[digits])
                 }
@@ -103,9 +104,14 @@ enum PTXOperandCoding {
             if at == 0 || coded[at - 1] == UInt8(ascii: "\n") { coder.startLine(coded, at) }
             if coded[at] == UInt8(ascii: "%"), let clas = letters(coded, at + 1) {
                 let end = clas.upperBound
-                let name = coded[clas]
+                func classIndex() throws(ImageCodingFault) -> Int {
+                    guard let index = coder.index(of: coded[clas]) else {
+                        throw ImageCodingFault("more than \(maximumClasses) register classes in one function at byte \(at)")
+                    }
+                    return index
+                }
                 if end < coded.count, isCode(coded[end]) {
-                    let code = coded[end]
+                    let code = coded[end], name = try classIndex()
                     var number: Int
                     var after = end + 1
                     switch code {
@@ -124,12 +130,13 @@ enum PTXOperandCoding {
                         throw ImageCodingFault("a label code at byte \(end) follows a register")
                     }
                     out.append(contentsOf: coded[at..<end])
-                    out.append(contentsOf: Array(String(number).utf8))
+                    appendDecimal(number, to: &out)
                     coder.saw(number, in: name)
                     at = after
                     continue
                 }
                 if let (_, digits) = register(coded, at) {
+                    let name = try classIndex()
                     out.append(contentsOf: coded[at..<digits.upperBound])
                     coder.saw(value(coded[digits]), in: name)
                     at = digits.upperBound
@@ -142,7 +149,7 @@ enum PTXOperandCoding {
                     let number = coder.function + (coded[start] == nextFunction ? 1 : 0)
                     guard number >= 0 else { throw ImageCodingFault("a label at byte \(at) continues a function before the first") }
                     out.append(contentsOf: labelPrefix)
-                    out.append(contentsOf: Array(String(number).utf8))
+                    appendDecimal(number, to: &out)
                     coder.function = number
                     at = start + 1
                     continue
@@ -162,33 +169,65 @@ enum PTXOperandCoding {
         return out
     }
 
+    /// The most register classes one function may use: PTX has about ten (`%r`, `%rd`, `%f`, `%p`, …);
+    /// text with more is not coded, so a hostile image cannot make each lookup long.
+    static let maximumClasses = 64
+
     /// What each register class and the labels have seen so far.
     private struct Coder {
-        var classes: [ArraySlice<UInt8>: (largest: Int, recent: [Int])] = [:]
+        struct RegisterClass {
+            var name: ArraySlice<UInt8>
+            var largest = 0
+            /// The last ``recentCount`` distinct numbers, newest first.
+            var recent: [Int] = []
+        }
+        var classes: [RegisterClass] = []
         var function = -1
 
         mutating func startLine(_ text: [UInt8], _ at: Int) {
             if at < text.count, text[at] == UInt8(ascii: ".") { classes.removeAll(keepingCapacity: true) }
         }
 
-        func largest(in clas: ArraySlice<UInt8>) -> Int { classes[clas]?.largest ?? 0 }
-
-        func recentIndex(of number: Int, in clas: ArraySlice<UInt8>) -> Int? {
-            classes[clas]?.recent.firstIndex(of: number)
+        /// The position of a class, added if new; nil past ``maximumClasses``.
+        mutating func index(of name: ArraySlice<UInt8>) -> Int? {
+            if let found = classes.firstIndex(where: { $0.name.elementsEqual(name) }) { return found }
+            guard classes.count < PTXOperandCoding.maximumClasses else { return nil }
+            classes.append(RegisterClass(name: name))
+            return classes.count - 1
         }
 
-        func recentNumber(_ index: Int, in clas: ArraySlice<UInt8>) -> Int? {
-            guard let recent = classes[clas]?.recent, index < recent.count else { return nil }
-            return recent[index]
+        func largest(in clas: Int) -> Int { classes[clas].largest }
+
+        func recentIndex(of number: Int, in clas: Int) -> Int? { classes[clas].recent.firstIndex(of: number) }
+
+        func recentNumber(_ index: Int, in clas: Int) -> Int? {
+            index < classes[clas].recent.count ? classes[clas].recent[index] : nil
         }
 
-        mutating func saw(_ number: Int, in clas: ArraySlice<UInt8>) {
-            var state = classes[clas] ?? (0, [])
-            state.largest = max(state.largest, number)
-            state.recent.removeAll { $0 == number }
-            state.recent.insert(number, at: 0)
-            if state.recent.count > PTXOperandCoding.recentCount { state.recent.removeLast() }
-            classes[clas] = state
+        mutating func saw(_ number: Int, in clas: Int) {
+            classes[clas].largest = max(classes[clas].largest, number)
+            if let found = classes[clas].recent.firstIndex(of: number) {
+                classes[clas].recent.remove(at: found)
+            } else if classes[clas].recent.count == PTXOperandCoding.recentCount {
+                classes[clas].recent.removeLast()
+            }
+            classes[clas].recent.insert(number, at: 0)
+        }
+    }
+
+    /// Appends a non-negative number's decimal digits.
+    private static func appendDecimal(_ number: Int, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0, rest = number
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.append(contentsOf: buffer[(20 - count)...])
         }
     }
 
