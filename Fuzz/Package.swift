@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "KilnCore", package: kiln),
                 .product(name: "KilnBundle", package: kiln),
+                .product(name: "KilnCache", package: kiln),
                 .product(name: "KilnRuntime", package: kiln),
             ]
         ),

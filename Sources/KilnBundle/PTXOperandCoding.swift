@@ -50,6 +50,12 @@ enum PTXOperandCoding {
         var at = 0
         while at < text.count {
             if at == 0 || text[at - 1] == UInt8(ascii: "\n") { coder.startLine(text, at) }
+            let plain = plainRun(text, at)
+            if plain > at {
+                out.append(contentsOf: text[at..<plain])
+                at = plain
+                continue
+            }
             if let (clas, digits) = register(text, at) {
                 let number = value(text[digits])
                 guard let clas = coder.index(of: clas) else { return nil }
@@ -102,6 +108,12 @@ enum PTXOperandCoding {
         while at < coded.count {
             guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
             if at == 0 || coded[at - 1] == UInt8(ascii: "\n") { coder.startLine(coded, at) }
+            let plain = plainRun(coded, at)
+            if plain > at {
+                out.append(contentsOf: coded[at..<plain])
+                at = plain
+                continue
+            }
             if coded[at] == UInt8(ascii: "%"), let clas = letters(coded, at + 1) {
                 let end = clas.upperBound
                 func classIndex() throws(ImageCodingFault) -> Int {
@@ -167,6 +179,21 @@ enum PTXOperandCoding {
         }
         guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
         return out
+    }
+
+    /// Where the run of bytes from `at` that can start no token, end no line and hold no code ends:
+    /// they are copied as they are.
+    private static func plainRun(_ text: [UInt8], _ at: Int) -> Int {
+        let special = special
+        var end = at
+        while end < text.count, !special[Int(text[end])] { end += 1 }
+        return end
+    }
+
+    /// The bytes that end a plain run: `%`, `$`, a line feed and the codes.
+    private static let special: [Bool] = (0...255).map { (byte: Int) -> Bool in
+        let value = UInt8(byte)
+        return value == UInt8(ascii: "%") || value == UInt8(ascii: "$") || value == UInt8(ascii: "\n") || isCode(value)
     }
 
     /// The most register classes one function may use: PTX has about ten (`%r`, `%rd`, `%f`, `%p`, …);

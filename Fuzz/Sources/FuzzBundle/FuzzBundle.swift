@@ -15,6 +15,7 @@ import Glibc
 #endif
 @testable import KilnBundle
 import KilnCore
+@testable import KilnCache
 @testable import KilnRuntime
 
 /// One file per process, rewritten for every input: the readers take paths and descriptors. In
