@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KilnCache", targets: ["KilnCache"]),
         .library(name: "KilnCompiler", targets: ["KilnCompiler"]),
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
+        .library(name: "KilnVerify", targets: ["KilnVerify"]),
         .plugin(name: "KilnBuildPlugin", targets: ["KilnBuildPlugin"]),
     ],
     dependencies: [
@@ -57,6 +58,9 @@ let package = Package(
             name: "KilnRuntime",
             dependencies: ["KilnCore", "KilnBundle", "KilnDrivers", "KilnCache", .product(name: "Logging", package: "swift-log")]
         ),
+        // `kiln verify`'s checks of Kiln's own kernels against float64 references, above the runtime
+        // so an app that links KilnRuntime carries none of them.
+        .target(name: "KilnVerify", dependencies: ["KilnCore", "KilnBundle", "KilnDrivers", "KilnRuntime"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
@@ -66,6 +70,7 @@ let package = Package(
                 "KilnCache",
                 "KilnCompiler",
                 "KilnRuntime",
+                "KilnVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,7 +84,7 @@ let package = Package(
         .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport"]),
         .testTarget(name: "KilnBundleTests", dependencies: ["KilnBundle", "KilnTestSupport"]),
         .testTarget(name: "KilnCompilerTests", dependencies: ["KilnCompiler", "KilnDrivers", "KilnCache", "KilnTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnDrivers", "KilnCache", "KilnCompiler", "KilnTestSupport"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnVerify", "KilnDrivers", "KilnCache", "KilnCompiler", "KilnTestSupport"]),
         // A program that uses the JIT cache as a user's program does, for the multi-process tests.
         .executableTarget(name: "KilnCacheProbe", dependencies: ["KilnRuntime", "KilnCompiler"], path: "Tests/KilnCacheProbe"),
         // A program that runs one kernel as a user's program does, for the start-up tests and bench/gpu/startup.sh.

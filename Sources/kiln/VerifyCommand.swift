@@ -5,6 +5,7 @@ import Glibc
 import KilnBundle
 import KilnCore
 import KilnRuntime
+import KilnVerify
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -3,6 +3,7 @@ import KilnBundle
 import KilnCore
 @testable import KilnRuntime
 import KilnTestSupport
+import KilnVerify
 import Testing
 
 /// A session reads and checks only the images it loads: damage in an image this device does not

@@ -4,6 +4,7 @@ import Glibc
 import KilnBundle
 import KilnCore
 import KilnDrivers
+import KilnRuntime
 
 /// The checks of the OpenCL C conformance kernels in `Tests/Conformance/`: one kernel per builtin
 /// family, each result compared with a reference computed here (float64 where it is arithmetic,

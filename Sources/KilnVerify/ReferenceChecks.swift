@@ -6,6 +6,7 @@ import Darwin
 import KilnBundle
 import KilnCore
 import KilnDrivers
+import KilnRuntime
 
 /// The checks of the kernels in `Kernels/`, by module.
 public enum ReferenceChecks {

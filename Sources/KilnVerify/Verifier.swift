@@ -1,5 +1,6 @@
 import KilnBundle
 import KilnCore
+import KilnRuntime
 
 /// `kiln verify`: on every device of this machine, loads the exact images a bundle would use —
 /// AOT images as shipped — resolves every module and every kernel, and runs Kiln's own kernels

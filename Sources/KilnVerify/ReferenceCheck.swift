@@ -1,5 +1,6 @@
 import KilnBundle
 import KilnCore
+import KilnRuntime
 
 /// A check of one of Kiln's own kernels on a device: fresh random inputs, outputs poisoned
 /// first, every element compared with a float64 reference computed here.
