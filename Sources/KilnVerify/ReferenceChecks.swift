@@ -44,22 +44,12 @@ public enum ReferenceChecks {
 
     static let reductions: [ReferenceCheck] = [
         ReferenceCheck(module: "reduce_sum", kernel: "reduce_sum", parameterTypes: ["const float*", "float*", "uint"], run: { k, d in
-            let n = 1 << 18, g = 64
-            let x = randomFloats(n)
-            let partial = try poisoned(d, g)
-            try k.launch(grid: Dim3(g), block: 256, arguments: [try d.makeBuffer(x).argument, partial.argument, .uint32(UInt32(n))])
-            let parts: [Float] = try partial.download()
-            guard !parts.contains(where: \.isNaN) else { return .infinity }
+            guard let (x, parts) = try partialReduction(k, d) else { return .infinity }
             let scale = x.reduce(0.0) { $0 + abs(Double($1)) }
             return abs(parts.reduce(0.0) { $0 + Double($1) } - x.reduce(0.0) { $0 + Double($1) }) / scale
         }, tolerance: 1e-5),
         ReferenceCheck(module: "reduce_max", kernel: "reduce_max", parameterTypes: ["const float*", "float*", "uint"], run: { k, d in
-            let n = 1 << 18, g = 64
-            let x = randomFloats(n)
-            let partial = try poisoned(d, g)
-            try k.launch(grid: Dim3(g), block: 256, arguments: [try d.makeBuffer(x).argument, partial.argument, .uint32(UInt32(n))])
-            let parts: [Float] = try partial.download()
-            guard !parts.contains(where: \.isNaN) else { return .infinity }
+            guard let (x, parts) = try partialReduction(k, d) else { return .infinity }
             return Compare.exact([parts.max()!], [x.max()!])
         }, tolerance: 0),
         ReferenceCheck(module: "histogram", kernel: "histogram", parameterTypes: ["const uchar*", "int", "int*"], run: { k, d in
@@ -168,6 +158,18 @@ public enum ReferenceChecks {
         }
         return checks
     }()
+
+    /// Runs a reduction kernel (`reduce_sum`, `reduce_max`: input, per-group output, count) over
+    /// 2¹⁸ random values in 64 work-groups of 256; returns the inputs and each group's result, or
+    /// nil when a group's result was left unwritten (still NaN).
+    static func partialReduction(_ k: DeviceKernel, _ d: ComputeDevice) throws -> (input: [Float], partials: [Float])? {
+        let n = 1 << 18, g = 64
+        let x = randomFloats(n)
+        let partial = try poisoned(d, g)
+        try k.launch(grid: Dim3(g), block: 256, arguments: [try d.makeBuffer(x).argument, partial.argument, .uint32(UInt32(n))])
+        let parts: [Float] = try partial.download()
+        return parts.contains(where: \.isNaN) ? nil : (x, parts)
+    }
 
     static func matmul(_ a: [Float], _ b: [Float], _ m: Int, _ n: Int, _ k: Int) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)
