@@ -58,7 +58,7 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
 
 /// How an image's raw bytes are rewritten, losslessly, before they are compressed (format
 /// version 3). The entry's SHA-256 and raw size are of the bytes before the rewrite.
-public enum ImageTransform: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+public enum ImageTransform: UInt8, Sendable, CustomStringConvertible {
     /// Compressed as they are.
     case none = 0
     /// PTX whose register and label numbers are written relative to the ones before

@@ -102,8 +102,9 @@ extension BundleWriter {
         for group in groups {
             // Alone: the smallest of the raw bytes, their frame and the coded bytes' frame; ties keep the simpler.
             let alone = group.map { image -> Stored in
-                ([compressed[Task(image: image, reference: nil)]!]
-                    + ImageTransform.allCases.filter { $0 != .none }.compactMap { compressed[Task(image: image, reference: nil, transform: $0)] })
+                let coded = ImageTransform.candidate(for: sorted[image].format)
+                    .flatMap { compressed[Task(image: image, reference: nil, transform: $0)] }
+                return [compressed[Task(image: image, reference: nil)]!, coded].compactMap { $0 }
                     .reduce(Stored(codec: .none, body: sorted[image].bytes)) { $1.body.count < $0.body.count ? $1 : $0 }
             }
             func against(_ position: Int, _ neighbour: Int) -> Stored? {

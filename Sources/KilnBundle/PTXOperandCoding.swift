@@ -49,13 +49,7 @@ enum PTXOperandCoding {
         out.reserveCapacity(text.count)
         var at = 0
         while at < text.count {
-            if at == 0 || text[at - 1] == UInt8(ascii: "\n") { coder.startLine(text, at) }
-            let plain = plainRun(text, at)
-            if plain > at {
-                out.append(contentsOf: text[at..<plain])
-                at = plain
-                continue
-            }
+            if coder.copyPlainRun(text, &at, to: &out) { continue }
             if let (clas, digits) = register(text, at) {
                 let number = value(text[digits])
                 guard let clas = coder.index(of: clas) else { return nil }
@@ -107,13 +101,7 @@ enum PTXOperandCoding {
         var at = 0
         while at < coded.count {
             guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
-            if at == 0 || coded[at - 1] == UInt8(ascii: "\n") { coder.startLine(coded, at) }
-            let plain = plainRun(coded, at)
-            if plain > at {
-                out.append(contentsOf: coded[at..<plain])
-                at = plain
-                continue
-            }
+            if coder.copyPlainRun(coded, &at, to: &out) { continue }
             if coded[at] == UInt8(ascii: "%"), let clas = letters(coded, at + 1) {
                 let end = clas.upperBound
                 func classIndex() throws(ImageCodingFault) -> Int {
@@ -181,15 +169,6 @@ enum PTXOperandCoding {
         return out
     }
 
-    /// Where the run of bytes from `at` that can start no token, end no line and hold no code ends:
-    /// they are copied as they are.
-    private static func plainRun(_ text: [UInt8], _ at: Int) -> Int {
-        let special = special
-        var end = at
-        while end < text.count, !special[Int(text[end])] { end += 1 }
-        return end
-    }
-
     /// The bytes that end a plain run: `%`, `$`, a line feed and the codes.
     private static let special: [Bool] = (0...255).map { (byte: Int) -> Bool in
         let value = UInt8(byte)
@@ -211,8 +190,21 @@ enum PTXOperandCoding {
         var classes: [RegisterClass] = []
         var function = -1
 
-        mutating func startLine(_ text: [UInt8], _ at: Int) {
-            if at < text.count, text[at] == UInt8(ascii: ".") { classes.removeAll(keepingCapacity: true) }
+        /// At a line's start, forgets every class if the line starts with `.`; then copies the run of
+        /// bytes from `at` that can start no token, end no line and hold no code, as they are.
+        ///
+        /// - Returns: whether it copied anything (`at` is then past the run).
+        mutating func copyPlainRun(_ text: [UInt8], _ at: inout Int, to out: inout [UInt8]) -> Bool {
+            if at == 0 || text[at - 1] == UInt8(ascii: "\n"), text[at] == UInt8(ascii: ".") {
+                classes.removeAll(keepingCapacity: true)
+            }
+            let special = PTXOperandCoding.special
+            var end = at
+            while end < text.count, !special[Int(text[end])] { end += 1 }
+            guard end > at else { return false }
+            out.append(contentsOf: text[at..<end])
+            at = end
+            return true
         }
 
         /// The position of a class, added if new; nil past ``maximumClasses``.
