@@ -1,3 +1,5 @@
+import KilnCore
+
 /// A lossless, same-length rewrite of a cubin's two tables that makes it compress about a fifth
 /// smaller (``ImageTransform/cubinTables``, format version 3).
 ///
@@ -14,9 +16,10 @@
 ///   byte 1, …), so each field's bytes lie together.
 ///
 /// The ELF header is not changed, so the reader finds the table where the writer did. An image
-/// is coded only when it is a 64-bit little-endian ELF file with 64-byte section headers after
-/// the ELF header, at most one symbol table of 24-byte entries lying clear of both, and coding
-/// then decoding gives its bytes back; the reader checks the decoded bytes' SHA-256 as always.
+/// is coded only when it is a cubin that Kiln's checked ELF reader (``ELFImage``, as ``ImageCheck``
+/// uses it) accepts, with its section headers after the ELF header and at most one symbol table of
+/// 24-byte entries lying clear of both, and coding then decoding gives its bytes back; the reader
+/// checks the decoded bytes' SHA-256 as always.
 enum CubinTableCoding {
     static let elfHeaderSize = 64
     static let headerSize = 64
@@ -101,24 +104,26 @@ enum CubinTableCoding {
             symbols = headersDecoded ? try Self.symbols(in: bytes, tableOffset, self.count) : nil
         }
 
-        /// The byte range of the one symbol table, clear of the ELF header and the section-header table.
+        /// The byte range of the one symbol table, clear of the ELF header and the section-header
+        /// table, found by Kiln's checked ELF reader (``ELFImage``) once the headers are decoded.
         static func symbols(in bytes: [UInt8], _ tableOffset: Int, _ count: Int) throws(ImageCodingFault) -> Range<Int>? {
-            var found: Range<Int>?
-            for index in 0..<count {
-                let at = tableOffset + index * headerSize
-                guard load(bytes, at + 4) as UInt32 == symbolTableType else { continue }
-                let offset: UInt64 = load(bytes, at + 24), size: UInt64 = load(bytes, at + 32), entry: UInt64 = load(bytes, at + 56)
-                guard found == nil, entry == UInt64(symbolSize), size % UInt64(symbolSize) == 0,
-                      offset >= UInt64(elfHeaderSize), offset <= UInt64(bytes.count), size <= UInt64(bytes.count) - offset else {
-                    throw ImageCodingFault("its symbol table is not one table of 24-byte rows inside the file")
-                }
-                let range = Int(offset)..<Int(offset + size)
-                guard !range.overlaps(tableOffset..<tableOffset + count * headerSize) else {
-                    throw ImageCodingFault("its symbol table overlaps its section-header table")
-                }
-                found = range
+            let sections: [ELFImage.Section]
+            do {
+                sections = try ELFImage(validating: bytes, machine: ImageCheck.machineCUDA,
+                                        failure: { KilnError(.corruptBundle, $0) }).sections
+            } catch {
+                throw ImageCodingFault("it is not a cubin: \((error as? KilnError)?.message ?? "\(error)")")
             }
-            return found
+            let tables = sections.filter { $0.type == symbolTableType }
+            guard let table = tables.first else { return nil }
+            guard tables.count == 1, table.entrySize == symbolSize, table.size % symbolSize == 0, table.offset >= elfHeaderSize else {
+                throw ImageCodingFault("its symbol table is not one table of 24-byte rows after the ELF header")
+            }
+            let range = table.offset..<table.offset + table.size
+            guard !range.overlaps(tableOffset..<tableOffset + count * headerSize) else {
+                throw ImageCodingFault("its symbol table overlaps its section-header table")
+            }
+            return range
         }
     }
 
