@@ -229,7 +229,7 @@ struct CUDAGPUTests {
         let path = try SyntheticBundle.temporaryFile(try writer.serialize())
         let cache = MemoryCache()
 
-        let first = try CUDABackend(reader: BundleReader(path: path), device: device, cache: cache)
+        let first = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), cache: cache)
         let kernel = try first.kernel("scale")
         let data = try device.makeBuffer([Float(1), 2, 3])
         try kernel.launch(grid: 1, block: 32, arguments: [.buffer(data), .float32(2), .int32(3)])
@@ -239,12 +239,12 @@ struct CUDAGPUTests {
         #expect(record.target == "compute_50")
         #expect(record.imageSHA256 == SHA256Digest.hex(of: Array(scalePTX.utf8)))
 
-        let second = try CUDABackend(reader: BundleReader(path: path), device: device, cache: cache)
-        _ = try second.module(named: "scale")
+        let second = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), cache: cache)
+        _ = try second.load(module: "scale")
         #expect(second.resolutions.map(\.path) == [.jitCached])
 
-        let strict = try CUDABackend(reader: BundleReader(path: path), device: device, policy: .never)
-        let error = try #require(throws: KilnError.self) { try strict.module(named: "scale") }
+        let strict = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), policy: .never)
+        let error = try #require(throws: KilnError.self) { try strict.load(module: "scale") }
         #expect(error.code == .jitForbidden)
     }
 }
