@@ -201,7 +201,8 @@ struct CUDAGPUTests {
         let ints = try device.makeBuffer([Int32(1)])
         #expect(throws: KilnError.self) { try kernel.launch(grid: 1, block: 1, arguments: [.buffer(ints), .float32(3), .int32(1)]) }
         #expect(throws: KilnError.self) { try kernel.launch(grid: 1, block: 2048, arguments: [.buffer(data), .float32(3), .int32(1)]) }
-        #expect(throws: KilnError.self) { try module.kernel(KernelRecord(name: "missing", parameters: [])) }
+        let missing = try #require(throws: KilnError.self) { try module.kernel(KernelRecord(name: "missing", parameters: [])) }
+        #expect(missing.code == .imageNotFound && missing.cause as? CUDAResult == .notFound, "the code OpenCL gives: \(missing)")
     }
 
     @Test("PTX of an ISA newer than any driver is refused with status 222 and the driver's log")

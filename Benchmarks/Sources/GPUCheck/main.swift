@@ -139,6 +139,30 @@ func proof(_ folder: String) throws {
         print("  error: \(error.message)")
         check(error.code == .invalidLaunch, "a wrong launch is refused before the driver sees it")
     }
+
+    // The backend protocol's shared paths on CUDA: the missing-kernel error OpenCL gives too, and
+    // a buffer of another device refused by the one launch check.
+    do {
+        let cubin = try BundleReader(path: folder + "/aot.kiln").image(module: "saxpy", target: "sm_90")
+        _ = try CUDAModule(cubin: cubin, name: "saxpy", device: device).kernel(KernelRecord(name: "kiln_missing", parameters: []))
+        check(false, "a kernel the cubin lacks should fail")
+    } catch let error as KilnError {
+        print("  error: \(error.message)")
+        check(error.code == .imageNotFound && error.cause as? CUDAResult == .notFound && error.message.contains("has no kernel 'kiln_missing'"),
+              "a kernel missing from a loaded module is .imageNotFound with CUDA_ERROR_NOT_FOUND as the cause, as on OpenCL (\(error.code))")
+    }
+    if let cpu = (try? OpenCLRuntime.load())?.devices.first {
+        do {
+            let kernel = try aot.kernel("saxpy", in: "saxpy")
+            let x = try device.makeBuffer([Float](repeating: 1, count: 32)), elsewhere = try cpu.makeBuffer([Float](repeating: 1, count: 32))
+            try kernel.launch(grid: 1, block: 32, arguments: [.float32(1), .buffer(elsewhere), .buffer(x), .int(32)])
+            check(false, "a buffer on \(cpu.summary) should be refused by a kernel on the GPU")
+        } catch let error as KilnError {
+            print("  error: \(error.message)")
+            check(error.code == .invalidLaunch && error.message.contains("was given a buffer on \(cpu.summary)"),
+                  "a buffer of another family's device is refused before the driver sees it (\(error.code))")
+        }
+    }
 }
 
 /// Loads the 160-kernel module from BUNDLE and runs its first kernel once; prints the path taken.
