@@ -26,7 +26,7 @@ final class CUDAMemory: DeviceMemory {
     var address: CUdeviceptr { base + CUdeviceptr(guardBytes) }
 
     /// The device address `offset` bytes from the buffer's first byte.
-    private func address(_ offset: Int) -> CUdeviceptr { CUdeviceptr(Int64(address) + Int64(offset)) }
+    private func address(_ offset: Int) -> CUdeviceptr { address &+ CUdeviceptr(bitPattern: Int64(offset)) }
 
     func write<T: KernelScalar>(_ values: [T], at offset: Int, _ what: @autoclosure () -> String) throws(KilnError) {
         try device.makeCurrent()
