@@ -135,36 +135,3 @@ public final class BundleSession: Sendable {
         resolutions.first { $0.module == module }
     }
 }
-
-/// The modules of a session, whichever backend serves them.
-protocol SessionModules: Sendable {
-    var manifest: Manifest { get }
-    var resolutions: [ResolutionRecord] { get }
-    func kernel(_ name: String, in module: String?) throws -> DeviceKernel
-    func loadModule(_ module: String) throws -> ResolutionRecord
-    func loadAll() throws -> [ResolutionRecord]
-}
-
-extension ModuleTable: SessionModules where Loader: ComputeBackend {
-    func kernel(_ name: String, in moduleName: String?) throws -> DeviceKernel {
-        let (module, owner, record) = try kernel(name, in: moduleName)
-        return try StartupTrace.measure("kernel.lookup", detail: name) { () throws(KilnError) in
-            try loader.kernel(record, in: module, named: owner)
-        }
-    }
-
-    func loadModule(_ name: String) throws -> ResolutionRecord {
-        _ = try module(named: name)
-        guard let record = resolutions.first(where: { $0.module == name }) else {
-            throw KilnError(.imageNotFound, "module '\(name)' of bundle '\(reader.path)' was loaded but not recorded")
-        }
-        return record
-    }
-}
-
-extension ComputeBackend {
-    /// A module table of a bundle on this device.
-    func modules(reader: BundleReader, manifest: Manifest, policy: JITPolicy, cache: any JITCache) -> any SessionModules {
-        ModuleTable(reader: reader, manifest: manifest, loader: self, policy: policy, cache: cache)
-    }
-}
