@@ -252,7 +252,7 @@ public final class BundleReader: Sendable {
             bytes = try storedImage(reference, "image \(reference.module) × \(reference.target)", prefix: nil)
         } catch let error as KilnError {
             let name = (try? table().name(at: index)) ?? "table entry \(index)"
-            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)")
+            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)", cause: error)
         }
         keepReference(index, bytes)
         return bytes
@@ -309,7 +309,7 @@ public final class BundleReader: Sendable {
         do {
             try entry.transform.decode(&bytes, rawSize: entry.rawSize)
         } catch {
-            throw KilnError(.corruptBundle, "\(what) does not decode from its \(entry.transform) coding: \(error.reason) — the file is damaged; rebuild it")
+            throw KilnError(.corruptBundle, "\(what) does not decode from its \(entry.transform) coding: \(error.reason) — the file is damaged; rebuild it", cause: error)
         }
     }
 

@@ -145,10 +145,8 @@ public struct Builder: Sendable {
                     let image = try job.toolchain.compile(job.module, for: job.target)
                     options.cache?.store(image, key: job.key)
                     result = .success((image, false))
-                } catch let error as KilnError {
-                    result = .failure(error)
                 } catch {
-                    result = .failure(KilnError(.compilationFailed, "\(job.module.path) for \(job.target.name): \(error)"))
+                    result = .failure(.wrapping(error, as: .compilationFailed, "\(job.module.path) for \(job.target.name): \(error)"))
                 }
                 gate.signal()
             }
@@ -257,7 +255,7 @@ public struct Builder: Sendable {
         let listed = Mutex<[Int: Result<[KernelRecord], KilnError>]>([:])
         let clang: Result<ClangOpenCL, KilnError>? = sources.contains { $0.language == .openCLC }
             ? Result { () throws(KilnError) -> ClangOpenCL in
-                do { return try options.clang ?? ClangOpenCL() } catch { throw error as? KilnError ?? KilnError(.toolchainUnavailable, "\(error)") }
+                do { return try options.clang ?? ClangOpenCL() } catch { throw .wrapping(error, as: .toolchainUnavailable, "\(error)") }
             } : nil
         DispatchQueue.concurrentPerform(iterations: sources.count) { index in
             let module = sources[index]
@@ -273,10 +271,8 @@ public struct Builder: Sendable {
                     let kernels = try clang.kernels(of: module)
                     if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
                     return kernels
-                } catch let error as KilnError {
-                    throw error
                 } catch {
-                    throw KilnError(.compilationFailed, "\(module.path): \(error)")
+                    throw .wrapping(error, as: .compilationFailed, "\(module.path): \(error)")
                 }
             }
             listed.withLock { $0[index] = result }
