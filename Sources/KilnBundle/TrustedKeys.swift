@@ -33,10 +33,10 @@ public struct TrustedKeys: Sendable, Equatable {
     /// - Throws: `KilnError` naming the variable and the file.
     public init(environment: [String: String]) throws(KilnError) {
         let files = (environment[Self.environmentVariable] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
-        do {
+        do throws(KilnError) {
             try self.init(files: files)
-        } catch let error as KilnError {
-            throw KilnError(error.code, "\(Self.environmentVariable): \(error.message)", cause: error.cause)
+        } catch {
+            throw KilnError(error.code, "\(Self.environmentVariable): \(error.message)", cause: error)
         }
     }
 

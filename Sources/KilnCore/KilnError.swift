@@ -58,6 +58,26 @@ public struct KilnError: Error, Sendable, CustomStringConvertible, CustomDebugSt
         return KilnError(code, message(), cause: error, function: function, file: file, line: line)
     }
 
+    /// Runs a body whose throws are untyped (a rethrowing library call, a Foundation API) and gives
+    /// its error as a `KilnError`: a `KilnError` passes through; any other becomes `code`, with
+    /// `doing` and the error's words as the message and the error kept as the cause.
+    ///
+    /// - Parameters:
+    ///   - code: The code for an error that is not already a `KilnError`.
+    ///   - doing: What was being done, naming the input (`"reading 'k.cl'"`), for such an error.
+    ///   - function: The function that makes the error; leave it to the default.
+    ///   - file: The file that makes the error; leave it to the default.
+    ///   - line: The line that makes the error; leave it to the default.
+    ///   - body: The work.
+    /// - Returns: What `body` returns.
+    public static func catching<T>(_ code: Code, _ doing: @autoclosure () -> String,
+                                   function: String = #function, file: String = #fileID, line: Int = #line,
+                                   _ body: () throws -> T) throws(KilnError) -> T {
+        do { return try body() } catch {
+            throw wrapping(error, as: code, "\(doing()): \(error)", function: function, file: file, line: line)
+        }
+    }
+
     /// Every error of the chain, this one's cause first, down to the innermost: a `KilnError`
     /// cause is followed by its own cause.
     public var causes: [any Error & Sendable] {
