@@ -105,7 +105,8 @@ public struct KilnError: Error, Sendable, CustomStringConvertible, CustomDebugSt
 }
 
 extension KilnError {
-    /// A place in Kiln's source, as NIO's `FileSystemError.SourceLocation` records it.
+    /// A place in Kiln's source, as NIO's `FileSystemError.SourceLocation` records it; only
+    /// ``KilnError`` makes one.
     public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         /// The function the error was made in.
         public var function: String
@@ -113,18 +114,6 @@ extension KilnError {
         public var file: String
         /// The line in ``file``.
         public var line: Int
-
-        /// Creates a location.
-        ///
-        /// - Parameters:
-        ///   - function: The function.
-        ///   - file: The file, as `#fileID` gives it.
-        ///   - line: The line.
-        public init(function: String, file: String, line: Int) {
-            self.function = function
-            self.file = file
-            self.line = line
-        }
 
         /// `file:line`.
         public var description: String { "\(file):\(line)" }
