@@ -21,6 +21,9 @@ extension VendorCalls {
     ///   - status: What the call returned.
     ///   - what: What was being done, naming the input.
     ///   - fix: The fix, where the caller knows a better one than the status's remedy.
+    ///   - function: The function that makes the error; leave it to the default.
+    ///   - file: The file that makes the error; leave it to the default.
+    ///   - line: The line that makes the error; leave it to the default.
     package func error(_ status: Status, _ what: String, fix: String? = nil,
                        function: String = #function, file: String = #fileID, line: Int = #line) -> KilnError {
         status.error(what, words: describe(status), fix: fix, function: function, file: file, line: line)
@@ -32,6 +35,9 @@ extension VendorCalls {
     ///   - result: The call's result.
     ///   - what: What was being done, naming the input.
     ///   - fix: The fix, where the caller knows a better one than the status's remedy.
+    ///   - function: The function that makes the error; leave it to the default.
+    ///   - file: The file that makes the error; leave it to the default.
+    ///   - line: The line that makes the error; leave it to the default.
     package func get<T>(_ result: Result<T, Status>, _ what: @autoclosure () -> String, fix: String? = nil,
                         function: String = #function, file: String = #fileID, line: Int = #line) throws(KilnError) -> T {
         switch result {
