@@ -50,7 +50,7 @@ public struct BundleSignature: Sendable, Equatable {
         do {
             signer = try SigningPublicKey(rawBytes: Array(block[16..<48]))
         } catch {
-            throw KilnError(.corruptBundle, "bundle '\(path)': its signature block holds no valid Ed25519 key — the file is damaged; get it again")
+            throw KilnError(.corruptBundle, "bundle '\(path)': its signature block holds no valid Ed25519 key — the file is damaged; get it again", cause: error)
         }
         signature = Array(block[48..<112])
         signedPart = Array(block[0..<48])
