@@ -89,7 +89,7 @@ public struct Builder: Sendable {
     /// - Throws: `KilnError.toolchainUnavailable` for a target no toolchain builds;
     ///   `.compilationFailed` carrying every failed compile's log (the bundle is then not written).
     public func build(sources: [SourceModule], output: String,
-                      progress: @Sendable (Event) -> Void = { _ in }) throws -> Report {
+                      progress: @Sendable (Event) -> Void = { _ in }) throws(KilnError) -> Report {
         let start = DispatchTime.now().uptimeNanoseconds
         var names: [String: String] = [:]
         for module in sources {
@@ -145,10 +145,8 @@ public struct Builder: Sendable {
                     let image = try job.toolchain.compile(job.module, for: job.target)
                     options.cache?.store(image, key: job.key)
                     result = .success((image, false))
-                } catch let error as KilnError {
-                    result = .failure(error)
                 } catch {
-                    result = .failure(KilnError(.compilationFailed, "\(job.module.path) for \(job.target.name): \(error)"))
+                    result = .failure(.wrapping(error, as: .compilationFailed, "\(job.module.path) for \(job.target.name): \(error)"))
                 }
                 gate.signal()
             }
@@ -171,7 +169,7 @@ public struct Builder: Sendable {
         for index in jobs.indices {
             guard case .success(let (image, wasCached)) = outcomes[index] else { continue }
             let job = jobs[index]
-            do {
+            do throws(KilnError) {
                 let held = try heldKernels(image, of: job)
                 images.append(BuiltImage(
                     record: ShardImageRecord(module: job.module.name, target: job.target.name, toolchain: job.toolchain.identity,
@@ -179,7 +177,7 @@ public struct Builder: Sendable {
                                              ptxISAVersion: image.ptxISAVersion, hostString: image.hostString),
                     format: job.target.format, bytes: image.bytes))
                 if wasCached { reused += 1 }
-            } catch let error as KilnError {
+            } catch {
                 failures.append((job, error))
             }
         }
@@ -253,11 +251,11 @@ public struct Builder: Sendable {
     ///
     /// - Throws: `KilnError.toolchainUnavailable` without clang; `.compilationFailed` for a module
     ///   clang rejects or one with no kernel.
-    func listKernels(_ sources: [SourceModule]) throws -> [SourceModule] {
+    func listKernels(_ sources: [SourceModule]) throws(KilnError) -> [SourceModule] {
         let listed = Mutex<[Int: Result<[KernelRecord], KilnError>]>([:])
         let clang: Result<ClangOpenCL, KilnError>? = sources.contains { $0.language == .openCLC }
             ? Result { () throws(KilnError) -> ClangOpenCL in
-                do { return try options.clang ?? ClangOpenCL() } catch { throw error as? KilnError ?? KilnError(.toolchainUnavailable, "\(error)") }
+                do { return try options.clang ?? ClangOpenCL() } catch { throw .wrapping(error, as: .toolchainUnavailable, "\(error)") }
             } : nil
         DispatchQueue.concurrentPerform(iterations: sources.count) { index in
             let module = sources[index]
@@ -273,10 +271,8 @@ public struct Builder: Sendable {
                     let kernels = try clang.kernels(of: module)
                     if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
                     return kernels
-                } catch let error as KilnError {
-                    throw error
                 } catch {
-                    throw KilnError(.compilationFailed, "\(module.path): \(error)")
+                    throw .wrapping(error, as: .compilationFailed, "\(module.path): \(error)")
                 }
             }
             listed.withLock { $0[index] = result }
@@ -305,11 +301,14 @@ public struct Builder: Sendable {
     ///
     /// - Throws: `KilnError.compilationFailed` naming module and target for an image that holds no
     ///   listed kernel, or holds a kernel the list lacks.
-    func heldKernels(_ image: CompiledImage, of job: Job) throws -> Set<String> {
+    func heldKernels(_ image: CompiledImage, of job: Job) throws(KilnError) -> Set<String> {
         let listed = job.module.kernels.map { $0.symbol ?? image.symbols[$0.name] ?? $0.name }
         let byName = Dictionary(zip(listed, job.module.kernels.map(\.name)), uniquingKeysWith: { first, _ in first })
         let subject = "\(job.module.path) for \(job.target.name)"
-        guard let found = try image.kernelNames.map(Set.init) ?? ImageKernels.names(in: image.bytes, format: job.target.format) else {
+        let named: Set<String>? = if let names = image.kernelNames { Set(names) } else {
+            try ImageKernels.names(in: image.bytes, format: job.target.format)
+        }
+        guard let found = named else {
             return Set(job.module.kernels.map(\.name))
         }
         let held = Set(found.compactMap { byName[$0] })

@@ -86,14 +86,15 @@ struct CUDAResultTests {
                       (.illegalAddress, 700, "CUDA_ERROR_ILLEGAL_ADDRESS")])
     func names(_ result: CUDAResult, _ number: Int32, _ name: String) {
         #expect(result.rawValue == number)
-        #expect(result.name == name)
+        #expect(result.constantName == name)
         #expect(result.description == "\(name) (\(number))")
         #expect(CUDAResult(rawValue: number) == result)
     }
 
     @Test("An unknown code keeps its number")
     func unknown() {
-        #expect(CUDAResult(rawValue: 12345).name == "CUresult 12345")
+        #expect(CUDAResult(rawValue: 12345).constantName == nil)
+        #expect(CUDAResult(rawValue: 12345).description == "CUDA driver status 12345")
         #expect(CUDAResult(rawValue: 12345).meaning == nil)
     }
 }

@@ -20,7 +20,7 @@ public struct ClangNVIDIAToolchain: Toolchain {
     /// Finds clang, libclc and nvJitLink.
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
-    public init(clang: ClangOpenCL) throws {
+    public init(clang: ClangOpenCL) throws(KilnError) {
         self.clang = clang
         linker = try NVJitLink.shared()
     }
@@ -49,11 +49,11 @@ public struct ClangNVIDIAToolchain: Toolchain {
         target.computeCapability.map { "clang ptx sm_\(clang.architecture(for: $0))" }
     }
 
-    public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
         guard let capability = target.computeCapability, module.language == .openCLC else {
             throw KilnError(.toolchainUnavailable, "\(identity) builds OpenCL C for NVIDIA targets, not \(module.path) for \(target.name)")
         }
-        let ptx = try made.ptx(module: module, architecture: clang.architecture(for: capability)) {
+        let ptx = try made.ptx(module: module, architecture: clang.architecture(for: capability)) { () throws(KilnError) in
             let text = String(decoding: try clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
             try Self.checkResolved(text, module: module, target: target)
             return try PTXLocalParameters.rewrite(text, kernels: module.kernels)
@@ -70,7 +70,7 @@ public struct ClangNVIDIAToolchain: Toolchain {
     /// (`read_imagef`, samplers), which nvJitLink would only report as an undefined mangled name.
     ///
     /// - Throws: `KilnError.compilationFailed` naming the kernel and the builtin.
-    static func checkResolved(_ ptx: String, module: SourceModule, target: Target) throws {
+    static func checkResolved(_ ptx: String, module: SourceModule, target: Target) throws(KilnError) {
         let lines = ptx.split(separator: "\n")
         let undefined = lines.filter { $0.hasPrefix(".extern .func") }.compactMap { $0.split(separator: " ").last.map(String.init) }
         guard let symbol = undefined.first else { return }
@@ -107,7 +107,7 @@ private final class PTXMemo: Sendable {
 
     /// The PTX under a key, made by `make` the first time (a failure is not kept: it is made, and
     /// reported, again for the next target).
-    func ptx(module: SourceModule, architecture: Int, make: () throws -> String) throws -> String {
+    func ptx(module: SourceModule, architecture: Int, make: () throws(KilnError) -> String) throws(KilnError) -> String {
         let key = "\(module.sha256) sm_\(architecture)"
         let slot = slots.withLock { slots in
             if let slot = slots[key] { return slot }
@@ -115,7 +115,7 @@ private final class PTXMemo: Sendable {
             slots[key] = slot
             return slot
         }
-        return try slot.ptx.withLock { ptx throws -> String in
+        return try slot.ptx.withLock { ptx throws(KilnError) -> String in
             if let ptx { return ptx }
             let made = try make()
             ptx = made

@@ -30,16 +30,19 @@ public struct ClangOpenCL: Sendable {
     /// Finds clang (`KILN_CLANG`, else `clang-16` on PATH) and libclc (`KILN_LIBCLC`, else `/usr/lib/clc`).
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        executable = try Subprocess.tool("clang-16", override: "KILN_CLANG", environment: environment,
-            missing: "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)")
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KilnError) {
+        executable = try KilnError.catching(.toolchainUnavailable, "finding clang-16") { try Subprocess.tool("clang-16", override: "KILN_CLANG", environment: environment,
+            missing: "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)") }
         let bitcode = environment["KILN_LIBCLC"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/lib/clc/nvptx64--nvidiacl.bc"
         guard FileManager.default.isReadableFile(atPath: bitcode) else {
             throw KilnError(.toolchainUnavailable,
                 "libclc's NVPTX library '\(bitcode)' is missing; OpenCL C for NVIDIA needs it — \(Self.install)")
         }
         libclc = bitcode
-        let output = try Subprocess(executable: executable).run(["--version"])
+        let clang = executable
+        let output = try KilnError.catching(.toolchainUnavailable, "running '\(clang) --version'") {
+            try Subprocess(executable: clang).run(["--version"])
+        }
         let first = output.text.split(separator: "\n").first.map(String.init) ?? ""
         guard output.status == 0, let range = first.range(of: "version ") else {
             throw KilnError(.toolchainUnavailable, "'\(executable) --version' failed: \(output.text.trimmingWhitespace()) — \(Self.install)")
@@ -83,7 +86,7 @@ public struct ClangOpenCL: Sendable {
     /// Compiles a module to PTX for a compute capability.
     ///
     /// - Throws: `KilnError.compilationFailed` with clang's messages, naming the user's file.
-    public func ptx(_ module: SourceModule, capability: ComputeCapability, target: String) throws -> [UInt8] {
+    public func ptx(_ module: SourceModule, capability: ComputeCapability, target: String) throws(KilnError) -> [UInt8] {
         try run(module, options: ptxOptions(capability: capability), suffix: "ptx", what: target)
     }
 
@@ -101,7 +104,7 @@ public struct ClangOpenCL: Sendable {
     /// - Returns: Kernels in source order; a kernel seen under both profiles is listed once.
     /// - Throws: `KilnError.compilationFailed` if clang rejects the module, or if one kernel name
     ///   has two different signatures under the two profiles.
-    public func kernels(of module: SourceModule) throws -> [KernelRecord] {
+    public func kernels(of module: SourceModule) throws(KilnError) -> [KernelRecord] {
         var kernels: [KernelRecord] = []
         for profile in Self.analysisProfiles {
             let options = Self.languageOptions + ["-target", "spir64", "-cl-kernel-arg-info", "-O0", "-emit-llvm"] + profile
@@ -121,8 +124,8 @@ public struct ClangOpenCL: Sendable {
     }
 
     /// Runs clang over the module's text in a private folder and returns the output file.
-    private func run(_ module: SourceModule, options: [String], suffix: String, what: String) throws -> [UInt8] {
-        try TemporaryDirectory.with(prefix: "kiln-clang") { folder in
+    private func run(_ module: SourceModule, options: [String], suffix: String, what: String) throws(KilnError) -> [UInt8] {
+        try KilnError.catching(.compilationFailed, "\(module.path): \(what)") { try TemporaryDirectory.with(prefix: "kiln-clang") { folder in
             let input = "\(folder)/\(module.name).cl"
             let output = "\(folder)/\(module.name).\(suffix)"
             do {
@@ -136,7 +139,7 @@ public struct ClangOpenCL: Sendable {
                 throw KilnError(.compilationFailed, "\(module.path) for \(what): \(identity) rejected it:\n\(Self.explain(log))")
             }
             return Array(bytes)
-        }
+        } }
     }
 
     /// clang's log, with a sentence for the backend errors that mean "not on NVIDIA".

@@ -30,16 +30,16 @@ public struct OclocToolchain: Toolchain {
     /// Finds `ocloc` (`KILN_OCLOC`, else `PATH`) and reads its version.
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming where it looked and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) throws {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) throws(KilnError) {
         let intel = (deviceList?.targets ?? []).compactMap { target -> (IntelIPVersion, String)? in
             if case .intelDevice(let ip) = target.kind { return (ip, target.name) }
             return nil
         }
         spirvDevice = intel.max { ($0.0.major, $0.0.minor, $0.0.revision) < ($1.0.major, $1.0.minor, $1.0.revision) }?.1 ?? "pvc"
-        let path = try Subprocess.tool("ocloc", override: "KILN_OCLOC", environment: environment,
-                                       missing: "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)")
+        let path = try KilnError.catching(.toolchainUnavailable, "finding ocloc") { try Subprocess.tool("ocloc", override: "KILN_OCLOC", environment: environment,
+                                       missing: "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)") }
         executable = path
-        version = try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
+        version = try KilnError.catching(.toolchainUnavailable, "asking ocloc its version") { try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
             let output = try Subprocess(executable: path).run(["query", "OCL_DRIVER_VERSION"], in: folder)
             let file = folder + "/OCL_DRIVER_VERSION"
             guard output.status == 0, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -47,7 +47,7 @@ public struct OclocToolchain: Toolchain {
                     "'\(path) query OCL_DRIVER_VERSION' failed (exit \(output.status)): \(output.text.trimmingWhitespace()) — reinstall intel-opencl-icd")
             }
             return String(text.filter { $0 != "\u{0}" }).trimmingWhitespace()
-        }
+        } }
     }
 
     /// `ocloc VERSION`.
@@ -77,7 +77,7 @@ public struct OclocToolchain: Toolchain {
         ([executable] + arguments(file: module.path, module: module, target: target, outputFolder: "TMP")).joined(separator: " ")
     }
 
-    public func compile(_ module: SourceModule, for target: Target) throws -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
         guard builds(target) else {
             throw KilnError(.toolchainUnavailable, "ocloc does not build target \(target.name)")
         }
@@ -85,7 +85,7 @@ public struct OclocToolchain: Toolchain {
             throw KilnError(.invalidArgument, "\(module.path): ocloc compiles OpenCL C (.cl), not \(module.language.rawValue)")
         }
         if case .intelDevice(let ip) = target.kind { try confirm(target, ipVersion: ip) }
-        return try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
+        return try KilnError.catching(.compilationFailed, "\(module.path) for \(target.name)") { try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
             let file = "\(folder)/\(module.name).cl"
             do {
                 try Data(module.text.utf8).write(to: URL(fileURLWithPath: file))
@@ -106,7 +106,7 @@ public struct OclocToolchain: Toolchain {
             }
             let quiet = log.split(separator: "\n").filter { $0 != "Build succeeded." && !$0.isEmpty }.joined(separator: "\n")
             return CompiledImage(bytes: Array(bytes), log: quiet)
-        }
+        } }
     }
 
     /// The error for a failed ocloc run: an unknown device, or a kernel it rejects.
@@ -120,9 +120,11 @@ public struct OclocToolchain: Toolchain {
     }
 
     /// Checks once per device that `ocloc ids NAME` gives the IP version the registry records.
-    private func confirm(_ target: Target, ipVersion: IntelIPVersion) throws {
+    private func confirm(_ target: Target, ipVersion: IntelIPVersion) throws(KilnError) {
         if confirmed.contains(target.name) { return }
-        let output = try Subprocess(executable: executable).run(["ids", target.name])
+        let output = try KilnError.catching(.toolchainUnavailable, "asking ocloc about '\(target.name)'") {
+            try Subprocess(executable: executable).run(["ids", target.name])
+        }
         let ids = output.text.split(whereSeparator: \.isNewline).compactMap { IntelIPVersion($0.trimmingWhitespace()) }
         guard output.status == 0, !ids.isEmpty else {
             throw KilnError(.toolchainUnavailable,
