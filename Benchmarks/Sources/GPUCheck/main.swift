@@ -112,52 +112,52 @@ func proof(_ folder: String) throws {
     try runKernels(cached, label: "[jit-cached]")
     check(cached.resolutions.allSatisfy { $0.path == .jitCached }, "a second backend on jit.kiln took every module from Kiln's JIT cache")
 
-    do {
+    do throws(KilnError) {
         let strict = try BundleSession(reader: BundleReader(path: folder + "/jit.kiln"), device: .cuda(device), policy: .never)
         _ = try strict.kernel("saxpy", in: "saxpy")
         check(false, "KILN_JIT=never on sm_80+PTX should fail")
-    } catch let error as KilnError {
+    } catch {
         print("  error: \(error.message)")
         check(error.code == .jitForbidden, "KILN_JIT=never turns the JIT case into an error (\(error.code))")
     }
 
-    do {
+    do throws(KilnError) {
         let none = try BundleSession(reader: BundleReader(path: folder + "/nojit.kiln"), device: .cuda(device), policy: .auto)
         _ = try none.kernel("saxpy", in: "saxpy")
         check(false, "sm_80 only should fail on \(device.computeCapability)")
-    } catch let error as KilnError {
+    } catch {
         print("  error: \(error.message)")
         check(error.code == .noCompatibleImage && error.message.contains("sm_80") && error.message.contains("sm_90"),
               "a bundle with only sm_80 fails with the clear error (\(error.code))")
     }
 
-    do {
+    do throws(KilnError) {
         let kernel = try aot.kernel("saxpy", in: "saxpy")
         try kernel.launch(grid: 1, block: 32, arguments: [.float32(1), .int32(3)])
         check(false, "a wrong argument count should fail")
-    } catch let error as KilnError {
+    } catch {
         print("  error: \(error.message)")
         check(error.code == .invalidLaunch, "a wrong launch is refused before the driver sees it")
     }
 
     // The backend protocol's shared paths on CUDA: the missing-kernel error OpenCL gives too, and
     // a buffer of another device refused by the one launch check.
-    do {
+    do throws(KilnError) {
         let cubin = try BundleReader(path: folder + "/aot.kiln").image(module: "saxpy", target: "sm_90")
         _ = try CUDAModule(cubin: cubin, name: "saxpy", device: device).kernel(KernelRecord(name: "kiln_missing", parameters: []))
         check(false, "a kernel the cubin lacks should fail")
-    } catch let error as KilnError {
+    } catch {
         print("  error: \(error.message)")
         check(error.code == .imageNotFound && error.cause as? CUDAResult == .notFound && error.message.contains("has no kernel 'kiln_missing'"),
               "a kernel missing from a loaded module is .imageNotFound with CUDA_ERROR_NOT_FOUND as the cause, as on OpenCL (\(error.code))")
     }
     if let cpu = (try? OpenCLRuntime.load())?.devices.first {
-        do {
+        do throws(KilnError) {
             let kernel = try aot.kernel("saxpy", in: "saxpy")
             let x = try device.makeBuffer([Float](repeating: 1, count: 32)), elsewhere = try cpu.makeBuffer([Float](repeating: 1, count: 32))
             try kernel.launch(grid: 1, block: 32, arguments: [.float32(1), .buffer(elsewhere), .buffer(x), .int(32)])
             check(false, "a buffer on \(cpu.summary) should be refused by a kernel on the GPU")
-        } catch let error as KilnError {
+        } catch {
             print("  error: \(error.message)")
             check(error.code == .invalidLaunch && error.message.contains("was given a buffer on \(cpu.summary)"),
                   "a buffer of another family's device is refused before the driver sees it (\(error.code))")
