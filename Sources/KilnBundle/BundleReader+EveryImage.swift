@@ -7,7 +7,7 @@ extension BundleReader {
         /// The image's entry.
         public var entry: ImageEntry
         /// Why it cannot be used: the error reading it threw.
-        public var error: any Error
+        public var error: KilnError
     }
 
     /// Reads every given image — decompressed, decoded and checked against its SHA-256 as
@@ -19,9 +19,9 @@ extension BundleReader {
     ///   - jobs: How many images to read at once (on as many threads).
     /// - Returns: The images that cannot be used, in the order of `entries`.
     public func damagedImages(_ entries: [ImageEntry], jobs: Int) -> [DamagedImage] {
-        let faults = Mutex<[Int: any Error]>([:])
+        let faults = Mutex<[Int: KilnError]>([:])
         forEachConcurrently(entries.count, jobs: jobs) { index in
-            do {
+            do throws(KilnError) {
                 _ = try image(entries[index])
             } catch {
                 faults.withLock { $0[index] = error }

@@ -44,14 +44,18 @@ public final class BundleSession: Sendable {
     ///   `KILN_TRUSTED_KEYS` is invalid, the cache folder is unsafe (`.cacheRefused`), or
     ///   (`.untrustedBundle`) trusted keys are given and none of them signed the bundle as it is.
     public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil,
-                trustedKeys: TrustedKeys? = nil) throws {
+                trustedKeys: TrustedKeys? = nil) throws(KilnError) {
         let environment = ProcessInfo.processInfo.environment
-        let policy = try policy ?? JITPolicy(environment: environment)
-        try reader.requireSignature(trustedBy: trustedKeys ?? TrustedKeys(environment: environment))
+        // `if let`, not `??`: `??` rethrows, and so throws `any Error`.
+        let policy = if let policy { policy } else { try JITPolicy(environment: environment) }
+        let trustedKeys = if let trustedKeys { trustedKeys } else { try TrustedKeys(environment: environment) }
+        try reader.requireSignature(trustedBy: trustedKeys)
         self.device = device
         self.reader = reader
         self.policy = policy
-        let cache = try cache ?? StartupTrace.measure("cache.open") { try DiskJITCache.fromEnvironment() }
+        let cache = if let cache { cache } else {
+            try StartupTrace.measure("cache.open") { () throws(KilnError) in try DiskJITCache.fromEnvironment() }
+        }
         modules = device.backend.modules(reader: reader, manifest: try reader.manifest(), policy: policy, cache: cache)
     }
 
@@ -64,7 +68,7 @@ public final class BundleSession: Sendable {
     ///   - trustedKeys: The keys one of which must have signed the bundle; nil for `KILN_TRUSTED_KEYS`.
     /// - Throws: `KilnError` if the bundle cannot be read, or as ``init(reader:device:policy:cache:trustedKeys:)``.
     public convenience init(bundle path: String, device: ComputeDevice, policy: JITPolicy? = nil,
-                            trustedKeys: TrustedKeys? = nil) throws {
+                            trustedKeys: TrustedKeys? = nil) throws(KilnError) {
         try self.init(reader: BundleReader(path: path), device: device, policy: policy, trustedKeys: trustedKeys)
     }
 
@@ -77,7 +81,7 @@ public final class BundleSession: Sendable {
     ///   - policy: When a portable form may be compiled at run time; nil for `KILN_JIT` (else auto).
     /// - Throws: `KilnError.io` for a nil URL (the resource is missing: is the target's plugin
     ///   `KilnBuildPlugin`, and does it hold a `.cl` or `.cu` file?) or one that is not a file URL.
-    public convenience init(bundle url: URL?, device: ComputeDevice, policy: JITPolicy? = nil) throws {
+    public convenience init(bundle url: URL?, device: ComputeDevice, policy: JITPolicy? = nil) throws(KilnError) {
         guard let url else {
             throw KilnError(.io, "no bundle: the URL is nil — the target's .kiln resource is missing; add `plugins: [.plugin(name: \"KilnBuildPlugin\", package: …)]` to the target and keep its .cl/.cu files in it")
         }
@@ -98,7 +102,7 @@ public final class BundleSession: Sendable {
     ///   - module: The module that holds it; nil when the name is unique in the bundle.
     /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the
     ///   kernel, or the module's image or driver lacks it; any error of ``load(module:)``.
-    public func kernel(_ name: String, in module: String? = nil) throws -> DeviceKernel {
+    public func kernel(_ name: String, in module: String? = nil) throws(KilnError) -> DeviceKernel {
         try modules.kernel(name, in: module)
     }
 
@@ -112,7 +116,7 @@ public final class BundleSession: Sendable {
     ///   how to install it where only CUDA source could serve and NVRTC is missing;
     ///   `.compilationFailed` with the compiler's log for a portable form that does not compile.
     @discardableResult
-    public func load(module: String) throws -> ResolutionRecord {
+    public func load(module: String) throws(KilnError) -> ResolutionRecord {
         try modules.loadModule(module)
     }
 
@@ -121,7 +125,7 @@ public final class BundleSession: Sendable {
     /// - Returns: How each module was served.
     /// - Throws: The first module's error, as ``load(module:)``.
     @discardableResult
-    public func loadAll() throws -> [ResolutionRecord] {
+    public func loadAll() throws(KilnError) -> [ResolutionRecord] {
         try modules.loadAll()
     }
 

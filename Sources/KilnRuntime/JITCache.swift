@@ -14,14 +14,19 @@ public protocol JITCache: Sendable {
     /// The bytes under a key, compiling and storing them if there are none. A cache shared
     /// between processes compiles each key once: the others wait, then read.
     ///
+    /// - Parameters:
+    ///   - key: What the bytes are compiled from, for and by.
+    ///   - compile: Makes the bytes when the cache has none.
     /// - Returns: the bytes, and whether they came from the cache.
-    func compileOnce(key: JITCacheKey, compile: () throws -> [UInt8]) throws -> (bytes: [UInt8], cached: Bool)
+    /// - Throws: What `compile` throws; a cache may refuse a key it must not serve (`.cacheRefused`).
+    func compileOnce(key: JITCacheKey, compile: () throws(KilnError) -> [UInt8]) throws(KilnError) -> (bytes: [UInt8], cached: Bool)
     /// Drops an entry that turned out unusable (a driver refused it).
     func remove(key: JITCacheKey)
 }
 
 extension JITCache {
-    public func compileOnce(key: JITCacheKey, compile: () throws -> [UInt8]) throws -> (bytes: [UInt8], cached: Bool) {
+    public func compileOnce(key: JITCacheKey,
+                            compile: () throws(KilnError) -> [UInt8]) throws(KilnError) -> (bytes: [UInt8], cached: Bool) {
         if let bytes = lookup(key: key) { return (bytes, true) }
         let bytes = try compile()
         store(key: key, bytes: bytes)

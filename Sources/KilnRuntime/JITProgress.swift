@@ -6,7 +6,8 @@ import KilnCore
 /// Says on a terminal that a first-run JIT is under way, so nobody wonders whether the
 /// program hangs; says nothing in a pipe (the report and the log carry it).
 enum JITProgress {
-    static func around<T>(module: String, from target: String, to device: String, _ body: () throws -> T) rethrows -> T {
+    static func around<T, E: Error>(module: String, from target: String, to device: String,
+                                 _ body: () throws(E) -> T) throws(E) -> T {
         let interactive = isatty(STDERR_FILENO) == 1
         if interactive {
             StandardError.write("kiln: compiling module '\(module.terminalSafe())' from \(target) for \(device) — once; the result is cached…\n")

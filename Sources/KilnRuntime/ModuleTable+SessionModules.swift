@@ -10,22 +10,22 @@ protocol SessionModules: Sendable {
     /// The resolutions made so far, in the order the modules were first used.
     var resolutions: [ResolutionRecord] { get }
     /// A kernel by name, its module loaded on first use.
-    func kernel(_ name: String, in module: String?) throws -> DeviceKernel
+    func kernel(_ name: String, in module: String?) throws(KilnError) -> DeviceKernel
     /// Loads one module, and says how it was served.
-    func loadModule(_ module: String) throws -> ResolutionRecord
+    func loadModule(_ module: String) throws(KilnError) -> ResolutionRecord
     /// Loads every module, and says how each was served.
-    func loadAll() throws -> [ResolutionRecord]
+    func loadAll() throws(KilnError) -> [ResolutionRecord]
 }
 
 extension ModuleTable: SessionModules where Loader: ComputeBackend {
-    func kernel(_ name: String, in moduleName: String?) throws -> DeviceKernel {
+    func kernel(_ name: String, in moduleName: String?) throws(KilnError) -> DeviceKernel {
         let (module, owner, record) = try kernel(name, in: moduleName)
         return try StartupTrace.measure("kernel.lookup", detail: name) { () throws(KilnError) in
             try loader.kernel(record, in: module, named: owner)
         }
     }
 
-    func loadModule(_ name: String) throws -> ResolutionRecord {
+    func loadModule(_ name: String) throws(KilnError) -> ResolutionRecord {
         _ = try module(named: name)
         guard let record = resolutions.first(where: { $0.module == name }) else {
             throw KilnError(.imageNotFound, "module '\(name)' of bundle '\(reader.path)' was loaded but not recorded")

@@ -19,17 +19,17 @@ protocol ImageLoader: Sendable {
     /// a form has its own (NVRTC for CUDA source).
     ///
     /// - Throws: `KilnError.toolchainUnavailable` if that compiler is not installed.
-    func compiler(for target: Target) throws -> String
+    func compiler(for target: Target) throws(KilnError) -> String
 
     /// Loads a device binary: an AOT image, or what ``compile(_:target:module:)`` made.
-    func load(binary: [UInt8], target: Target, module: String) throws -> Module
+    func load(binary: [UInt8], target: Target, module: String) throws(KilnError) -> Module
     /// Compiles a portable form of a module (its record: name, language, kernels) into a device
     /// binary for this device.
-    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8]
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws(KilnError) -> [UInt8]
 }
 
 extension ImageLoader {
-    func compiler(for target: Target) throws -> String { compiler }
+    func compiler(for target: Target) throws(KilnError) -> String { compiler }
 }
 
 /// The modules of one bundle on one device: each resolved by ``Resolver`` on first use,
@@ -58,10 +58,10 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     /// One module's load under way, which threads asking for the same module wait on.
     private final class Load: Sendable {
         let finished = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<Loader.Module, any Error>?>(nil)
+        let result = Mutex<Result<Loader.Module, KilnError>?>(nil)
 
         /// Waits for the loading thread's result; passes the signal on to the next waiter.
-        func wait() throws -> Loader.Module {
+        func wait() throws(KilnError) -> Loader.Module {
             finished.wait()
             finished.signal()
             return try result.withLock { $0! }.get()
@@ -82,7 +82,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     /// A module, resolved and loaded on first use. Threads asking for one module at once load it
     /// once (the others wait for that load, and share its error); different modules load in parallel.
     /// A load that failed is tried again by the next call.
-    func module(named name: String) throws -> Loader.Module {
+    func module(named name: String) throws(KilnError) -> Loader.Module {
         let role = state.withLock { state -> Role in
             if let module = state.modules[name] { return .loaded(module) }
             if let load = state.inFlight[name] { return .waiting(load) }
@@ -94,7 +94,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         case .loaded(let module): return module
         case .waiting(let load): return try load.wait()
         case .loading(let load):
-            let result = Result { try self.load(name) }
+            let result = Result { () throws(KilnError) in try self.load(name) }
             state.withLock { state in
                 if case .success(let (module, record)) = result {
                     state.modules[name] = module
@@ -112,7 +112,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     /// whichever module of the bundle has it.
     ///
     /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the kernel.
-    func kernelRecord(_ name: String, in moduleName: String?) throws -> (module: String, record: KernelRecord) {
+    func kernelRecord(_ name: String, in moduleName: String?) throws(KilnError) -> (module: String, record: KernelRecord) {
         let owner: ModuleRecord
         if let moduleName {
             owner = try record(of: moduleName)
@@ -136,7 +136,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     /// (compiled out there: an `#if` on a feature that target lacks).
     ///
     /// - Throws: `KilnError.imageNotFound` naming the kernel, the image's target and where it is; any error of ``module(named:)``.
-    func kernel(_ name: String, in moduleName: String?) throws -> (module: Loader.Module, name: String, record: KernelRecord) {
+    func kernel(_ name: String, in moduleName: String?) throws(KilnError) -> (module: Loader.Module, name: String, record: KernelRecord) {
         let (owner, record) = try kernelRecord(name, in: moduleName)
         let module = try self.module(named: owner)
         if let target = resolutions.first(where: { $0.module == owner })?.target, !record.isIn(target: target) {
@@ -147,13 +147,13 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     }
 
     /// Resolves and loads every module, and returns the resolutions.
-    func loadAll() throws -> [ResolutionRecord] {
+    func loadAll() throws(KilnError) -> [ResolutionRecord] {
         for module in manifest.modules { _ = try self.module(named: module.name) }
         return resolutions
     }
 
     /// The manifest's record of a module.
-    func record(of name: String) throws -> ModuleRecord {
+    func record(of name: String) throws(KilnError) -> ModuleRecord {
         guard let record = manifest.module(named: name) else {
             let names = manifest.modules.map(\.name).joined(separator: ", ")
             throw KilnError(.imageNotFound,
@@ -162,11 +162,11 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         return record
     }
 
-    private func load(_ name: String) throws -> (Loader.Module, ResolutionRecord) {
+    private func load(_ name: String) throws(KilnError) -> (Loader.Module, ResolutionRecord) {
         let start = ContinuousClock.now
         let record = try record(of: name)
         let identity = loader.identity
-        let (images, plan) = try StartupTrace.measure("resolve", detail: name) {
+        let (images, plan) = try StartupTrace.measure("resolve", detail: name) { () throws(KilnError) in
             let images = try reader.availableImages(for: record, in: manifest)
             return (images, try Resolver.resolve(module: name, device: identity, images: images, policy: policy))
         }
@@ -177,18 +177,18 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
         let bytes = try reader.image(entry)
         // Structure before any driver or compiler parses it: PoCL's unpacker, ELF loaders and
         // a source's includes trust what they read.
-        try StartupTrace.measure("image.check", detail: "\(name) × \(plan.target.name)", bytes: bytes.count) {
+        try StartupTrace.measure("image.check", detail: "\(name) × \(plan.target.name)", bytes: bytes.count) { () throws(KilnError) in
             try ImageCheck.validate(bytes, format: entry.format, target: plan.target,
                                     what: "bundle '\(reader.path)': image \(name) × \(plan.target.name)")
         }
         var path = plan.path
         let module: Loader.Module
-        do {
+        do throws(KilnError) {
             if plan.path.isJIT {
                 let key = JITCacheKey(portableSHA256: entry.sha256Hex, target: plan.target.name,
                                       device: loader.cacheDevice, compiler: try loader.compiler(for: plan.target))
-                let compile = {
-                    try JITProgress.around(module: name, from: plan.target.name, to: self.loader.cacheDevice) {
+                let compile = { () throws(KilnError) -> [UInt8] in
+                    try JITProgress.around(module: name, from: plan.target.name, to: self.loader.cacheDevice) { () throws(KilnError) in
                         try self.loader.compile(bytes, target: plan.target, module: record)
                     }
                 }
@@ -206,26 +206,30 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
                     cache.store(key: key, bytes: fresh)
                 }
             } else {
-                module = try StartupTrace.measure("module.load", detail: "\(name) × \(plan.target.name)", bytes: bytes.count) {
+                module = try StartupTrace.measure("module.load", detail: "\(name) × \(plan.target.name)", bytes: bytes.count) { () throws(KilnError) in
                     try loader.load(binary: bytes, target: plan.target, module: name)
                 }
             }
-        } catch let error as KilnError where error.code == .driverError || error.code == .compilationFailed {
-            let held = images.map(\.target).sorted().map(\.name).joined(separator: ", ")
-            var message = "module '\(name)' on \(identity), through \(plan.target.name) (\(plan.path.rawValue)): \(error.message). The bundle holds \(held); the device is \(loader.cacheDevice)"
-            if plan.path.isJIT {
-                message += " — adding '\(loader.cacheDevice)' to the device list and rebuilding avoids the JIT"
+        } catch {
+            // A plain catch (error is a KilnError): Swift 6.3.1 crashes on `catch let … as KilnError where`.
+            // Each re-made error keeps the driver's or compiler's error whole as its cause, with its throw site.
+            if error.code == .driverError || error.code == .compilationFailed {
+                let held = images.map(\.target).sorted().map(\.name).joined(separator: ", ")
+                var message = "module '\(name)' on \(identity), through \(plan.target.name) (\(plan.path.rawValue)): \(error.message). The bundle holds \(held); the device is \(loader.cacheDevice)"
+                if plan.path.isJIT {
+                    message += " — adding '\(loader.cacheDevice)' to the device list and rebuilding avoids the JIT"
+                }
+                throw KilnError(error.code, message, cause: error)
             }
-            throw KilnError(error.code, message, cause: error.cause)
-        } catch let error as KilnError where [.unsupported, .toolchainUnavailable].contains(error.code) && plan.target.kind == .source {
             // The source's compiler is missing (NVRTC): say why nothing else serves, as the resolver would without the source.
-            let others = images.filter { $0.target.kind != .source }
-            do {
-                _ = try Resolver.resolve(module: name, device: identity, images: others, policy: policy)
-                throw error
-            } catch let why as KilnError where why.code != error.code {
-                throw KilnError(error.code, "\(error.message). Without the source: \(why.message)", cause: error.cause)
+            if [.unsupported, .toolchainUnavailable].contains(error.code) && plan.target.kind == .source {
+                let others = images.filter { $0.target.kind != .source }
+                let without = Result { () throws(KilnError) in try Resolver.resolve(module: name, device: identity, images: others, policy: policy) }
+                if case .failure(let why) = without, why.code != error.code {
+                    throw KilnError(error.code, "\(error.message). Without the source: \(why.message)", cause: error)
+                }
             }
+            throw error
         }
         let result = ResolutionRecord(module: name, device: identity.name, path: path, target: plan.target.name,
                                       imageSHA256: entry.sha256Hex, seconds: (ContinuousClock.now - start).seconds,

@@ -10,8 +10,11 @@ public enum SourceImageLimit {
 
     /// Checks an image's size against the bound; images of other formats pass.
     ///
+    /// - Parameters:
+    ///   - entry: The image's entry in the bundle's table.
+    ///   - path: The bundle's path, for the message.
     /// - Throws: `KilnError.corruptBundle` naming the bundle, the image and its size.
-    public static func check(_ entry: ImageEntry, bundle path: String) throws {
+    public static func check(_ entry: ImageEntry, bundle path: String) throws(KilnError) {
         guard entry.format == .source, entry.rawSize > maximumBytes else { return }
         throw KilnError(.corruptBundle,
             "bundle '\(path)': the source image \(entry.module) × \(entry.target) claims \(entry.rawSize) bytes, over the \(maximumBytes >> 20) MiB a JIT compiles — the bundle is damaged or hostile; rebuild it from the kernel sources")

@@ -13,7 +13,7 @@ enum ConformanceChecks {
     static let all: [ReferenceCheck] = values + memory + parallel
 
     /// A buffer of `count` copies of a value no kernel writes: an output the kernel must overwrite.
-    static func sentinel<T: KernelScalar & FixedWidthInteger>(_ device: ComputeDevice, _ count: Int, _: T.Type) throws -> DeviceBuffer {
+    static func sentinel<T: KernelScalar & FixedWidthInteger>(_ device: ComputeDevice, _ count: Int, _: T.Type) throws(KilnError) -> DeviceBuffer {
         try device.makeBuffer([T](repeating: T.max - 12_345, count: count))
     }
 

@@ -57,7 +57,7 @@ func randomFloats(_ count: Int) -> [Float] {
 }
 
 /// A buffer of `count` NaNs: an output that a kernel must overwrite.
-func poisoned(_ device: ComputeDevice, _ count: Int) throws -> DeviceBuffer {
+func poisoned(_ device: ComputeDevice, _ count: Int) throws(KilnError) -> DeviceBuffer {
     try device.makeBuffer([Float](repeating: .nan, count: count))
 }
 

@@ -162,7 +162,7 @@ public enum ReferenceChecks {
     /// Runs a reduction kernel (`reduce_sum`, `reduce_max`: input, per-group output, count) over
     /// 2¹⁸ random values in 64 work-groups of 256; returns the inputs and each group's result, or
     /// nil when a group's result was left unwritten (still NaN).
-    static func partialReduction(_ k: DeviceKernel, _ d: ComputeDevice) throws -> (input: [Float], partials: [Float])? {
+    static func partialReduction(_ k: DeviceKernel, _ d: ComputeDevice) throws(KilnError) -> (input: [Float], partials: [Float])? {
         let n = 1 << 18, g = 64
         let x = randomFloats(n)
         let partial = try poisoned(d, g)

@@ -78,7 +78,7 @@ public enum Verifier {
     }
 
     /// Reads every image of a bundle and checks it against its SHA-256, one image per processor at once.
-    static func checkImages(_ reader: BundleReader) throws -> ImagesReport {
+    static func checkImages(_ reader: BundleReader) throws(KilnError) -> ImagesReport {
         let entries = try reader.entries()
         let damaged = reader.damagedImages(entries, jobs: onlineProcessorCount).map { "\($0.entry.module) × \($0.entry.target): \($0.error)" }
         return ImagesReport(checked: entries.count, damaged: damaged)
@@ -98,7 +98,7 @@ public enum Verifier {
     ///   trusted keys are given and none of them signed it as it is; everything else is a report.
     public static func verify(bundle path: String, policy: JITPolicy, trustedKeys: TrustedKeys = .none,
                               devices found: (devices: [ComputeDevice], unavailable: [ComputeDevice.Unavailable]) = ComputeDevice.all(),
-                              progress: @Sendable (String) -> Void = { _ in }) throws -> Report {
+                              progress: @Sendable (String) -> Void = { _ in }) throws(KilnError) -> Report {
         let reader = try BundleReader.checked(path: path)
         try reader.requireSignature(trustedBy: trustedKeys)
         let manifest = try reader.manifest()
@@ -120,14 +120,14 @@ public enum Verifier {
                 var report = ModuleReport(module: module.name, resolution: nil, kernelsResolved: 0, kernels: [], error: nil)
                 do {
                     for record in module.kernels {
-                        let kernel: DeviceKernel
-                        do {
-                            kernel = try session.kernel(record.name, in: module.name)
-                        } catch let error as KilnError where error.code == .imageNotFound && record.targets != nil {
+                        // A Result, not `catch … where`, which Swift 6.3.1 crashes on over a typed-throws body.
+                        let found = Result { () throws(KilnError) in try session.kernel(record.name, in: module.name) }
+                        if case .failure(let error) = found, error.code == .imageNotFound, let targets = record.targets {
                             report.kernels.append(KernelReport(kernel: record.name, error: nil, tolerance: 0, failure: nil,
-                                                               absent: "compiled out of this device's image; the bundle has it for \(record.targets?.joined(separator: ", ") ?? "")"))
+                                                               absent: "compiled out of this device's image; the bundle has it for \(targets.joined(separator: ", "))"))
                             continue
                         }
+                        let kernel = try found.get()
                         report.kernelsResolved += 1
                         guard let check = ReferenceChecks.all.first(where: { $0.applies(to: record, in: module.name) }) else {
                             report.unchecked.append(record.name)

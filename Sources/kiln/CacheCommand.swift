@@ -167,9 +167,9 @@ struct CacheCommand: ParsableCommand {
             var records: [ResolutionRecord] = []
             var failures: [(device: String, error: KilnError)] = []
             for device in found.devices {
-                do {
+                do throws(KilnError) {
                     records += try BundleSession(reader: reader, device: device, policy: .auto, cache: cache).loadAll()
-                } catch let error as KilnError {
+                } catch {
                     failures.append((device.summary, error))
                 }
             }

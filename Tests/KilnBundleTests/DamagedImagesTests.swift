@@ -30,7 +30,7 @@ struct DamagedImagesTests {
         let (_, damaged, entries) = try Self.bundles { $0.first { $0.module == "gemm" && $0.target == "cpu" } }
         let found = try BundleReader(path: damaged).damagedImages(entries, jobs: jobs)
         #expect(found.map { "\($0.entry.module) × \($0.entry.target)" } == ["gemm × cpu"])
-        #expect((found.first?.error as? KilnError)?.code == .corruptBundle)
+        #expect(found.first?.error.code == .corruptBundle)
     }
 
     @Test("a damaged reference is reported with every image stored against it, in table order", arguments: [1, 2, 8])

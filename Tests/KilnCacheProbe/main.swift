@@ -35,7 +35,7 @@ do {
         let clang = try ClangOpenCL()
         let key = JITCacheKey(portableSHA256: module.sha256, target: "compute_80", device: "probe",
                               compiler: clang.identity, options: arguments.count > 4 ? [arguments[4]] : [])
-        let (bytes, cached) = try cache.compileOnce(key: key) {
+        let (bytes, cached) = try cache.compileOnce(key: key) { () throws(KilnError) in
             let log = open(arguments[3], O_WRONLY | O_APPEND | O_CREAT, 0o644)
             let line = Array("compiled \(getpid())\n".utf8)
             _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }

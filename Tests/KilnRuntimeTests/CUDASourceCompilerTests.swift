@@ -46,13 +46,13 @@ private final class NVRTCLoader: ImageLoader {
         sourceCompiler = CUDASourceCompiler(target: .sm(90), locator: locator)
     }
 
-    func compiler(for target: Target) throws -> String { try sourceCompiler.identity() + ", " + compiler }
+    func compiler(for target: Target) throws(KilnError) -> String { try sourceCompiler.identity() + ", " + compiler }
 
-    func load(binary: [UInt8], target: Target, module: String) throws -> CUDASourceBuild {
+    func load(binary: [UInt8], target: Target, module: String) throws(KilnError) -> CUDASourceBuild {
         try CUDASourceBuild(decoding: binary)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws(KilnError) -> [UInt8] {
         compiles.withLock { $0 += 1 }
         return try sourceCompiler.compile(portable, module: module).encoded()
     }

@@ -32,7 +32,7 @@ final class FakeLoader: ImageLoader {
         self.refusing = refusing
     }
 
-    func load(binary: [UInt8], target: Target, module: String) throws -> Module {
+    func load(binary: [UInt8], target: Target, module: String) throws(KilnError) -> Module {
         loads.withLock { $0.append("\(module)/\(target.name)") }
         if target.name == refusing {
             throw KilnError(.driverError, "loading module '\(module)': CUDA_ERROR_NO_BINARY_FOR_GPU (209)", cause: CUDAResult.noBinaryForGPU)
@@ -40,7 +40,7 @@ final class FakeLoader: ImageLoader {
         return Module(bytes: binary, target: target.name)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module record: ModuleRecord) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module record: ModuleRecord) throws(KilnError) -> [UInt8] {
         let module = record.name
         compiles.withLock { $0.append("\(module)/\(target.name)") }
         guard case .ptx = target.kind else {
@@ -171,12 +171,28 @@ struct ModuleTableTests {
         let modules = try table("sm_80", loader: FakeLoader(8, 0, refusing: "sm_80"))
         let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
         #expect(error.code == .driverError)
-        #expect(error.cause as? CUDAResult == .noBinaryForGPU)
+        #expect(error.causes.last as? CUDAResult == .noBinaryForGPU)
         #expect(error.message.contains("module 'vector' on Fake GPU 8.0"))
         #expect(error.message.contains("bundle holds sm_80, compute_80, source"))
         #expect(error.message.contains("the device is sm_80"))
         #expect(!error.message.contains("avoids the JIT"))
         #expect(modules.resolutions.isEmpty)
+    }
+
+    @Test("An error re-made with the module, the bundle and the fix keeps the loader's error whole as its cause, throw site and all",
+          arguments: [("sm_80", SourceLanguage.openCLC, "sm_80" as String?, KilnError.Code.driverError, "loading module 'vector': CUDA_ERROR_NO_BINARY_FOR_GPU"),
+                      ("sm_90,no-ptx", .cuda, nil, .toolchainUnavailable, "module 'vector': NVRTC (libnvrtc.so.13) was not found")])
+    func causeKept(_ deviceList: String, _ language: SourceLanguage, _ refusing: String?, _ code: KilnError.Code, _ inner: String) throws {
+        let modules = try table(deviceList, language: language, loader: FakeLoader(8, 0, refusing: refusing))
+        let error = try #require(throws: KilnError.self) { try modules.module(named: "vector") }
+        #expect(error.code == code)
+        #expect(error.message.contains(inner), "the outer message says what the loader said")
+        #expect(error.location.file == "KilnRuntime/ModuleTable.swift")
+        let cause = try #require(error.cause as? KilnError, "the loader's error is the cause, not its own cause: \(error.debugDescription)")
+        #expect(cause.code == code)
+        #expect(cause.message.hasPrefix(inner))
+        #expect(cause.location.file == "KilnRuntimeTests/ModuleTableTests.swift", "the loader's throw site is kept")
+        #expect(error.debugDescription.contains("caused by \(code) at KilnRuntimeTests/ModuleTableTests.swift:"))
     }
 
     @Test("A module the bundle lacks is an error that lists the bundle's modules")
@@ -226,11 +242,11 @@ final class OverlapLoader: ImageLoader {
     let reduceStarted = DispatchSemaphore(value: 0)
     let overlapped = Mutex(false)
 
-    func load(binary: [UInt8], target: Target, module: String) throws -> FakeLoader.Module {
+    func load(binary: [UInt8], target: Target, module: String) throws(KilnError) -> FakeLoader.Module {
         try inner.load(binary: binary, target: target, module: module)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws(KilnError) -> [UInt8] {
         switch module.name {
         case "vector":
             let met = reduceStarted.wait(timeout: .now() + 10) == .success

@@ -88,7 +88,7 @@ struct RemoteCacheTests {
 
         // A compile that fails releases its claim: the next process compiles at once.
         #expect(throws: KilnError.self) {
-            try first.compileOnce(key: Self.key(3)) { throw KilnError(.compilationFailed, "test failure") }
+            try first.compileOnce(key: Self.key(3)) { () throws(KilnError) in throw KilnError(.compilationFailed, "test failure") }
         }
         #expect(try Self.compileOnce(second, 3).compiled)
 

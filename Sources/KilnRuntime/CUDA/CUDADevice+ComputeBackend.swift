@@ -14,11 +14,11 @@ extension CUDADevice: ComputeBackend {
     /// For source, NVRTC's version and options beside the driver that loads the cubin.
     ///
     /// - Throws: `KilnError.toolchainUnavailable` for source where NVRTC is not installed.
-    func compiler(for target: Target) throws -> String {
+    func compiler(for target: Target) throws(KilnError) -> String {
         target.kind == .source ? try sourceCompiler.identity() + ", " + compiler : compiler
     }
 
-    func load(binary: [UInt8], target: Target, module: String) throws -> CUDAModule {
+    func load(binary: [UInt8], target: Target, module: String) throws(KilnError) -> CUDAModule {
         guard target.kind == .source else {
             return try CUDAModule(cubin: binary, name: module, device: self)
         }
@@ -26,7 +26,7 @@ extension CUDADevice: ComputeBackend {
         return try CUDAModule(cubin: build.cubin, name: module, device: self, symbols: build.symbols)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws(KilnError) -> [UInt8] {
         switch target.kind {
         case .ptx:
             return try CUDAModule.link(ptx: portable, name: module.name, device: self).cubin

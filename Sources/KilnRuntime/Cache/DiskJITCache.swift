@@ -50,7 +50,7 @@ public final class DiskJITCache: JITCache {
     /// - Parameters:
     ///   - configuration: The folder and size bound.
     ///   - remote: A shared cache to read through to, and upload to.
-    public init(configuration: CacheConfiguration, remote: RemoteCache? = nil) throws {
+    public init(configuration: CacheConfiguration, remote: RemoteCache? = nil) throws(KilnError) {
         self.configuration = configuration
         self.remote = remote
         directory = configuration.root + "/jit"
@@ -75,13 +75,16 @@ public final class DiskJITCache: JITCache {
     /// Opens the cache the environment names (`KILN_CACHE_DIR`, `KILN_CACHE_READONLY`,
     /// `KILN_CACHE_MAX_BYTES`), with the remote cache of `KILN_REMOTE_CACHE` if it is set.
     ///
+    /// - Parameter environment: The variables to read, as `ProcessInfo.processInfo.environment` gives them.
     /// - Throws: `KilnError.invalidArgument` for a malformed setting or an unsafe token file.
-    public convenience init(environment: [String: String]) throws {
+    public convenience init(environment: [String: String]) throws(KilnError) {
         try self.init(configuration: CacheConfiguration(environment: environment), remote: RemoteCache.fromEnvironment(environment))
     }
 
     /// The cache this process's environment names.
-    public static func fromEnvironment() throws -> DiskJITCache {
+    ///
+    /// - Throws: As ``init(environment:)``.
+    public static func fromEnvironment() throws(KilnError) -> DiskJITCache {
         try DiskJITCache(environment: ProcessInfo.processInfo.environment)
     }
 
@@ -93,7 +96,7 @@ public final class DiskJITCache: JITCache {
     /// Throws unless both layers are safe to use.
     ///
     /// - Throws: `KilnError.cacheRefused`, saying how to fix the folder.
-    public func requireTrusted() throws {
+    public func requireTrusted() throws(KilnError) {
         if let problem = trustProblem() { throw problem }
     }
 
@@ -141,7 +144,7 @@ public final class DiskJITCache: JITCache {
             try local.write(keyText: key.canonicalText, payload: bytes)
             local.evict(maximumBytes: configuration.maximumBytes, keeping: path(key, in: directory))
         } catch {
-            warn("unwritable", "cannot write the JIT cache in '\(directory)' (\((error as? KilnError)?.message ?? "\(error)")); JIT results are not cached — free disk space or set KILN_CACHE_DIR to a writable folder")
+            warn("unwritable", "cannot write the JIT cache in '\(directory)' (\(error.message)); JIT results are not cached — free disk space or set KILN_CACHE_DIR to a writable folder")
         }
     }
 
@@ -153,9 +156,14 @@ public final class DiskJITCache: JITCache {
     /// process may have compiled it meanwhile — then asks the remote cache, and only then
     /// compiles, stores and uploads.
     ///
+    /// - Parameters:
+    ///   - key: What the bytes are compiled from, for and by.
+    ///   - compile: Makes the bytes when no layer (nor the remote cache) has them.
+    /// - Returns: The bytes, and whether they came from a cache.
     /// - Throws: `KilnError.cacheRefused` if a layer is unsafe to use (the module must JIT, and
     ///   its result would be read from, or left in, a folder others control); what `compile` throws.
-    public func compileOnce(key: JITCacheKey, compile: () throws -> [UInt8]) throws -> (bytes: [UInt8], cached: Bool) {
+    public func compileOnce(key: JITCacheKey,
+                            compile: () throws(KilnError) -> [UInt8]) throws(KilnError) -> (bytes: [UInt8], cached: Bool) {
         try requireTrusted()
         if let bytes = lookup(key: key) {
             local.count { $0.localHits += 1 }

@@ -11,11 +11,11 @@ extension OpenCLDevice: ComputeBackend {
     var cacheDevice: String { ipVersion?.description ?? hostString ?? name }
     var compiler: String { "opencl \(platform.name) \(driverVersion)" }
 
-    func load(binary: [UInt8], target: Target, module: String) throws -> OpenCLProgram {
+    func load(binary: [UInt8], target: Target, module: String) throws(KilnError) -> OpenCLProgram {
         try OpenCLProgram(binary: binary, name: module, device: self)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws(KilnError) -> [UInt8] {
         switch target.kind {
         case .spirv:
             return try OpenCLProgram.compileBinary(.spirv(portable), name: module.name, device: self).bytes
