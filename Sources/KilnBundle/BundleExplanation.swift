@@ -30,18 +30,18 @@ public struct BundleExplanation: Encodable, Sendable {
     ///
     /// - Throws: `KilnError.corruptBundle` if the bundle is damaged; resolution failures are
     ///   outcomes, not errors.
-    public init(reader: BundleReader, device: DeviceIdentity, policy: JITPolicy) throws {
+    public init(reader: BundleReader, device: DeviceIdentity, policy: JITPolicy) throws(KilnError) {
         let manifest = try reader.manifest()
         self.device = device.name
         identity = device.description
         self.policy = policy
-        modules = try manifest.modules.map { module in
+        modules = try manifest.modules.map { module throws(KilnError) in
             let images = try reader.availableImages(for: module, in: manifest)
-            do {
+            do throws(KilnError) {
                 let plan = try Resolver.resolve(module: module.name, device: device, images: images, policy: policy)
                 return ModuleOutcome(module: module.name, path: plan.path, target: plan.target.name, reason: plan.reason,
                                      conditions: plan.conditions, error: nil)
-            } catch let error as KilnError {
+            } catch {
                 return ModuleOutcome(module: module.name, path: nil, target: nil, reason: nil, conditions: [],
                                      error: error.message)
             }
@@ -70,8 +70,8 @@ extension BundleReader {
     /// - Complexity: O(t log n) for t targets and n images.
     /// - Throws: `KilnError.corruptBundle` if the manifest names a target this Kiln does not know.
     public func availableImages(for module: ModuleRecord, in manifest: Manifest,
-                                registry: TargetRegistry? = nil) throws -> [AvailableImage] {
-        try manifest.targets.compactMap { record in
+                                registry: TargetRegistry? = nil) throws(KilnError) -> [AvailableImage] {
+        try manifest.targets.map { record throws(KilnError) in
             let known = if let registry { registry.target(named: record.name) } else { TargetRegistry.standardTarget(named: record.name) }
             guard let target = known else {
                 throw KilnError(.corruptBundle,
@@ -80,6 +80,6 @@ extension BundleReader {
             guard try entry(module: module.name, target: record.name) != nil else { return nil }
             return AvailableImage(target: target, ptxISAVersion: record.ptxISAVersion, hostString: record.hostString,
                                   sourceLanguage: target.kind == .source ? module.language : nil)
-        }
+        }.compactMap { $0 }
     }
 }

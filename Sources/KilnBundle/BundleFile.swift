@@ -22,7 +22,7 @@ final class BundleFile: Sendable {
     /// A FIFO, socket or device is refused before any read (open with `O_NONBLOCK`, so a FIFO
     /// with no writer does not block the open).
     /// - Throws: `KilnError.io` naming the path and the system's reason.
-    init(path: String) throws {
+    init(path: String) throws(KilnError) {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw Self.error("cannot open", path) }
         var info = stat()
@@ -47,7 +47,7 @@ final class BundleFile: Sendable {
     ///
     /// - Throws: `KilnError.corruptBundle` if the file now ends before them (it was truncated
     ///   after it was opened), `.io` if the system cannot read it.
-    func read(_ offset: UInt64, _ count: UInt64, subject: String, _ what: String) throws -> [UInt8] {
+    func read(_ offset: UInt64, _ count: UInt64, subject: String, _ what: String) throws(KilnError) -> [UInt8] {
         guard count > 0 else { return [] }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in

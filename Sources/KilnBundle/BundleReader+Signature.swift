@@ -10,7 +10,7 @@ extension BundleReader {
     /// - Throws: `KilnError.corruptBundle` for a damaged block, `.unsupportedBundleVersion` for flags
     ///   this Kiln does not know.
     static func signatureBlock(header: [UInt8], file: BundleFile, data: (offset: UInt64, size: UInt64),
-                               path: String) throws -> BundleSignature? {
+                               path: String) throws(KilnError) -> BundleSignature? {
         let flags = header[BundleFormat.flagsOffset]
         guard flags & ~BundleFormat.signedFlag == 0, header[(BundleFormat.flagsOffset + 1)..<144].allSatisfy({ $0 == 0 }) else {
             throw KilnError(.unsupportedBundleVersion,
@@ -37,7 +37,7 @@ extension BundleReader {
     ///   key not trusted, or altered after signing; `.corruptBundle` or `.io` if it cannot be read.
     /// - Complexity: reads and hashes the whole file once (about 1.3 ms per MiB).
     @discardableResult
-    public func requireSignature(trustedBy trusted: TrustedKeys) throws -> SigningPublicKey? {
+    public func requireSignature(trustedBy trusted: TrustedKeys) throws(KilnError) -> SigningPublicKey? {
         guard !trusted.isEmpty else { return nil }
         guard let signature else {
             throw KilnError(.untrustedBundle,
@@ -60,7 +60,9 @@ extension BundleReader {
             if offset == 0, Array(chunk.prefix(BundleFormat.headerSize)) != header {
                 throw KilnError(.untrustedBundle, "bundle '\(path)' changed while it was read — read it again when nothing is writing it")
             }
-            try chunk.withUnsafeBytes { try hasher.update($0) }
+            do { try chunk.withUnsafeBytes { try hasher.update($0) } } catch {
+                throw .wrapping(error, as: .io, "bundle '\(path)': cannot hash the signed bytes: \(error)")
+            }
             Self.copy(chunk, at: offset, into: &tableBytes, from: tableRange.offset)
             Self.copy(chunk, at: offset, into: &stringBytes, from: strings.offset)
             offset += UInt64(chunk.count)

@@ -57,7 +57,7 @@ public final class BundleReader: Sendable {
     ///
     /// - Throws: `KilnError.io` if the file cannot be read, `.corruptBundle` if it is not a
     ///   valid bundle, `.unsupportedBundleVersion` if a newer Kiln wrote it.
-    public init(path: String) throws {
+    public init(path: String) throws(KilnError) {
         let span = StartupTrace.begin("bundle.open", detail: path)
         defer { span?.end() }
         self.path = path
@@ -99,7 +99,7 @@ public final class BundleReader: Sendable {
             throw KilnError(.corruptBundle, "bundle '\(path)': entry size \(entrySize), expected \(BundleFormat.entrySize) — the file is damaged; rebuild it")
         }
         let label = subject
-        func inFile(_ offset: UInt64, _ count: UInt64, _ what: String) throws {
+        func inFile(_ offset: UInt64, _ count: UInt64, _ what: String) throws(KilnError) {
             try ByteReader.check(offset, count, within: size, label, what)
         }
         try inFile(tableOffset, UInt64(count) * UInt64(entrySize), "the image table")
@@ -126,8 +126,8 @@ public final class BundleReader: Sendable {
     /// The manifest, checked against the header's SHA-256 of it.
     ///
     /// - Throws: `KilnError.corruptBundle` if it is damaged.
-    public func manifest() throws -> Manifest {
-        let bytes = try StartupTrace.measure("manifest.read", bytes: Int(manifestRange.size)) {
+    public func manifest() throws(KilnError) -> Manifest {
+        let bytes = try StartupTrace.measure("manifest.read", bytes: Int(manifestRange.size)) { () throws(KilnError) in
             try file.read(manifestRange.offset, manifestRange.size, subject: subject, "the manifest")
         }
         let digest = StartupTrace.measure("manifest.sha256") { Digest.sha256(bytes) }
@@ -136,7 +136,7 @@ public final class BundleReader: Sendable {
         }
         let json: [UInt8] = switch manifestCodec {
         case .none, .zstdReferenced: bytes  // the header refuses a referenced manifest
-        case .zstd: try StartupTrace.measure("manifest.decompress", bytes: Int(manifestRawSize)) {
+        case .zstd: try StartupTrace.measure("manifest.decompress", bytes: Int(manifestRawSize)) { () throws(KilnError) in
             try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize, what: "bundle '\(path)': the manifest")
         }
         }
@@ -177,7 +177,7 @@ public final class BundleReader: Sendable {
     ///
     /// - Throws: `KilnError.corruptBundle` if the entry is damaged or points outside the data
     ///   region, or the table is not strictly sorted.
-    public func entry(at index: Int) throws -> ImageEntry {
+    public func entry(at index: Int) throws(KilnError) -> ImageEntry {
         guard (0..<imageCount).contains(index) else {
             throw KilnError(.invalidArgument, "image index \(index) is outside 0..<\(imageCount)")
         }
@@ -185,7 +185,7 @@ public final class BundleReader: Sendable {
     }
 
     /// Every entry of the image table, in table order.
-    public func entries() throws -> [ImageEntry] {
+    public func entries() throws(KilnError) -> [ImageEntry] {
         let table = try table()
         return try (0..<imageCount).map(table.entry(at:))
     }
@@ -195,13 +195,13 @@ public final class BundleReader: Sendable {
     /// The search runs over the names of the table, which was checked to be strictly sorted;
     /// the entry it lands on is then checked in full.
     /// - Complexity: O(log n) names compared, one entry checked (after the table is read once).
-    public func entry(module: String, target: String) throws -> ImageEntry? {
+    public func entry(module: String, target: String) throws(KilnError) -> ImageEntry? {
         let table = try table()
         return try table.position(module, target).map(table.entry(at:))
     }
 
     /// The image table, read and checked on first use.
-    private func table() throws -> ImageTable {
+    private func table() throws(KilnError) -> ImageTable {
         if let table = loadedTable.withLock({ $0 }) { return table }
         let span = StartupTrace.begin("bundle.table")
         defer { span?.end() }
@@ -220,7 +220,7 @@ public final class BundleReader: Sendable {
     /// costs at most two reads and two decompressions.
     /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged, and naming
     ///   both if its reference is damaged or is itself stored against a reference.
-    public func image(_ entry: ImageEntry) throws -> [UInt8] {
+    public func image(_ entry: ImageEntry) throws(KilnError) -> [UInt8] {
         let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
         var prefix: [UInt8]? = nil
         if entry.codec == .zstdReferenced {
@@ -240,19 +240,19 @@ public final class BundleReader: Sendable {
 
     /// The raw bytes of the reference at a table position, for `entry`: read and checked, or kept
     /// from an earlier read.
-    private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws -> [UInt8] {
+    private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws(KilnError) -> [UInt8] {
         if let kept = references.withLock({ $0.first { $0.index == index } }) { return kept.bytes }
         let reference: ImageEntry
         let bytes: [UInt8]
-        do {
+        do throws(KilnError) {
             reference = try self.entry(at: index)
             guard reference.codec != .zstdReferenced else {
                 throw KilnError(.corruptBundle, "it is itself stored against a reference, and a bundle holds one level of references at most")
             }
             bytes = try storedImage(reference, "image \(reference.module) × \(reference.target)", prefix: nil)
-        } catch let error as KilnError {
+        } catch {
             let name = (try? table().name(at: index)) ?? "table entry \(index)"
-            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)")
+            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)", cause: error)
         }
         keepReference(index, bytes)
         return bytes
@@ -271,32 +271,32 @@ public final class BundleReader: Sendable {
     /// An image's bytes decompressed but not checked against its SHA-256 (its reference still is):
     /// for benchmarks that time decompression alone. Never hand these bytes to a driver.
     @_spi(Benchmarks)
-    public func imageSkippingChecksum(_ entry: ImageEntry) throws -> [UInt8] {
+    public func imageSkippingChecksum(_ entry: ImageEntry) throws(KilnError) -> [UInt8] {
         let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
-        let prefix = try entry.reference.map { try referenceBytes($0, of: entry, what) }
+        let prefix = try entry.reference.map { (index) throws(KilnError) in try referenceBytes(index, of: entry, what) }
         return try storedImage(entry, what, prefix: entry.codec == .zstdReferenced ? prefix : nil, checked: false)
     }
 
     /// The raw bytes of an entry whose reference (if it has one) is `prefix`, checked against its SHA-256.
-    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true) throws -> [UInt8] {
+    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true) throws(KilnError) -> [UInt8] {
         try ByteReader.check(entry.offset, entry.storedSize, within: data.offset + data.size, subject, "\(entry.module) × \(entry.target)")
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
         }
         let name = StartupTrace.isEnabled ? "\(entry.module) × \(entry.target)" : ""
-        let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) {
+        let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) { () throws(KilnError) in
             try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         }
         var bytes: [UInt8] = switch entry.codec {
         case .none: stored
         case .zstd, .zstdReferenced:
-            try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) {
+            try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) { () throws(KilnError) in
                 try Zstd.decompress(stored, rawSize: entry.transformedSize ?? entry.rawSize, limit: BundleFormat.maximumImageSize,
                                     what: what, prefix: prefix)
             }
         }
         if entry.transform != .none {
-            try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { try decode(&bytes, entry, what) }
+            try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { () throws(KilnError) in try decode(&bytes, entry, what) }
         }
         guard !checked || StartupTrace.measure("image.sha256", detail: name, bytes: bytes.count, { Digest.sha256(bytes) }) == entry.sha256 else {
             throw KilnError(.corruptBundle, "\(what) fails its SHA-256 check — the file is damaged; rebuild it or copy it again")
@@ -305,18 +305,18 @@ public final class BundleReader: Sendable {
     }
 
     /// Undoes an image's transform on its decompressed bytes.
-    private func decode(_ bytes: inout [UInt8], _ entry: ImageEntry, _ what: String) throws {
+    private func decode(_ bytes: inout [UInt8], _ entry: ImageEntry, _ what: String) throws(KilnError) {
         do {
             try entry.transform.decode(&bytes, rawSize: entry.rawSize)
         } catch {
-            throw KilnError(.corruptBundle, "\(what) does not decode from its \(entry.transform) coding: \(error.reason) — the file is damaged; rebuild it")
+            throw KilnError(.corruptBundle, "\(what) does not decode from its \(entry.transform) coding: \(error.reason) — the file is damaged; rebuild it", cause: error)
         }
     }
 
     /// The raw bytes of one module's image for one target.
     ///
     /// - Throws: `KilnError.imageNotFound` if the bundle has no such image.
-    public func image(module: String, target: String) throws -> [UInt8] {
+    public func image(module: String, target: String) throws(KilnError) -> [UInt8] {
         guard let entry = try entry(module: module, target: target) else {
             throw KilnError(.imageNotFound, "bundle '\(path)' has no image of module '\(module)' for target '\(target)' — `kiln inspect \(path)` lists what it holds")
         }

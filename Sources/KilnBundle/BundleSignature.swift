@@ -37,7 +37,7 @@ public struct BundleSignature: Sendable, Equatable {
     /// Parses a block.
     ///
     /// - Throws: `KilnError.corruptBundle` if it is not a version-1 Ed25519 block.
-    init(block: [UInt8], path: String) throws {
+    init(block: [UInt8], path: String) throws(KilnError) {
         let r = ByteReader(bytes: block, subject: "bundle '\(path)'")
         guard block.count == Self.blockSize, Array(block[0..<8]) == Self.magic else {
             throw KilnError(.corruptBundle, "bundle '\(path)': its header says it is signed, but it does not end with a signature block — the file is damaged; get it again")
@@ -50,7 +50,7 @@ public struct BundleSignature: Sendable, Equatable {
         do {
             signer = try SigningPublicKey(rawBytes: Array(block[16..<48]))
         } catch {
-            throw KilnError(.corruptBundle, "bundle '\(path)': its signature block holds no valid Ed25519 key — the file is damaged; get it again")
+            throw KilnError(.corruptBundle, "bundle '\(path)': its signature block holds no valid Ed25519 key — the file is damaged; get it again", cause: error)
         }
         signature = Array(block[48..<112])
         signedPart = Array(block[0..<48])
@@ -67,7 +67,7 @@ public struct BundleSignature: Sendable, Equatable {
     /// - Throws: `KilnError.corruptBundle` if the bytes are not a bundle (magic, version, header
     ///   check, file size).
     /// - Complexity: one SHA-256 of the bundle.
-    public static func sign(_ bundle: [UInt8], with key: SigningKey) throws -> [UInt8] {
+    public static func sign(_ bundle: [UInt8], with key: SigningKey) throws(KilnError) -> [UInt8] {
         var out = ByteWriter(bytes: try unsigned(bundle))
         out.pad(to: BundleFormat.alignment)
         let fileSize = out.bytes.count + blockSize
@@ -89,7 +89,7 @@ public struct BundleSignature: Sendable, Equatable {
     /// A bundle's bytes without its signature: as the writer wrote them. Unsigned bytes are returned as they are.
     ///
     /// - Throws: `KilnError.corruptBundle` if the bytes are not a bundle.
-    public static func unsigned(_ bundle: [UInt8]) throws -> [UInt8] {
+    public static func unsigned(_ bundle: [UInt8]) throws(KilnError) -> [UInt8] {
         let subject = "bundle"
         let r = ByteReader(bytes: bundle, subject: subject)
         guard bundle.count >= BundleFormat.headerSize, Array(bundle[0..<8]) == BundleFormat.magic,

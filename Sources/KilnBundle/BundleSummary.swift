@@ -104,7 +104,7 @@ public struct BundleSummary: Encodable, Sendable {
     /// Reads every entry of a bundle (not the images' bytes) and sums it up.
     ///
     /// - Throws: `KilnError.corruptBundle` if the manifest or an entry is damaged.
-    public init(reader: BundleReader) throws {
+    public init(reader: BundleReader) throws(KilnError) {
         let manifest = try reader.manifest()
         let entries = try reader.entries()
         var byOffset: [UInt64: [ImageEntry]] = [:]

@@ -1,4 +1,3 @@
-import Dispatch
 import KilnCore
 import Synchronization
 
@@ -76,25 +75,20 @@ extension BundleWriter {
         // The largest first, so that one big image does not start last; the order does not change the output.
         let work = tasks.sorted { sorted[$0.image].bytes.count > sorted[$1.image].bytes.count }
         let frames = Mutex<[Task: Stored]>([:])
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, work.count))) { _ in
-            while true {
-                let claimed = next.add(1, ordering: .relaxed).oldValue
-                guard claimed < work.count else { return }
-                let task = work[claimed]
-                let stored: Stored?
-                if task.transform != .none {
-                    stored = task.transform.encode(sorted[task.image].bytes).map { coded in
-                        Stored(codec: .zstd, body: compressor.frame(coded, digest: Digest.sha256(coded), reference: nil),
-                               transform: task.transform, transformedSize: coded.count)
-                    }
-                } else {
-                    let frame = compressor.frame(sorted[task.image].bytes, digest: digests[task.image],
-                                                 reference: task.reference.map { (sorted[$0].bytes, digests[$0]) })
-                    stored = Stored(codec: task.reference == nil ? .zstd : .zstdReferenced, body: frame, reference: task.reference)
+        forEachConcurrently(work.count, jobs: jobs) { claimed in
+            let task = work[claimed]
+            let stored: Stored?
+            if task.transform != .none {
+                stored = task.transform.encode(sorted[task.image].bytes).map { coded in
+                    Stored(codec: .zstd, body: compressor.frame(coded, digest: Digest.sha256(coded), reference: nil),
+                           transform: task.transform, transformedSize: coded.count)
                 }
-                if let stored { frames.withLock { $0[task] = stored } }
+            } else {
+                let frame = compressor.frame(sorted[task.image].bytes, digest: digests[task.image],
+                                             reference: task.reference.map { (sorted[$0].bytes, digests[$0]) })
+                stored = Stored(codec: task.reference == nil ? .zstd : .zstdReferenced, body: frame, reference: task.reference)
             }
+            if let stored { frames.withLock { $0[task] = stored } }
         }
         let compressed = frames.withLock { $0 }
 

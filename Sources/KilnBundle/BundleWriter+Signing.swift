@@ -5,14 +5,14 @@ extension BundleWriter {
     /// the same bytes.
     ///
     /// - Throws: as ``serialize()``.
-    public func serialize(signedWith key: SigningKey) throws -> [UInt8] {
+    public func serialize(signedWith key: SigningKey) throws(KilnError) -> [UInt8] {
         try BundleSignature.sign(serialize(), with: key)
     }
 
     /// Writes the bundle signed with a key, as ``write(to:)`` writes it unsigned.
     ///
     /// - Throws: as ``write(to:)``.
-    public func write(to path: String, signedWith key: SigningKey) throws {
+    public func write(to path: String, signedWith key: SigningKey) throws(KilnError) {
         try OutputFile.write(try serialize(signedWith: key), to: path, inputs: [], what: "bundle")
     }
 }
@@ -24,7 +24,7 @@ extension BundleSignature {
     /// - Returns: The signer's public key.
     /// - Throws: `KilnError.corruptBundle` for a damaged bundle; `.io` if it cannot be read or written.
     @discardableResult
-    public static func signFile(_ path: String, with key: SigningKey) throws -> SigningPublicKey {
+    public static func signFile(_ path: String, with key: SigningKey) throws(KilnError) -> SigningPublicKey {
         let bytes = try InputFile.bytes(path, what: "bundle")
         _ = try unsigned(bytes)
         let signed = try sign(bytes, with: key)

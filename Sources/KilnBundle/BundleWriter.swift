@@ -36,7 +36,7 @@ public struct BundleWriter: Sendable {
     /// - Throws: `KilnError.invalidArgument` for an image larger than ``BundleFormat/maximumImageSize``
     ///   or names that are not in the manifest.
     public mutating func add(module: String, target: String, format: ImageFormat, toolchain: String,
-                             bytes: [UInt8]) throws {
+                             bytes: [UInt8]) throws(KilnError) {
         guard manifest.module(named: module) != nil else {
             throw KilnError(.invalidArgument, "image for module '\(module)': the manifest has no such module")
         }
@@ -61,14 +61,17 @@ public struct BundleWriter: Sendable {
     ///     to the image; new frames are stored in it.
     /// - Complexity: compresses every distinct image once alone, and once against each
     ///   architecture neighbour of its module and format; none that `cache` holds.
-    public func serialize(jobs: Int = 1, cache: (any CompressedImageCache)? = nil) throws -> [UInt8] {
+    public func serialize(jobs: Int = 1, cache: (any CompressedImageCache)? = nil) throws(KilnError) -> [UInt8] {
         let sorted = images.values.sorted {
             imageKey($0.module, $0.target).lexicographicallyPrecedes(imageKey($1.module, $1.target))
         }
         let compressor = Compressor(level: compressionLevel, cache: cache)
         var canonical = manifest
         canonical.modules.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        let manifestJSON = try Array(Self.encoder.encode(canonical))
+        let manifestJSON: [UInt8]
+        do { manifestJSON = try Array(Self.encoder.encode(canonical)) } catch {
+            throw .wrapping(error, as: .invalidArgument, "the bundle's manifest cannot be written as JSON: \(error) — report this with the build's sources")
+        }
         // The manifest is stored with zstd when that is smaller (kernel signatures compress well).
         let compressedManifest = compressor.frame(manifestJSON, digest: Digest.sha256(manifestJSON), reference: nil)
         let manifestCodec: ImageCodec = compressedManifest.count < manifestJSON.count ? .zstd : .none
@@ -174,7 +177,7 @@ public struct BundleWriter: Sendable {
     ///
     /// - Throws: `KilnError.invalidArgument` for a path that is not a regular file or absent;
     ///   `.io` naming the path, the reason and the fix.
-    public func write(to path: String) throws {
+    public func write(to path: String) throws(KilnError) {
         try OutputFile.write(try serialize(), to: path, inputs: [], what: "bundle")
     }
 

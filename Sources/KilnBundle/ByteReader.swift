@@ -8,7 +8,7 @@ struct ByteReader: Sendable {
     let subject: String
 
     /// Throws unless `offset..<offset+count` lies inside a region of `size` bytes.
-    static func check(_ offset: UInt64, _ count: UInt64, within size: UInt64, _ subject: String, _ what: String) throws {
+    static func check(_ offset: UInt64, _ count: UInt64, within size: UInt64, _ subject: String, _ what: String) throws(KilnError) {
         let (end, overflow) = offset.addingReportingOverflow(count)
         guard !overflow, end <= size else {
             throw KilnError(.corruptBundle,
@@ -17,13 +17,13 @@ struct ByteReader: Sendable {
     }
 
     /// Reads an unsigned integer at an offset.
-    func integer<T: FixedWidthInteger & UnsignedInteger>(_: T.Type = T.self, at offset: Int, _ what: String) throws -> T {
+    func integer<T: FixedWidthInteger & UnsignedInteger>(_: T.Type = T.self, at offset: Int, _ what: String) throws(KilnError) -> T {
         try Self.check(UInt64(offset), UInt64(MemoryLayout<T>.size), within: UInt64(bytes.count), subject, what)
         return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
 
     /// The bytes of a checked range.
-    func slice(_ offset: UInt64, _ count: UInt64, _ what: String) throws -> ArraySlice<UInt8> {
+    func slice(_ offset: UInt64, _ count: UInt64, _ what: String) throws(KilnError) -> ArraySlice<UInt8> {
         try Self.check(offset, count, within: UInt64(bytes.count), subject, what)
         return bytes[Int(offset)..<Int(offset + count)]
     }

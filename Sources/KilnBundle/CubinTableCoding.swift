@@ -112,7 +112,7 @@ enum CubinTableCoding {
                 sections = try ELFImage(validating: bytes, machine: ImageCheck.machineCUDA,
                                         failure: { KilnError(.corruptBundle, $0) }).sections
             } catch {
-                throw ImageCodingFault("it is not a cubin: \((error as? KilnError)?.message ?? "\(error)")")
+                throw ImageCodingFault("it is not a cubin: \(error.message)")
             }
             let tables = sections.filter { $0.type == symbolTableType }
             guard let table = tables.first else { return nil }

@@ -8,7 +8,7 @@ enum Ed25519 {
     /// A new random 32-byte seed, from OpenSSL's generator (seeded by the operating system).
     ///
     /// - Throws: `KilnError.io` if the generator has no entropy to give.
-    static func randomSeed() throws -> [UInt8] {
+    static func randomSeed() throws(KilnError) -> [UInt8] {
         let context = try LibCrypto.shared.get().context
         var seed = [UInt8](repeating: 0, count: 32)
         guard RAND_bytes_ex(context, &seed, seed.count, 0) == 1 else {
@@ -21,8 +21,8 @@ enum Ed25519 {
     ///
     /// - Parameter seed: The private key's 32-byte seed.
     /// - Throws: `KilnError.io` if OpenSSL fails.
-    static func publicKey(seed: [UInt8]) throws -> [UInt8] {
-        try withKey(seed, isPrivate: true) { key in
+    static func publicKey(seed: [UInt8]) throws(KilnError) -> [UInt8] {
+        try withKey(seed, isPrivate: true) { key throws(KilnError) in
             var raw = [UInt8](repeating: 0, count: 32)
             var size = raw.count
             guard EVP_PKEY_get_raw_public_key(key, &raw, &size) == 1, size == 32 else {
@@ -38,9 +38,9 @@ enum Ed25519 {
     ///   - message: The bytes to sign.
     ///   - seed: The private key's 32-byte seed.
     /// - Throws: `KilnError.io` if OpenSSL fails.
-    static func sign(_ message: [UInt8], seed: [UInt8]) throws -> [UInt8] {
-        try withKey(seed, isPrivate: true) { key in
-            try withDigestContext { digest in
+    static func sign(_ message: [UInt8], seed: [UInt8]) throws(KilnError) -> [UInt8] {
+        try withKey(seed, isPrivate: true) { key throws(KilnError) in
+            try withDigestContext { digest throws(KilnError) in
                 guard EVP_DigestSignInit_ex(digest, nil, nil, try LibCrypto.shared.get().context, nil, key, nil) == 1 else {
                     throw LibCrypto.failure("to start an Ed25519 signature")
                 }
@@ -62,10 +62,10 @@ enum Ed25519 {
     ///   - publicKey: The signer's 32 raw bytes.
     /// - Returns: `false` for a signature that does not match (OpenSSL's answer 0).
     /// - Throws: `KilnError.io` if OpenSSL fails to check, rather than calling the signature bad.
-    static func isValid(_ signature: [UInt8], of message: [UInt8], publicKey: [UInt8]) throws -> Bool {
+    static func isValid(_ signature: [UInt8], of message: [UInt8], publicKey: [UInt8]) throws(KilnError) -> Bool {
         guard signature.count == 64 else { return false }
-        return try withKey(publicKey, isPrivate: false) { key in
-            try withDigestContext { digest in
+        return try withKey(publicKey, isPrivate: false) { key throws(KilnError) in
+            try withDigestContext { digest throws(KilnError) in
                 guard EVP_DigestVerifyInit_ex(digest, nil, nil, try LibCrypto.shared.get().context, nil, key, nil) == 1 else {
                     throw LibCrypto.failure("to start checking an Ed25519 signature")
                 }
@@ -84,7 +84,7 @@ enum Ed25519 {
 
     /// Runs `body` with an OpenSSL Ed25519 key made from raw bytes, and frees the key.
     private static func withKey<T>(_ raw: [UInt8], isPrivate: Bool,
-                                   _ body: (OpaquePointer) throws -> T) throws -> T {
+                                   _ body: (OpaquePointer) throws(KilnError) -> T) throws(KilnError) -> T {
         let context = try LibCrypto.shared.get().context
         let made = isPrivate
             ? EVP_PKEY_new_raw_private_key_ex(context, "ED25519", nil, raw, raw.count)
@@ -97,7 +97,7 @@ enum Ed25519 {
     }
 
     /// Runs `body` with a new digest context, and frees it.
-    private static func withDigestContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+    private static func withDigestContext<T>(_ body: (OpaquePointer) throws(KilnError) -> T) throws(KilnError) -> T {
         guard let digest = EVP_MD_CTX_new() else { throw LibCrypto.failure("to make a digest context") }
         defer { EVP_MD_CTX_free(digest) }
         return try body(digest)

@@ -28,7 +28,7 @@ struct ImageTable: Sendable {
     /// - Throws: `KilnError.corruptBundle` if a name lies outside the string table, or the keys
     ///   are not strictly increasing.
     init(entries: [UInt8], strings: [UInt8], count: Int,
-         data: (offset: UInt64, size: UInt64), path: String, formatVersion: UInt32) throws {
+         data: (offset: UInt64, size: UInt64), path: String, formatVersion: UInt32) throws(KilnError) {
         table = ByteReader(bytes: entries, subject: "bundle '\(path)'")
         self.formatVersion = formatVersion
         self.strings = strings
@@ -77,7 +77,7 @@ struct ImageTable: Sendable {
 
     /// The bytes of one name field of an entry, in bounds but not yet checked against the entry's check.
     private static func name(_ table: ByteReader, _ strings: [UInt8], _ base: Int, _ at: Int, _ index: Int,
-                             _ name: String, _ path: String) throws -> ArraySlice<UInt8> {
+                             _ name: String, _ path: String) throws(KilnError) -> ArraySlice<UInt8> {
         let what = "image table entry \(index)"
         let offset: UInt32 = try table.integer(at: base + at, what)
         let length: UInt32 = try table.integer(at: base + at + 4, what)
@@ -90,11 +90,11 @@ struct ImageTable: Sendable {
     /// The entry at a position, with its check, its strings, its codes and its ranges verified.
     ///
     /// - Throws: `KilnError.corruptBundle` if the entry is damaged or points outside the data region.
-    func entry(at index: Int) throws -> ImageEntry {
+    func entry(at index: Int) throws(KilnError) -> ImageEntry {
         let base = index * BundleFormat.entrySize
         let what = "image table entry \(index)"
         let raw = try table.slice(UInt64(base), UInt64(BundleFormat.entrySize), what)
-        func string(_ at: Int, _ name: String) throws -> String {
+        func string(_ at: Int, _ name: String) throws(KilnError) -> String {
             let bytes = try Self.name(table, strings, base, at, index, name, path)
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has a \(name) that is not UTF-8 — the file is damaged; rebuild it")

@@ -12,13 +12,13 @@ import KilnCore
 ///
 /// The coding, a token at a time, left to right (the reader applies the same rules to the same
 /// text, so the two always agree where tokens are):
-/// - A **register** is `%`, a class of lowercase letters (as many as there are), and a number of
-///   1–9 digits without a leading zero, not followed by a letter, digit or `_`. Each class keeps
-///   the largest number seen and the last ``recentCount`` distinct numbers, newest first; a line
-///   that starts with `.` (a function header or a module directive) clears every class. The
-///   number is written as ``next`` when it is the largest + 1, as ``recent`` + i when it is the
-///   i-th recent one, as ``below`` and the decimal distance under the largest when smaller, and
-///   as is otherwise.
+/// - A **register** is `%`, a class of 1–``maximumClassLetters`` lowercase letters (all the
+///   letters there are), and a number of 1–9 digits without a leading zero, not followed by a
+///   letter, digit or `_`. Each class keeps the largest number seen and the last ``recentCount``
+///   distinct numbers, newest first; a line that starts with `.` (a function header or a module
+///   directive) clears every class. The number is written as ``next`` when it is the largest + 1,
+///   as ``recent`` + i when it is the i-th recent one, as ``below`` and the decimal distance under
+///   the largest when smaller, and as is otherwise.
 /// - A **label** is `$L__BB`, a function number (1–9 digits, no leading zero) and `_`. The number
 ///   is written as ``sameFunction`` when it equals the previous label's, ``nextFunction`` when it
 ///   is one more, and as is otherwise.
@@ -26,6 +26,9 @@ import KilnCore
 /// The codes are control bytes that PTX never holds; text that holds one is not coded. The writer
 /// codes an image only when decoding gives the exact bytes back, and the reader checks the
 /// decoded bytes against the image's SHA-256, so a coding fault can cost bytes, never correctness.
+///
+/// Both sides read through `Span`s (bounds-checked, no reference counting) and the decoder writes
+/// into an `OutputSpan` sized once, so decoding runs at memory speed between tokens.
 enum PTXOperandCoding {
     static let next: UInt8 = 0x01
     static let below: UInt8 = 0x02
@@ -35,6 +38,12 @@ enum PTXOperandCoding {
     static let recent: UInt8 = 0x0E
     static let recentCount = 14
     static let maximumDigits = 9
+    /// The longest register class: PTX's are one to three letters; a longer run of letters after
+    /// `%` is not a register (so a class fits one 64-bit key).
+    static let maximumClassLetters = 12
+    /// The most register classes one function may use: PTX has about ten (`%r`, `%rd`, `%f`, `%p`, …);
+    /// text with more is not coded, so a hostile image cannot make each lookup long.
+    static let maximumClasses = 64
     static let labelPrefix = Array("$L__BB".utf8)
 
     static func isCode(_ byte: UInt8) -> Bool {
@@ -44,32 +53,36 @@ enum PTXOperandCoding {
     /// The coded text, or nil when the text holds a code byte or does not decode back to itself.
     static func encode(_ text: [UInt8]) -> [UInt8]? {
         guard !text.contains(where: isCode) else { return nil }
+        let input = text.span
         var coder = Coder()
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var at = 0
-        while at < text.count {
-            if coder.copyPlainRun(text, &at, to: &out) { continue }
-            if let (clas, digits) = register(text, at) {
-                let number = value(text[digits])
-                guard let clas = coder.index(of: clas) else { return nil }
+        while at < input.count {
+            coder.startLine(input, at)
+            let run = plainRunEnd(input, at)
+            if run > at {
+                out.append(contentsOf: text[at..<run])
+                at = run
+            } else if let (clas, digits) = register(input, at) {
+                let number = value(input, digits)
+                guard let clas = coder.index(of: classKey(input, clas)) else { return nil }
                 out.append(contentsOf: text[at..<digits.lowerBound])
-                let recentIndex = coder.recentIndex(of: number, in: clas)
                 let largest = coder.largest(in: clas)
                 if number == largest + 1 {
                     out.append(next)
-                } else if let recentIndex {
+                } else if let recentIndex = coder.recentIndex(of: number, in: clas) {
                     out.append(recent + UInt8(recentIndex))
                 } else if number <= largest {
                     out.append(below)
-                    appendDecimal(largest - number, to: &out)
+                    out.append(contentsOf: decimal(largest - number))
                 } else {
                     out.append(contentsOf: text[digits])
                 }
                 coder.saw(number, in: clas)
                 at = digits.upperBound
-            } else if let digits = label(text, at) {
-                let number = value(text[digits])
+            } else if let digits = label(input, at) {
+                let number = value(input, digits)
                 out.append(contentsOf: labelPrefix)
                 if number == coder.function {
                     out.append(sameFunction)
@@ -95,204 +108,315 @@ enum PTXOperandCoding {
     /// - Throws: a description of the first fault: a code where none may be, a recent position
     ///   or distance that does not exist, or text longer than `limit`.
     static func decode(_ coded: [UInt8], limit: UInt64) throws(ImageCodingFault) -> [UInt8] {
+        // No code writes more than 19 digits (an Int's), so the text is at most 19 bytes a coded
+        // byte: a hostile raw size cannot make the reader reserve more than that.
+        let capacity = Int(min(limit, UInt64(coded.count) * 19))
+        return try [UInt8](capacity: capacity) { (out: inout OutputSpan<UInt8>) throws(ImageCodingFault) in
+            var decoder = Decoder(limit: limit)
+            try decoder.run(coded.span, into: &out)
+        }
+    }
+
+    /// The decoder's walk over the coded bytes (`input` in each method).
+    private struct Decoder {
+        let limit: UInt64
         var coder = Coder()
-        var out: [UInt8] = []
-        out.reserveCapacity(Int(min(limit, UInt64(coded.count) * 2)))
         var at = 0
-        while at < coded.count {
-            guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
-            if coder.copyPlainRun(coded, &at, to: &out) { continue }
-            if coded[at] == UInt8(ascii: "%"), let clas = letters(coded, at + 1) {
-                let end = clas.upperBound
-                func classIndex() throws(ImageCodingFault) -> Int {
-                    guard let index = coder.index(of: coded[clas]) else {
-                        throw ImageCodingFault("more than \(maximumClasses) register classes in one function at byte \(at)")
-                    }
-                    return index
-                }
-                if end < coded.count, isCode(coded[end]) {
-                    let code = coded[end], name = try classIndex()
-                    var number: Int
-                    var after = end + 1
-                    switch code {
-                    case next:
-                        number = coder.largest(in: name) + 1
-                    case below:
-                        let digits = decimal(coded, after)
-                        guard !digits.isEmpty, digits.count <= maximumDigits else { throw ImageCodingFault("a register distance at byte \(end) has no digits or too many") }
-                        number = coder.largest(in: name) - value(coded[digits])
-                        guard number >= 0 else { throw ImageCodingFault("a register distance at byte \(end) reaches below zero") }
-                        after = digits.upperBound
-                    case recent..<(recent + UInt8(recentCount)):
-                        guard let found = coder.recentNumber(Int(code - recent), in: name) else { throw ImageCodingFault("a recent register at byte \(end) names a position that is empty") }
-                        number = found
-                    default:
-                        throw ImageCodingFault("a label code at byte \(end) follows a register")
-                    }
-                    out.append(contentsOf: coded[at..<end])
-                    appendDecimal(number, to: &out)
-                    coder.saw(number, in: name)
-                    at = after
+
+        mutating func run(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
+            while at < input.count {
+                coder.startLine(input, at)
+                let run = plainRunEnd(input, at)
+                if run > at {
+                    try put(input.extracting(at..<run), into: &out)
+                    at = run
                     continue
                 }
-                if let (_, digits) = register(coded, at) {
-                    let name = try classIndex()
-                    out.append(contentsOf: coded[at..<digits.upperBound])
-                    coder.saw(value(coded[digits]), in: name)
-                    at = digits.upperBound
-                    continue
+                let byte = input[at]
+                if byte == UInt8(ascii: "%"), let clas = letters(input, at + 1) {
+                    if try codedRegister(input, clas, into: &out) { continue }
+                    if try plainRegister(input, into: &out) { continue }
                 }
+                if byte == UInt8(ascii: "$"), startsWithLabelPrefix(input, at) {
+                    if try codedLabel(input, into: &out) { continue }
+                    if try plainLabel(input, into: &out) { continue }
+                }
+                guard !isCode(byte) else { throw ImageCodingFault("byte \(at) is a code outside a register or label") }
+                try put(input.extracting(at..<at + 1), into: &out)
+                at += 1
             }
-            if coded[at] == UInt8(ascii: "$"), coded[at...].starts(with: labelPrefix) {
-                let start = at + labelPrefix.count
-                if start < coded.count, coded[start] == sameFunction || coded[start] == nextFunction {
-                    let number = coder.function + (coded[start] == nextFunction ? 1 : 0)
-                    guard number >= 0 else { throw ImageCodingFault("a label at byte \(at) continues a function before the first") }
-                    out.append(contentsOf: labelPrefix)
-                    appendDecimal(number, to: &out)
-                    coder.function = number
-                    at = start + 1
-                    continue
-                }
-                if let digits = label(coded, at) {
-                    out.append(contentsOf: coded[at..<digits.upperBound])
-                    coder.function = value(coded[digits])
-                    at = digits.upperBound
-                    continue
-                }
-            }
-            guard !isCode(coded[at]) else { throw ImageCodingFault("byte \(at) is a code outside a register or label") }
-            out.append(coded[at])
-            at += 1
         }
-        guard UInt64(out.count) <= limit else { throw ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
-        return out
-    }
 
-    /// The bytes that end a plain run: `%`, `$`, a line feed and the codes.
-    private static let special: [Bool] = (0...255).map { (byte: Int) -> Bool in
-        let value = UInt8(byte)
-        return value == UInt8(ascii: "%") || value == UInt8(ascii: "$") || value == UInt8(ascii: "\n") || isCode(value)
-    }
-
-    /// The most register classes one function may use: PTX has about ten (`%r`, `%rd`, `%f`, `%p`, …);
-    /// text with more is not coded, so a hostile image cannot make each lookup long.
-    static let maximumClasses = 64
-
-    /// What each register class and the labels have seen so far.
-    private struct Coder {
-        struct RegisterClass {
-            var name: ArraySlice<UInt8>
-            var largest = 0
-            /// The last ``recentCount`` distinct numbers, newest first.
-            var recent: [Int] = []
-        }
-        var classes: [RegisterClass] = []
-        var function = -1
-
-        /// At a line's start, forgets every class if the line starts with `.`; then copies the run of
-        /// bytes from `at` that can start no token, end no line and hold no code, as they are.
-        ///
-        /// - Returns: whether it copied anything (`at` is then past the run).
-        mutating func copyPlainRun(_ text: [UInt8], _ at: inout Int, to out: inout [UInt8]) -> Bool {
-            if at == 0 || text[at - 1] == UInt8(ascii: "\n"), text[at] == UInt8(ascii: ".") {
-                classes.removeAll(keepingCapacity: true)
+        /// A register whose number is coded: `%`, its class, a code (and a distance's digits).
+        mutating func codedRegister(_ input: Span<UInt8>, _ clas: Range<Int>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+            let end = clas.upperBound
+            guard end < input.count, isCode(input[end]) else { return false }
+            let code = input[end], name = try classIndex(input, clas)
+            var after = end + 1
+            let number: Int
+            var recentIndex: Int?
+            switch code {
+            case next:
+                number = coder.largest(in: name) + 1
+                recentIndex = nil
+            case below:
+                let digits = decimalRun(input, after)
+                guard !digits.isEmpty, digits.count <= maximumDigits else {
+                    throw ImageCodingFault("a register distance at byte \(end) has no digits or too many")
+                }
+                number = coder.largest(in: name) - value(input, digits)
+                guard number >= 0 else { throw ImageCodingFault("a register distance at byte \(end) reaches below zero") }
+                after = digits.upperBound
+                recentIndex = coder.recentIndex(of: number, in: name)
+            case recent..<(recent + UInt8(recentCount)):
+                guard let found = coder.recentNumber(Int(code - recent), in: name) else {
+                    throw ImageCodingFault("a recent register at byte \(end) names a position that is empty")
+                }
+                number = found
+                recentIndex = Int(code - recent)
+            default:
+                throw ImageCodingFault("a label code at byte \(end) follows a register")
             }
-            let special = PTXOperandCoding.special
-            var end = at
-            while end < text.count, !special[Int(text[end])] { end += 1 }
-            guard end > at else { return false }
-            out.append(contentsOf: text[at..<end])
-            at = end
+            try put(input.extracting(at..<end), into: &out)
+            try putDecimal(number, into: &out)
+            if let recentIndex { coder.sawRecent(recentIndex, in: name) } else { coder.sawNew(number, in: name) }
+            at = after
             return true
         }
 
-        /// The position of a class, added if new; nil past ``maximumClasses``.
-        mutating func index(of name: ArraySlice<UInt8>) -> Int? {
-            if let found = classes.firstIndex(where: { $0.name.elementsEqual(name) }) { return found }
-            guard classes.count < PTXOperandCoding.maximumClasses else { return nil }
-            classes.append(RegisterClass(name: name))
-            return classes.count - 1
+        /// A register written as it is.
+        mutating func plainRegister(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+            guard let (clas, digits) = register(input, at) else { return false }
+            let name = try classIndex(input, clas)
+            try put(input.extracting(at..<digits.upperBound), into: &out)
+            coder.saw(value(input, digits), in: name)
+            at = digits.upperBound
+            return true
         }
 
-        func largest(in clas: Int) -> Int { classes[clas].largest }
+        /// A label whose function number is coded: `$L__BB` and a code.
+        mutating func codedLabel(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+            let start = at + labelPrefix.count
+            guard start < input.count, input[start] == sameFunction || input[start] == nextFunction else { return false }
+            let number = coder.function + (input[start] == nextFunction ? 1 : 0)
+            guard number >= 0 else { throw ImageCodingFault("a label at byte \(at) continues a function before the first") }
+            try put(input.extracting(at..<start), into: &out)
+            try putDecimal(number, into: &out)
+            coder.function = number
+            at = start + 1
+            return true
+        }
 
-        func recentIndex(of number: Int, in clas: Int) -> Int? { classes[clas].recent.firstIndex(of: number) }
+        /// A label written as it is.
+        mutating func plainLabel(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+            guard let digits = label(input, at) else { return false }
+            try put(input.extracting(at..<digits.upperBound), into: &out)
+            coder.function = value(input, digits)
+            at = digits.upperBound
+            return true
+        }
+
+        mutating func classIndex(_ input: Span<UInt8>, _ clas: Range<Int>) throws(ImageCodingFault) -> Int {
+            guard let index = coder.index(of: classKey(input, clas)) else {
+                throw ImageCodingFault("more than \(maximumClasses) register classes in one function at byte \(at)")
+            }
+            return index
+        }
+
+        /// Appends bytes, or fails when the text would pass its limit.
+        func put(_ bytes: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
+            guard bytes.count <= out.freeCapacity else { throw tooLong }
+            for index in bytes.indices { out.append(bytes[index]) }
+        }
+
+        /// Appends a non-negative number's decimal digits.
+        func putDecimal(_ number: Int, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
+            var digits: UInt64 = 0, count = 0, rest = number
+            repeat {
+                digits = digits << 8 | UInt64(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+                count += 1
+            } while rest > 0 && count < 8
+            guard rest == 0 else { return try putLongDecimal(number, into: &out) }
+            guard count <= out.freeCapacity else { throw tooLong }
+            for _ in 0..<count {
+                out.append(UInt8(truncatingIfNeeded: digits))
+                digits >>= 8
+            }
+        }
+
+        func putLongDecimal(_ number: Int, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
+            let digits = Array(String(number).utf8)
+            try put(digits.span, into: &out)
+        }
+
+        var tooLong: ImageCodingFault { ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
+    }
+
+    /// What each register class and the labels have seen so far, in one table of ``stride`` slots
+    /// a class: its key, its largest number, how many recent numbers it has, then those numbers,
+    /// newest first.
+    private struct Coder {
+        private static let stride = 3 + PTXOperandCoding.recentCount
+        private var table = [Int](repeating: 0, count: PTXOperandCoding.maximumClasses * stride)
+        private var classCount = 0
+        var function = -1
+
+        /// Forgets every class when `at` starts a line that starts with `.`.
+        mutating func startLine(_ text: Span<UInt8>, _ at: Int) {
+            if text[at] == UInt8(ascii: "."), at == 0 || text[at - 1] == UInt8(ascii: "\n") { classCount = 0 }
+        }
+
+        /// The position of a class, added if new; nil past ``PTXOperandCoding/maximumClasses``.
+        mutating func index(of key: UInt64) -> Int? {
+            let key = Int(bitPattern: UInt(key))
+            for position in 0..<classCount where table[position * Self.stride] == key { return position }
+            guard classCount < PTXOperandCoding.maximumClasses else { return nil }
+            let base = classCount * Self.stride
+            table[base] = key
+            table[base + 1] = 0
+            table[base + 2] = 0
+            classCount += 1
+            return classCount - 1
+        }
+
+        func largest(in clas: Int) -> Int { table[clas * Self.stride + 1] }
+
+        func recentIndex(of number: Int, in clas: Int) -> Int? {
+            let base = clas * Self.stride
+            for index in 0..<table[base + 2] where table[base + 3 + index] == number { return index }
+            return nil
+        }
 
         func recentNumber(_ index: Int, in clas: Int) -> Int? {
-            index < classes[clas].recent.count ? classes[clas].recent[index] : nil
+            let base = clas * Self.stride
+            return index < table[base + 2] ? table[base + 3 + index] : nil
         }
 
+        /// Makes a number the newest of its class (moved up if it was recent, the oldest dropped if not).
         mutating func saw(_ number: Int, in clas: Int) {
-            classes[clas].largest = max(classes[clas].largest, number)
-            if let found = classes[clas].recent.firstIndex(of: number) {
-                classes[clas].recent.remove(at: found)
-            } else if classes[clas].recent.count == PTXOperandCoding.recentCount {
-                classes[clas].recent.removeLast()
+            if let found = recentIndex(of: number, in: clas) {
+                sawRecent(found, in: clas)
+            } else {
+                sawNew(number, in: clas)
             }
-            classes[clas].recent.insert(number, at: 0)
+        }
+
+        /// Makes the recent number at `index` the newest.
+        mutating func sawRecent(_ index: Int, in clas: Int) {
+            let base = clas * Self.stride + 3
+            let number = table[base + index]
+            var position = index
+            while position > 0 {
+                table[base + position] = table[base + position - 1]
+                position -= 1
+            }
+            table[base] = number
+        }
+
+        /// Makes a number that is not recent the newest, and the largest if it is.
+        mutating func sawNew(_ number: Int, in clas: Int) {
+            let base = clas * Self.stride
+            if number > table[base + 1] { table[base + 1] = number }
+            let count = min(table[base + 2] + 1, PTXOperandCoding.recentCount)
+            table[base + 2] = count
+            var position = count - 1
+            while position > 0 {
+                table[base + 3 + position] = table[base + 2 + position]
+                position -= 1
+            }
+            table[base + 3] = number
         }
     }
 
-    /// Appends a non-negative number's decimal digits.
-    private static func appendDecimal(_ number: Int, to out: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0, rest = number
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            out.append(contentsOf: buffer[(20 - count)...])
+    /// The bytes that end a plain run, all below 64: `%`, `$`, a line feed and the codes.
+    private static let specialBelow64: UInt64 = {
+        var mask: UInt64 = 0
+        for byte in 0..<64 where isCode(UInt8(byte)) { mask |= 1 << UInt64(byte) }
+        for byte in [UInt8(ascii: "%"), UInt8(ascii: "$"), UInt8(ascii: "\n")] { mask |= 1 << UInt64(byte) }
+        return mask
+    }()
+
+    /// The end of the run of bytes from `at` that can start no token, end no line and hold no code.
+    private static func plainRunEnd(_ text: Span<UInt8>, _ at: Int) -> Int {
+        let special = specialBelow64
+        var end = at
+        while end < text.count {
+            let byte = text[end]
+            let below64 = UInt64(byte &>> 6 == 0 ? 1 : 0)
+            if (special &>> UInt64(byte & 63)) & below64 != 0 { break }
+            end += 1
         }
+        return end
+    }
+
+    /// A register class's key: its letters, five bits each.
+    private static func classKey(_ text: Span<UInt8>, _ clas: Range<Int>) -> UInt64 {
+        var key: UInt64 = 0
+        for at in clas { key = key << 5 | UInt64(text[at] - UInt8(ascii: "`")) }
+        return key
+    }
+
+    /// A number's decimal digits.
+    private static func decimal(_ number: Int) -> [UInt8] {
+        Array(String(number).utf8)
     }
 
     /// A register token at `at`: its class's range and its digits' range.
-    private static func register(_ text: [UInt8], _ at: Int) -> (ArraySlice<UInt8>, Range<Int>)? {
+    private static func register(_ text: Span<UInt8>, _ at: Int) -> (Range<Int>, Range<Int>)? {
         guard text[at] == UInt8(ascii: "%"), let clas = letters(text, at + 1) else { return nil }
         guard let digits = number(text, clas.upperBound), !isWordByte(text, digits.upperBound) else { return nil }
-        return (text[clas], digits)
+        return (clas, digits)
+    }
+
+    private static func startsWithLabelPrefix(_ text: Span<UInt8>, _ at: Int) -> Bool {
+        guard text.count - at >= labelPrefix.count else { return false }
+        for (offset, byte) in labelPrefix.enumerated() where text[at + offset] != byte { return false }
+        return true
     }
 
     /// A label token at `at`: its function number's digits.
-    private static func label(_ text: [UInt8], _ at: Int) -> Range<Int>? {
-        guard text[at] == UInt8(ascii: "$"), text[at...].starts(with: labelPrefix),
+    private static func label(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
+        guard text[at] == UInt8(ascii: "$"), startsWithLabelPrefix(text, at),
               let digits = number(text, at + labelPrefix.count),
               digits.upperBound < text.count, text[digits.upperBound] == UInt8(ascii: "_") else { return nil }
         return digits
     }
 
-    private static func letters(_ text: [UInt8], _ at: Int) -> Range<Int>? {
+    /// A register class: the lowercase letters from `at`, if there are 1–``maximumClassLetters``.
+    private static func letters(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
         var end = at
-        while end < text.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(text[end]) { end += 1 }
+        while end < text.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(text[end]) {
+            end += 1
+            if end - at > maximumClassLetters { return nil }
+        }
         return end > at ? at..<end : nil
     }
 
-    private static func decimal(_ text: [UInt8], _ at: Int) -> Range<Int> {
+    private static func decimalRun(_ text: Span<UInt8>, _ at: Int) -> Range<Int> {
         var end = at
         while end < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[end]) { end += 1 }
         return at..<end
     }
 
     /// A number token: 1–9 digits, no leading zero (but `0` itself), the whole digit run.
-    private static func number(_ text: [UInt8], _ at: Int) -> Range<Int>? {
-        let digits = decimal(text, at)
+    private static func number(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
+        let digits = decimalRun(text, at)
         guard !digits.isEmpty, digits.count <= maximumDigits,
               digits.count == 1 || text[at] != UInt8(ascii: "0") else { return nil }
         return digits
     }
 
-    private static func isWordByte(_ text: [UInt8], _ at: Int) -> Bool {
+    private static func isWordByte(_ text: Span<UInt8>, _ at: Int) -> Bool {
         guard at < text.count else { return false }
         let byte = text[at]
         return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
     }
 
-    private static func value(_ digits: ArraySlice<UInt8>) -> Int {
-        digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    private static func value(_ text: Span<UInt8>, _ digits: Range<Int>) -> Int {
+        var number = 0
+        for at in digits { number = number * 10 + Int(text[at] - UInt8(ascii: "0")) }
+        return number
     }
 }

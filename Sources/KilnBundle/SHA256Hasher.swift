@@ -9,7 +9,7 @@ struct SHA256Hasher: ~Copyable {
     /// A hasher that has seen no bytes.
     ///
     /// - Throws: `KilnError.io` if OpenSSL cannot start a digest (out of memory).
-    init() throws {
+    init() throws(KilnError) {
         let sha256 = try LibCrypto.shared.get().sha256
         guard let context = EVP_MD_CTX_new() else { throw LibCrypto.failure("to make a SHA-256 context") }
         guard EVP_DigestInit_ex2(context, sha256, nil) == 1 else {
@@ -26,7 +26,7 @@ struct SHA256Hasher: ~Copyable {
     ///
     /// - Parameter bytes: The next bytes of the message.
     /// - Throws: `KilnError.io` if OpenSSL fails, which its SHA-256 does not.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) throws {
+    mutating func update(_ bytes: UnsafeRawBufferPointer) throws(KilnError) {
         guard bytes.isEmpty || EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else {
             throw LibCrypto.failure("to hash")
         }
@@ -35,7 +35,7 @@ struct SHA256Hasher: ~Copyable {
     /// The 32-byte digest of everything added.
     ///
     /// - Throws: `KilnError.io` if OpenSSL fails, which its SHA-256 does not.
-    consuming func finalize() throws -> [UInt8] {
+    consuming func finalize() throws(KilnError) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         var size: UInt32 = 0
         guard EVP_DigestFinal_ex(context, &digest, &size) == 1, size == 32 else {

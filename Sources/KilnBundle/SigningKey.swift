@@ -29,7 +29,7 @@ public struct SigningKey: Sendable {
     /// A new random key.
     ///
     /// - Throws: `KilnError.io` if the system's random generator has nothing to give.
-    public init() throws {
+    public init() throws(KilnError) {
         try self.init(seed: Ed25519.randomSeed())
     }
 
@@ -37,7 +37,7 @@ public struct SigningKey: Sendable {
     ///
     /// - Parameter seed: The private key's 32 bytes (RFC 8032's secret key).
     /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes; `.io` if OpenSSL fails.
-    public init(seed: [UInt8]) throws {
+    public init(seed: [UInt8]) throws(KilnError) {
         guard seed.count == 32 else {
             throw KilnError(.invalidArgument, "an Ed25519 private key is a 32-byte seed; this one is \(seed.count) bytes")
         }
@@ -53,7 +53,7 @@ public struct SigningKey: Sendable {
     /// Reads a key from its file's text.
     ///
     /// - Throws: `KilnError.invalidArgument` naming the file and what is wrong with it.
-    public init(fileText text: String, name: String) throws {
+    public init(fileText text: String, name: String) throws(KilnError) {
         try self.init(seed: SigningPublicKey.body(text, header: Self.fileHeader, name: name, what: "private key"))
     }
 
@@ -61,7 +61,7 @@ public struct SigningKey: Sendable {
     ///
     /// - Throws: `KilnError.io` if it cannot be read; `.invalidArgument` if it is not a private key
     ///   file or its mode lets group or others at it.
-    public init(file path: String) throws {
+    public init(file path: String) throws(KilnError) {
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
             throw KilnError(.invalidArgument,
@@ -74,7 +74,7 @@ public struct SigningKey: Sendable {
     /// Signs a message (RFC 8032 Ed25519: the same message gives the same 64 bytes).
     ///
     /// - Throws: `KilnError.io` if the crypto library fails, which it does not for a valid key.
-    func signature(for message: [UInt8]) throws -> [UInt8] {
+    func signature(for message: [UInt8]) throws(KilnError) -> [UInt8] {
         try Ed25519.sign(message, seed: seed)
     }
 
@@ -82,7 +82,7 @@ public struct SigningKey: Sendable {
     /// `path.pub`; an existing file at either is refused rather than replaced.
     ///
     /// - Throws: `KilnError.invalidArgument` if either file exists; `.io` if one cannot be written.
-    public func write(to path: String) throws {
+    public func write(to path: String) throws(KilnError) {
         for file in [path, path + ".pub"] where (try FileStatus.of(file, followingLinks: false)) != nil {
             throw KilnError(.invalidArgument, "'\(file)' exists — Kiln does not replace keys; remove it or give another path")
         }

@@ -26,7 +26,7 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Parameter rawBytes: The key's 32 bytes (RFC 8032's public key).
     /// - Throws: `KilnError.invalidArgument` unless there are 32 bytes.
-    public init(rawBytes: [UInt8]) throws {
+    public init(rawBytes: [UInt8]) throws(KilnError) {
         guard rawBytes.count == 32 else {
             throw KilnError(.invalidArgument, "an Ed25519 public key is 32 bytes; this one is \(rawBytes.count)")
         }
@@ -50,20 +50,20 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Parameter name: What the text is, for messages (its path).
     /// - Throws: `KilnError.invalidArgument` naming the file and what is wrong with it.
-    public init(fileText text: String, name: String) throws {
+    public init(fileText text: String, name: String) throws(KilnError) {
         self = try SigningPublicKey(rawBytes: Self.body(text, header: Self.fileHeader, name: name, what: "public key"))
     }
 
     /// Reads a key file.
     ///
     /// - Throws: `KilnError.io` if it cannot be read; `.invalidArgument` if it is not a public key file.
-    public init(file path: String) throws {
+    public init(file path: String) throws(KilnError) {
         let bytes = try InputFile.bytes(path, what: "public key")
         try self.init(fileText: String(decoding: bytes, as: UTF8.self), name: path)
     }
 
     /// The decoded base64 line of a key file whose first line is `header`.
-    static func body(_ text: String, header: String, name: String, what: String) throws -> [UInt8] {
+    static func body(_ text: String, header: String, name: String, what: String) throws(KilnError) -> [UInt8] {
         let lines = text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         guard lines.count == 2, lines[0] == header else {
             let other = header == Self.fileHeader ? SigningKey.fileHeader : Self.fileHeader
@@ -80,7 +80,7 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
     /// Checks an Ed25519 signature of a message.
     ///
     /// - Throws: `KilnError.io` if OpenSSL fails to check it (rather than calling it a mismatch).
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8]) throws -> Bool {
+    func isValidSignature(_ signature: [UInt8], for message: [UInt8]) throws(KilnError) -> Bool {
         try Ed25519.isValid(signature, of: message, publicKey: rawBytes)
     }
 }

@@ -23,20 +23,20 @@ public struct TrustedKeys: Sendable, Equatable {
     /// The keys in public key files.
     ///
     /// - Throws: `KilnError.io` or `.invalidArgument` naming a file that cannot be read as a public key.
-    public init(files: [String]) throws {
-        self.init(keys: try files.map { try SigningPublicKey(file: $0) })
+    public init(files: [String]) throws(KilnError) {
+        self.init(keys: try files.map { (file) throws(KilnError) in try SigningPublicKey(file: file) })
     }
 
     /// The keys that `KILN_TRUSTED_KEYS` names: public key files separated by `:`; none when it is
     /// unset or empty. A file that cannot be read is an error, never a silent pass.
     ///
     /// - Throws: `KilnError` naming the variable and the file.
-    public init(environment: [String: String]) throws {
+    public init(environment: [String: String]) throws(KilnError) {
         let files = (environment[Self.environmentVariable] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
-        do {
+        do throws(KilnError) {
             try self.init(files: files)
-        } catch let error as KilnError {
-            throw KilnError(error.code, "\(Self.environmentVariable): \(error.message)", cause: error.cause)
+        } catch {
+            throw KilnError(error.code, "\(Self.environmentVariable): \(error.message)", cause: error)
         }
     }
 

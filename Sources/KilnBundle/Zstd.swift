@@ -48,9 +48,10 @@ enum Zstd {
 
     /// Decodes one whole frame (and nothing after it) into exactly `rawSize` bytes.
     private static func decompressOnce(_ frame: [UInt8], rawSize: Int, context: OpaquePointer, prefix: [UInt8]?,
-                                       damaged: (String) -> KilnError) throws -> [UInt8] {
+                                       damaged: (String) -> KilnError) throws(KilnError) -> [UInt8] {
         var failure: String? = nil
-        let out = try [UInt8](unsafeUninitializedCapacity: rawSize) { buffer, initialized in
+        let out: [UInt8]
+        do { out = try [UInt8](unsafeUninitializedCapacity: rawSize) { buffer, initialized in
             try (prefix ?? []).withUnsafeBytes { dictionary in try frame.withUnsafeBytes { source in
                 let length = ZSTD_findFrameCompressedSize(source.baseAddress, source.count)
                 if ZSTD_isError(length) != 0 { throw damaged(String(cString: ZSTD_getErrorName(length))) }
@@ -66,7 +67,7 @@ enum Zstd {
                     initialized = written
                 }
             } }
-        }
+        } } catch { throw .wrapping(error, as: .corruptBundle, damaged("\(error)").message) }
         if let failure { throw damaged(failure) }
         guard out.count == rawSize else { throw damaged("\(out.count) bytes, not \(rawSize)") }
         return out
@@ -87,7 +88,7 @@ enum Zstd {
     /// - Throws: `KilnError.corruptBundle` if the frame is damaged, truncated, followed by other
     ///   bytes, or its size differs from `rawSize` or passes `limit`.
     static func decompress(_ frame: [UInt8], rawSize: UInt64, limit: UInt64, what: String,
-                           prefix: [UInt8]? = nil) throws -> [UInt8] {
+                           prefix: [UInt8]? = nil) throws(KilnError) -> [UInt8] {
         func damaged(_ reason: String) -> KilnError {
             KilnError(.corruptBundle, "\(what): zstd could not decompress it (\(reason)) — the bundle is damaged; rebuild it")
         }
@@ -107,7 +108,7 @@ enum Zstd {
         out.reserveCapacity(Int(min(rawSize, 1 << 20)))
         var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
         // The prefix is referenced, not copied: it must stay in place until the frame ends.
-        try (prefix ?? []).withUnsafeBytes { dictionary in try frame.withUnsafeBytes { source in
+        do { try (prefix ?? []).withUnsafeBytes { dictionary in try frame.withUnsafeBytes { source in
             if prefix != nil {
                 let status = ZSTD_DCtx_refPrefix(stream, dictionary.baseAddress, dictionary.count)
                 if ZSTD_isError(status) != 0 { throw damaged(String(cString: ZSTD_getErrorName(status))) }
@@ -126,7 +127,7 @@ enum Zstd {
                 if input.pos == input.size && produced < chunk.count { throw damaged("the frame is cut short") }
             }
             guard input.pos == input.size else { throw damaged("bytes follow the frame") }
-        } }
+        } } } catch { throw .wrapping(error, as: .corruptBundle, damaged("\(error)").message) }
         guard UInt64(out.count) == rawSize else { throw damaged("\(out.count) bytes, not \(rawSize)") }
         return out
     }

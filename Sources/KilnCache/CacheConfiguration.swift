@@ -23,7 +23,7 @@ public struct CacheConfiguration: Sendable, Equatable {
     /// `KILN_CACHE_READONLY` and `KILN_CACHE_MAX_BYTES` (bytes, or with a K, M or G suffix).
     ///
     /// - Throws: `KilnError.invalidArgument` for a size that is not one.
-    public init(environment: [String: String]) throws {
+    public init(environment: [String: String]) throws(KilnError) {
         let root: String
         if let dir = environment["KILN_CACHE_DIR"], !dir.isEmpty {
             root = dir

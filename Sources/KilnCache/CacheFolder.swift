@@ -131,7 +131,7 @@ public struct CacheFolder: Sendable {
     /// from a killed writer's, flushed, then renamed into place.
     ///
     /// - Throws: `KilnError.io` if the folder cannot be created or the file written.
-    public func write(keyText: String, payload: [UInt8]) throws {
+    public func write(keyText: String, payload: [UInt8]) throws(KilnError) {
         try createFolder()
         let digest = SHA256Digest.hex(of: keyText)
         let temporary = "\(path)/.\(digest).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
@@ -150,7 +150,7 @@ public struct CacheFolder: Sendable {
     }
 
     /// Creates the folder (mode 0700) if it is missing.
-    package func createFolder() throws {
+    package func createFolder() throws(KilnError) {
         var made = ""
         for component in path.split(separator: "/", omittingEmptySubsequences: false) {
             made += made.isEmpty && component.isEmpty ? "/" : (made.hasSuffix("/") || made.isEmpty ? "" : "/") + component

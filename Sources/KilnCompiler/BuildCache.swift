@@ -49,7 +49,7 @@ public struct BuildCache: Sendable {
 
     /// The default folder: `build` in the cache root (`KILN_CACHE_DIR`, else `$XDG_CACHE_HOME/kiln`,
     /// else `~/.cache/kiln`), beside the JIT cache's `jit`.
-    public static func defaultDirectory(environment: [String: String]) throws -> String {
+    public static func defaultDirectory(environment: [String: String]) throws(KilnError) -> String {
         try CacheConfiguration(environment: environment).root + "/build"
     }
 

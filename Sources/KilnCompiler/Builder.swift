@@ -89,7 +89,7 @@ public struct Builder: Sendable {
     /// - Throws: `KilnError.toolchainUnavailable` for a target no toolchain builds;
     ///   `.compilationFailed` carrying every failed compile's log (the bundle is then not written).
     public func build(sources: [SourceModule], output: String,
-                      progress: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> Report {
+                      progress: @escaping @Sendable (Event) -> Void = { _ in }) async throws(KilnError) -> Report {
         let start = DispatchTime.now().uptimeNanoseconds
         var names: [String: String] = [:]
         for module in sources {
@@ -144,14 +144,12 @@ public struct Builder: Sendable {
             progress(.started(module: job.module.name, target: job.target.name,
                               invocation: job.toolchain.invocation(for: job.module, target: job.target)))
             let result: Result<CompiledImage, KilnError>
-            do {
+            do throws(KilnError) {
                 let image = try await job.toolchain.compile(job.module, for: job.target)
                 options.cache?.store(image, key: job.key)
                 result = .success(image)
-            } catch let error as KilnError {
-                result = .failure(error)
             } catch {
-                result = .failure(KilnError(.compilationFailed, "\(job.module.path) for \(job.target.name): \(error)"))
+                result = .failure(error)
             }
             return (index, result, (ContinuousClock.now - began).seconds)
         }
@@ -181,7 +179,7 @@ public struct Builder: Sendable {
         for index in jobs.indices {
             guard case .success(let (image, wasCached)) = outcomes[index] else { continue }
             let job = jobs[index]
-            do {
+            do throws(KilnError) {
                 let held = try heldKernels(image, of: job)
                 images.append(BuiltImage(
                     record: ShardImageRecord(module: job.module.name, target: job.target.name, toolchain: job.toolchain.identity,
@@ -189,7 +187,7 @@ public struct Builder: Sendable {
                                              ptxISAVersion: image.ptxISAVersion, hostString: image.hostString),
                     format: job.target.format, bytes: image.bytes))
                 if wasCached { reused += 1 }
-            } catch let error as KilnError {
+            } catch {
                 failures.append((job, error))
             }
         }
@@ -263,13 +261,13 @@ public struct Builder: Sendable {
     ///
     /// - Throws: `KilnError.toolchainUnavailable` without clang; `.compilationFailed` for a module
     ///   clang rejects or one with no kernel.
-    func listKernels(_ sources: [SourceModule]) async throws -> [SourceModule] {
+    func listKernels(_ sources: [SourceModule]) async throws(KilnError) -> [SourceModule] {
         var clang: Result<ClangOpenCL, KilnError>?
         if sources.contains(where: { $0.language == .openCLC }) {
             do {
                 if let given = options.clang { clang = .success(given) } else { clang = .success(try await ClangOpenCL()) }
             } catch {
-                clang = .failure(error as? KilnError ?? KilnError(.toolchainUnavailable, "\(error)"))
+                clang = .failure(error)
             }
         }
         let options = options
@@ -282,15 +280,9 @@ public struct Builder: Sendable {
                    let kernels = try? JSONDecoder().decode([KernelRecord].self, from: Data(entry.bytes)) {
                     return (index, .success(kernels))
                 }
-                do {
-                    let kernels = try await clang.kernels(of: module)
-                    if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
-                    return (index, .success(kernels))
-                } catch let error as KilnError {
-                    throw error
-                } catch {
-                    throw KilnError(.compilationFailed, "\(module.path): \(error)")
-                }
+                let kernels = try await clang.kernels(of: module)
+                if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
+                return (index, .success(kernels))
             } catch {
                 return (index, .failure(error))
             }
@@ -330,11 +322,14 @@ public struct Builder: Sendable {
     ///
     /// - Throws: `KilnError.compilationFailed` naming module and target for an image that holds no
     ///   listed kernel, or holds a kernel the list lacks.
-    func heldKernels(_ image: CompiledImage, of job: Job) throws -> Set<String> {
+    func heldKernels(_ image: CompiledImage, of job: Job) throws(KilnError) -> Set<String> {
         let listed = job.module.kernels.map { $0.symbol ?? image.symbols[$0.name] ?? $0.name }
         let byName = Dictionary(zip(listed, job.module.kernels.map(\.name)), uniquingKeysWith: { first, _ in first })
         let subject = "\(job.module.path) for \(job.target.name)"
-        guard let found = try image.kernelNames.map(Set.init) ?? ImageKernels.names(in: image.bytes, format: job.target.format) else {
+        let named: Set<String>? = if let names = image.kernelNames { Set(names) } else {
+            try ImageKernels.names(in: image.bytes, format: job.target.format)
+        }
+        guard let found = named else {
             return Set(job.module.kernels.map(\.name))
         }
         let held = Set(found.compactMap { byName[$0] })

@@ -72,7 +72,7 @@ public struct BundleAssembly: Sendable {
     /// The bundle's bytes, the images compressed at a level (against siblings where that helps).
     ///
     /// - Throws: `KilnError.invalidArgument` for an image the format cannot hold.
-    public func bundle(compressionLevel: Int32, jobs: Int, cache: (any CompressedImageCache)?) throws -> [UInt8] {
+    public func bundle(compressionLevel: Int32, jobs: Int, cache: (any CompressedImageCache)?) throws(KilnError) -> [UInt8] {
         try writer(manifest: manifest(), compressionLevel: compressionLevel).serialize(jobs: jobs, cache: cache)
     }
 
@@ -80,7 +80,7 @@ public struct BundleAssembly: Sendable {
     /// compressed alone at a fast level (merging compresses them again, as the single build does).
     ///
     /// - Throws: `KilnError.invalidArgument` for an image the format cannot hold.
-    public func part(_ shard: ShardRecord, jobs: Int) throws -> [UInt8] {
+    public func part(_ shard: ShardRecord, jobs: Int) throws(KilnError) -> [UInt8] {
         var manifest = manifest()
         manifest.shard = shard
         var writer = try writer(manifest: manifest, compressionLevel: Self.partCompressionLevel)
@@ -91,7 +91,7 @@ public struct BundleAssembly: Sendable {
     /// The zstd level of a part's images: fast, since the merge compresses them again.
     static let partCompressionLevel: Int32 = 3
 
-    private func writer(manifest: Manifest, compressionLevel: Int32) throws -> BundleWriter {
+    private func writer(manifest: Manifest, compressionLevel: Int32) throws(KilnError) -> BundleWriter {
         var writer = BundleWriter(manifest: manifest, compressionLevel: compressionLevel)
         for image in images {
             try writer.add(module: image.record.module, target: image.record.target, format: image.format,

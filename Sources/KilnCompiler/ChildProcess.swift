@@ -115,7 +115,7 @@ public struct ChildProcess: Sendable {
     ///   - missing: The message when it is not on `PATH`: what needs it and how to install it.
     /// - Throws: `KilnError.toolchainUnavailable` for an override that is not executable, or with
     ///   `missing` when the tool is not on `PATH`.
-    static func tool(_ name: String, override variable: String, environment: [String: String], missing: String) throws -> String {
+    static func tool(_ name: String, override variable: String, environment: [String: String], missing: String) throws(KilnError) -> String {
         if let named = environment[variable], !named.isEmpty {
             guard isExecutable(named) else {
                 throw KilnError(.toolchainUnavailable, "\(variable)='\(named)' is not an executable file — point it at \(name), or unset it")

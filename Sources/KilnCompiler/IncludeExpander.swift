@@ -23,12 +23,12 @@ struct IncludeExpander {
     /// The text with its includes inlined, opened by a `#line` naming `path`.
     ///
     /// - Throws: `KilnError` for an include that cannot be read or nests too deep.
-    func expand(_ text: String, path: String) throws -> String {
+    func expand(_ text: String, path: String) throws(KilnError) -> String {
         var once: Set<String> = []
         return "#line 1 \(Self.quoted(path))\n" + (try expand(text, path: path, depth: 0, once: &once))
     }
 
-    private func expand(_ text: String, path: String, depth: Int, once: inout Set<String>) throws -> String {
+    private func expand(_ text: String, path: String, depth: Int, once: inout Set<String>) throws(KilnError) -> String {
         guard depth < Self.maximumDepth else {
             throw KilnError(.compilationFailed, "\(path): includes nest more than \(Self.maximumDepth) deep — add include guards or #pragma once")
         }
@@ -104,7 +104,7 @@ enum SourceText {
     /// The text of a file.
     ///
     /// - Throws: `KilnError.io` if it cannot be read or is not a regular file, `.invalidArgument` if it is not UTF-8 text.
-    static func read(_ path: String) throws -> String {
+    static func read(_ path: String) throws(KilnError) -> String {
         var text = try InputFile.text(path, what: "kernel source")
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         return text

@@ -14,7 +14,7 @@ public enum KernelSignatureParser {
     ///
     /// - Throws: `KilnError.compilationFailed` naming the file and line of a declaration it cannot read,
     ///   or of an instantiation whose template is not in the file.
-    public static func kernels(in source: String, file: String) throws -> [KernelRecord] {
+    public static func kernels(in source: String, file: String) throws(KilnError) -> [KernelRecord] {
         let instantiations = requestedInstantiations(in: source)
         let code = stripComments(source)
         let marker = "__global__"
@@ -98,7 +98,7 @@ public enum KernelSignatureParser {
     }
 
     /// Parameters: every pointer is to global memory (CUDA kernels take no other).
-    static func parseParameters(_ text: String, file: String, line: Int, kernel: String) throws -> [ParameterRecord] {
+    static func parseParameters(_ text: String, file: String, line: Int, kernel: String) throws(KilnError) -> [ParameterRecord] {
         var parts: [String] = []
         var depth = 0, current = ""
         for character in text {
@@ -112,7 +112,7 @@ public enum KernelSignatureParser {
         parts.append(current)
         let trimmed = parts.map { $0.trimmingWhitespace() }
         if trimmed == [""] || trimmed == ["void"] { return [] }
-        return try trimmed.enumerated().map { index, raw in
+        return try trimmed.enumerated().map { index, raw throws(KilnError) in
             let declaration = raw.split(separator: "=", maxSplits: 1).first.map { String($0).trimmingWhitespace() } ?? raw
             var tokens = declaration.replacingAll("*", with: " * ").replacingAll("&", with: " & ")
                 .split(whereSeparator: \.isWhitespace).map(String.init)

@@ -12,7 +12,7 @@ public struct NVRTCToolchain: Toolchain {
     /// Finds and loads NVRTC (`KILN_NVRTC`, the CUDA toolkit, a pip install).
     ///
     /// - Throws: `KilnError.toolchainUnavailable` listing the paths searched and how to install it.
-    public init() throws {
+    public init() throws(KilnError) {
         compiler = try NVRTCCompiler()
         supported = Set(compiler.library.supportedArchitectures())
     }
@@ -42,7 +42,7 @@ public struct NVRTCToolchain: Toolchain {
             + (expressions.isEmpty ? "" : " (name expressions: \(expressions.joined(separator: ", ")))")
     }
 
-    public func compile(_ module: SourceModule, for target: Target) async throws -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         let capability: ComputeCapability
         switch target.kind {
         case .cubin(let cc, _), .ptx(let cc, _): capability = cc

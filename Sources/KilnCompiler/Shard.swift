@@ -15,7 +15,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// A shard of a count.
     ///
     /// - Throws: `KilnError.invalidArgument` unless `0 ≤ index < count ≤` ``maximumCount``.
-    public init(index: Int, count: Int) throws {
+    public init(index: Int, count: Int) throws(KilnError) {
         guard (1...Self.maximumCount).contains(count) else {
             throw KilnError(.invalidArgument, "shard \(index)/\(count): give 1 to \(Self.maximumCount) shards, e.g. 0/4 … 3/4 for four")
         }
@@ -30,7 +30,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// A shard written `I/N`, as `--shard` takes it.
     ///
     /// - Throws: `KilnError.invalidArgument` naming the text for anything else.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(KilnError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
             throw KilnError(.invalidArgument,

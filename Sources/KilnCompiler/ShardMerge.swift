@@ -36,7 +36,7 @@ public enum ShardMerge {
     ///   a shard given twice or missing (`.invalidArgument`), or a part not signed by a trusted key
     ///   (`.untrustedBundle`). Nothing is written then.
     public static func merge(parts: [String], output: String, trusted: TrustedKeys = .none, jobs: Int = 1,
-                             cache: BuildCache? = nil) throws -> Report {
+                             cache: BuildCache? = nil) throws(KilnError) -> Report {
         let start = DispatchTime.now().uptimeNanoseconds
         let (assembly, shard) = try assembly(of: parts, trusted: trusted)
         let bytes = try assembly.bundle(compressionLevel: shard.compressionLevel, jobs: jobs, cache: cache)
@@ -57,11 +57,11 @@ public enum ShardMerge {
     /// Reads and checks the parts, and gathers their images into the assembly of the whole build.
     ///
     /// - Throws: as ``merge(parts:output:trusted:jobs:cache:)``.
-    static func assembly(of paths: [String], trusted: TrustedKeys) throws -> (BundleAssembly, ShardRecord) {
+    static func assembly(of paths: [String], trusted: TrustedKeys) throws(KilnError) -> (BundleAssembly, ShardRecord) {
         guard !paths.isEmpty else {
             throw KilnError(.invalidArgument, "no parts to merge — give the files that `kiln build --shard I/N` wrote")
         }
-        let parts = try paths.map { try read(part: $0, trusted: trusted) }
+        let parts = try paths.map { (path) throws(KilnError) in try read(part: path, trusted: trusted) }
         let first = parts[0]
         var byIndex: [Int: Part] = [:]
         for part in parts {
@@ -120,7 +120,7 @@ public enum ShardMerge {
     }
 
     /// Opens one part, checks its signature when keys are trusted, and reads its shard record.
-    static func read(part path: String, trusted: TrustedKeys) throws -> Part {
+    static func read(part path: String, trusted: TrustedKeys) throws(KilnError) -> Part {
         let reader = try BundleReader.checked(path: path)
         try reader.requireSignature(trustedBy: trusted)
         let manifest = try reader.manifest()
@@ -138,7 +138,7 @@ public enum ShardMerge {
 
     /// Refuses a part that does not come from the same build as the first: another shard count,
     /// device list, or inputs (naming what differs where the manifests tell).
-    static func checkSameBuild(_ part: Part, as first: Part) throws {
+    static func checkSameBuild(_ part: Part, as first: Part) throws(KilnError) {
         let fix = "rebuild every shard from the same sources with the same command and toolchains"
         guard part.shard.count == first.shard.count else {
             throw KilnError(.invalidArgument,

@@ -27,7 +27,7 @@ public struct SourceModule: Sendable {
     ///
     /// - Throws: `KilnError.io` if it cannot be read, `.invalidArgument` for an extension other than
     ///   `.cl`/`.cu`/`.cuh` or text that is not UTF-8, `.compilationFailed` for a CUDA declaration the parser cannot read.
-    public init(path: String, options: SourceOptions = SourceOptions()) throws {
+    public init(path: String, options: SourceOptions = SourceOptions()) throws(KilnError) {
         let url = URL(fileURLWithPath: path)
         guard let language = SourceLanguage(fileExtension: url.pathExtension) else {
             throw KilnError(.invalidArgument, "'\(path)' is not a kernel source — Kiln compiles .cl (OpenCL C) and .cu/.cuh (CUDA C++) files")
@@ -40,7 +40,7 @@ public struct SourceModule: Sendable {
     }
 
     /// A module from text in memory, compiled as it is.
-    public init(name: String, path: String, language: SourceLanguage, text: String) throws {
+    public init(name: String, path: String, language: SourceLanguage, text: String) throws(KilnError) {
         self.name = name
         self.path = path
         self.language = language
@@ -58,7 +58,7 @@ public struct SourceModule: Sendable {
     /// sorted by path.
     ///
     /// - Throws: `KilnError` for a path that does not exist, or when no source is found.
-    public static func discover(_ paths: [String]) throws -> [String] {
+    public static func discover(_ paths: [String]) throws(KilnError) -> [String] {
         var found: [String] = []
         let manager = FileManager.default
         for path in paths {
@@ -66,7 +66,7 @@ public struct SourceModule: Sendable {
                 throw KilnError(.io, "'\(path)' does not exist — give kernel files (.cl, .cu) or folders holding them")
             }
             if attributes[.type] as? FileAttributeType == .typeDirectory {
-                let children = try manager.subpathsOfDirectory(atPath: path)
+                let children = try KilnError.catching(.io, "listing the folder '\(path)'") { try manager.subpathsOfDirectory(atPath: path) }
                 found += children.filter { $0.hasSuffix(".cl") || $0.hasSuffix(".cu") }
                     .map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
             } else {

@@ -23,7 +23,7 @@ public struct SourceOptions: Sendable, Hashable {
     /// Checks each macro's name.
     ///
     /// - Throws: `KilnError.invalidArgument` naming a `-D` whose name is not a C identifier.
-    public func validate() throws {
+    public func validate() throws(KilnError) {
         for define in defines {
             let name = define.prefix { $0 != "=" }
             guard let first = name.first, first == "_" || first.isLetter,

@@ -10,7 +10,7 @@ enum TemporaryDirectory {
     /// Runs a body with a fresh folder under the system's temporary directory.
     ///
     /// - Throws: `KilnError.io` if the folder cannot be made; whatever the body throws.
-    static func with<R>(prefix: String, _ body: (String) async throws -> R) async throws -> R {
+    static func with<R>(prefix: String, _ body: (String) async throws(KilnError) -> R) async throws(KilnError) -> R {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: base, withIntermediateDirectories: false,

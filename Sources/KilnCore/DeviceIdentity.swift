@@ -68,7 +68,7 @@ extension DeviceIdentity {
     /// or a device target (`sm_86`, `pvc`, `12.60.7`, `cpu`).
     ///
     /// - Throws: `KilnError` if the name is unknown, names a portable form, or stands for several devices.
-    public static func named(_ name: String, registry: TargetRegistry = .standard) throws -> DeviceIdentity {
+    public static func named(_ name: String, registry: TargetRegistry = .standard) throws(KilnError) -> DeviceIdentity {
         switch try registry.meaning(of: name) {
         case .targets(let targets, let product):
             let devices = targets.filter { !$0.isPortable }

@@ -39,7 +39,7 @@ public struct DeviceList: Sendable, Equatable {
     ///   of the same vendor) and counts the rest.
     /// - Complexity: O(*n*) in the length of the list.
     public static func parse(_ text: String, registry: TargetRegistry = .standard,
-                             native: [Target]? = nil) throws -> DeviceList {
+                             native: [Target]? = nil) throws(KilnError) -> DeviceList {
         let quoted = "device list '\(text.quotable(limit: 80))'"
         let names = names(in: text, registry: registry)
         if names.isEmpty {

@@ -52,7 +52,7 @@ package struct FileStatus: Sendable {
     /// - Parameter followingLinks: `false` describes a symbolic link itself (`lstat`), `true` what
     ///   it points to (`stat`).
     /// - Throws: `KilnError.io` for any failure other than a missing file (`ENOENT`).
-    package static func of(_ path: String, followingLinks: Bool) throws -> FileStatus? {
+    package static func of(_ path: String, followingLinks: Bool) throws(KilnError) -> FileStatus? {
         var info = stat()
         guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else {
             if errno == ENOENT { return nil }
@@ -62,7 +62,7 @@ package struct FileStatus: Sendable {
     }
 
     /// The status of an open file.
-    package static func of(descriptor: Int32, path: String) throws -> FileStatus {
+    package static func of(descriptor: Int32, path: String) throws(KilnError) -> FileStatus {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             throw KilnError.system("cannot look at", path, errno: errno, fix: "check the path and its permissions")

@@ -14,7 +14,7 @@ package enum InputFile {
     ///
     /// - Parameter what: What the file is, for messages: "kernel source".
     /// - Throws: `KilnError.io` naming the path, the reason and the fix.
-    package static func bytes(_ path: String, what: String) throws -> [UInt8] {
+    package static func bytes(_ path: String, what: String) throws(KilnError) -> [UInt8] {
         guard let before = try FileStatus.of(path, followingLinks: true) else {
             throw KilnError.system("cannot read \(what)", path, errno: ENOENT, fix: "check the path")
         }
@@ -43,7 +43,7 @@ package enum InputFile {
     ///
     /// - Throws: `KilnError.io` as ``bytes(_:what:)`` does; `.invalidArgument` for bytes that are
     ///   not UTF-8.
-    package static func text(_ path: String, what: String) throws -> String {
+    package static func text(_ path: String, what: String) throws(KilnError) -> String {
         let bytes = try bytes(path, what: what)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw KilnError(.invalidArgument,
@@ -52,7 +52,7 @@ package enum InputFile {
         return text
     }
 
-    private static func requireRegular(_ status: FileStatus, _ path: String, what: String) throws {
+    private static func requireRegular(_ status: FileStatus, _ path: String, what: String) throws(KilnError) {
         guard status.kind != .regular else { return }
         throw KilnError(.io, "cannot read \(what) '\(path)': it is \(status.kind), not a regular file — give the path of a \(what) file")
     }

@@ -10,7 +10,7 @@ public enum JITPolicy: String, Sendable, CaseIterable, Codable {
     /// Reads `KILN_JIT` from an environment; unset means ``auto``.
     ///
     /// - Throws: `KilnError.invalidArgument` for a value other than auto, never or always.
-    public init(environment: [String: String]) throws {
+    public init(environment: [String: String]) throws(KilnError) {
         guard let value = environment["KILN_JIT"], !value.isEmpty else {
             self = .auto
             return

@@ -19,7 +19,7 @@ package enum OutputFile {
     ///   - what: What the output is, for messages: "bundle".
     /// - Throws: `KilnError.invalidArgument` naming the path, what is there and the fix; `.io` for a
     ///   missing folder.
-    package static func check(_ path: String, inputs: [String], what: String) throws {
+    package static func check(_ path: String, inputs: [String], what: String) throws(KilnError) {
         if path.hasSuffix("/") {
             throw KilnError(.invalidArgument, "'\(path)' names a folder — give the path of the \(what) file, e.g. '\(path)app.kiln'")
         }
@@ -61,7 +61,7 @@ package enum OutputFile {
     ///   naming the path, the system's reason and the fix when the folder is missing, read-only or
     ///   full. Nothing is left behind on failure.
     package static func write(_ bytes: [UInt8], to path: String, inputs: [String], what: String,
-                              mode: mode_t = 0o666) throws {
+                              mode: mode_t = 0o666) throws(KilnError) {
         try check(path, inputs: inputs, what: what)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let temporary = "\(folder(of: path))/.\(name).tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
@@ -71,7 +71,7 @@ package enum OutputFile {
         var code = writeAll(fd, bytes)
         if code == 0, fsync(fd) != 0 { code = errno }
         close(fd)
-        do {
+        do throws(KilnError) {
             guard code == 0 else { throw failure(code) }
             try check(path, inputs: inputs, what: what)
             guard rename(temporary, path) == 0 else { throw failure(errno) }

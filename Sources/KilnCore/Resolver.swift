@@ -27,7 +27,7 @@ public enum Resolver {
     /// - Throws: `KilnError.noCompatibleImage` naming the device, the bundle's targets and the fix;
     ///   `KilnError.jitForbidden` under ``JITPolicy/never`` when only a JIT could serve.
     public static func resolve(module: String, device: DeviceIdentity, images: [AvailableImage],
-                               policy: JITPolicy) throws -> ResolutionPlan {
+                               policy: JITPolicy) throws(KilnError) -> ResolutionPlan {
         var rejected: [String] = []
         let candidates: [ResolutionPlan] = switch device.kind {
         case .nvidia(let cc, let driver): nvidia(cc, driver: driver, device, images, &rejected)

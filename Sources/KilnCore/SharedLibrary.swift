@@ -30,14 +30,17 @@ public struct SharedLibrary: @unchecked Sendable {
         switch first(of: candidates, global: global, code: code, install: install) {
         case .success(let library): return library
         case .failure(let failure):
-            throw KilnError(code, "\(candidates.joined(separator: " or ")) could not be opened (\(failure.reason)) — \(install)")
+            throw KilnError(code, "\(candidates.joined(separator: " or ")) could not be opened (\(failure.reason)) — \(install)", cause: failure)
         }
     }
 
     /// Why no candidate opened: `dlerror`'s words for each.
-    public struct OpenFailure: Error {
+    public struct OpenFailure: Error, CustomStringConvertible {
         /// Every candidate's reason, joined.
         public let reason: String
+
+        /// The reasons.
+        public var description: String { reason }
     }
 
     /// Opens the first of some names that `dlopen` finds, or says why none did, for a caller that

@@ -133,7 +133,7 @@ public struct TargetRegistry: Sendable {
     ///
     /// - Throws: `KilnError.unknownDevice`, naming the input and, where there is one, the nearest
     ///   known name of the same vendor, or why this Kiln cannot build it.
-    public func meaning(of name: String) throws -> Meaning {
+    public func meaning(of name: String) throws(KilnError) -> Meaning {
         if let meaning = lookup(name) { return meaning }
         throw KilnError(.unknownDevice, unknownMessage(for: name))
     }

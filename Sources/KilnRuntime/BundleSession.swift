@@ -7,8 +7,10 @@ import KilnBundle
 import KilnCore
 import KilnDrivers
 
-/// A bundle opened on one device of either family: modules resolved on first use (AOT image,
-/// or a JIT through the cache), kernels found by name, launches checked against their parameters.
+/// A bundle opened on one device of either family: modules resolved on first use by DESIGN.md's
+/// rules for the device's family (AOT image, or a JIT through the cache: PTX by the CUDA driver,
+/// CUDA source by NVRTC, SPIR-V and OpenCL C by the OpenCL driver), kernels found by name,
+/// launches checked against their parameters, every resolution recorded.
 ///
 /// ```swift
 /// guard let device = ComputeDevice.all().devices.first else { return }  // none: see `all().unavailable`
@@ -18,41 +20,49 @@ import KilnDrivers
 ///                                    arguments: [.float32(2), x.argument, y.argument, .int32(Int32(n))])
 /// let result: [Float] = try y.download()
 /// ```
+///
+/// One session serves one device; a process that uses two GPUs opens one session for each.
 public final class BundleSession: Sendable {
     /// The device it runs on.
     public let device: ComputeDevice
-    private let backend: Backend
+    /// The bundle.
+    public let reader: BundleReader
+    /// The JIT policy.
+    public let policy: JITPolicy
+    private let modules: any SessionModules
 
-    private enum Backend: Sendable {
-        case cuda(CUDABackend)
-        case openCL(OpenCLBackend)
-    }
-
-    /// Opens a bundle for a device.
+    /// Opens a bundle for a device; nothing is loaded until a module is first used.
     ///
     /// - Parameters:
     ///   - reader: The bundle.
     ///   - device: The device to run on.
-    ///   - policy: The JIT policy; nil for `KILN_JIT` (else auto).
+    ///   - policy: When a portable form may be compiled at run time; nil for `KILN_JIT` (else auto).
     ///   - cache: The JIT cache; nil for the disk cache the environment names.
     ///   - trustedKeys: The keys one of which must have signed the bundle, checked before any image
     ///     is read; nil for `KILN_TRUSTED_KEYS` (none when unset), `TrustedKeys.none` to check nothing.
-    /// - Throws: `KilnError` if the manifest is damaged, `KILN_JIT` or `KILN_TRUSTED_KEYS` is invalid,
-    ///   the cache folder is unsafe, or (`.untrustedBundle`) trusted keys are given and none of them
-    ///   signed the bundle as it is.
+    /// - Throws: `KilnError` if the manifest is damaged (`.corruptBundle`), `KILN_JIT` or
+    ///   `KILN_TRUSTED_KEYS` is invalid, the cache folder is unsafe (`.cacheRefused`), or
+    ///   (`.untrustedBundle`) trusted keys are given and none of them signed the bundle as it is.
     public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil,
                 trustedKeys: TrustedKeys? = nil) throws {
-        let policy = try policy ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let policy = try policy ?? JITPolicy(environment: environment)
+        try reader.requireSignature(trustedBy: trustedKeys ?? TrustedKeys(environment: environment))
         self.device = device
-        switch device {
-        case .cuda(let gpu):
-            backend = .cuda(try CUDABackend(reader: reader, device: gpu, policy: policy, cache: cache, trustedKeys: trustedKeys))
-        case .openCL(let cl):
-            backend = .openCL(try OpenCLBackend(reader: reader, device: cl, policy: policy, cache: cache, trustedKeys: trustedKeys))
-        }
+        self.reader = reader
+        self.policy = policy
+        let cache = try cache ?? StartupTrace.measure("cache.open") { try DiskJITCache.fromEnvironment() }
+        modules = device.backend.modules(reader: reader, manifest: try reader.manifest(), policy: policy, cache: cache)
     }
 
     /// Opens the bundle at a path for a device.
+    ///
+    /// - Parameters:
+    ///   - path: The bundle's path.
+    ///   - device: The device to run on.
+    ///   - policy: When a portable form may be compiled at run time; nil for `KILN_JIT` (else auto).
+    ///   - trustedKeys: The keys one of which must have signed the bundle; nil for `KILN_TRUSTED_KEYS`.
+    /// - Throws: `KilnError` if the bundle cannot be read, or as ``init(reader:device:policy:cache:trustedKeys:)``.
     public convenience init(bundle path: String, device: ComputeDevice, policy: JITPolicy? = nil,
                             trustedKeys: TrustedKeys? = nil) throws {
         try self.init(reader: BundleReader(path: path), device: device, policy: policy, trustedKeys: trustedKeys)
@@ -61,6 +71,10 @@ public final class BundleSession: Sendable {
     /// Opens the bundle at a file URL for a device — the one the build plugin put in a target's
     /// resources: `BundleSession(bundle: Bundle.module.url(forResource: "App", withExtension: "kiln"), device: device)`.
     ///
+    /// - Parameters:
+    ///   - url: The bundle's file URL; nil when the resource is missing.
+    ///   - device: The device to run on.
+    ///   - policy: When a portable form may be compiled at run time; nil for `KILN_JIT` (else auto).
     /// - Throws: `KilnError.io` for a nil URL (the resource is missing: is the target's plugin
     ///   `KilnBuildPlugin`, and does it hold a `.cl` or `.cu` file?) or one that is not a file URL.
     public convenience init(bundle url: URL?, device: ComputeDevice, policy: JITPolicy? = nil) throws {
@@ -74,73 +88,50 @@ public final class BundleSession: Sendable {
     }
 
     /// The bundle's manifest.
-    public var manifest: Manifest {
-        switch backend {
-        case .cuda(let b): b.manifest
-        case .openCL(let b): b.manifest
-        }
+    public var manifest: Manifest { modules.manifest }
+
+    /// A kernel by name (`saxpy`, `gemm<128,64>`), from a named module or from whichever module
+    /// of the bundle has it; its module is resolved and loaded on first use.
+    ///
+    /// - Parameters:
+    ///   - name: The kernel's name.
+    ///   - module: The module that holds it; nil when the name is unique in the bundle.
+    /// - Throws: `KilnError.imageNotFound` if no module (or several, when none is named) has the
+    ///   kernel, or the module's image or driver lacks it; any error of ``load(module:)``.
+    public func kernel(_ name: String, in module: String? = nil) throws -> DeviceKernel {
+        try modules.kernel(name, in: module)
     }
 
-    /// A kernel by name (`saxpy`, `gemm<128,64>`); `module` may be left out when the name is unique.
-    public func kernel(_ name: String, in module: String? = nil) throws -> DeviceKernel {
-        switch backend {
-        case .cuda(let b): .cuda(try b.kernel(name, in: module))
-        case .openCL(let b): .openCL(try b.kernel(name, in: module))
-        }
+    /// Resolves and loads one module now, if it is not loaded yet.
+    ///
+    /// - Parameter module: The module's name.
+    /// - Returns: How the module was served.
+    /// - Throws: `KilnError.imageNotFound` for a module the bundle lacks; `.noCompatibleImage` or
+    ///   `.jitForbidden` naming the bundle's targets, the device's and the fix when no image serves
+    ///   it; `.driverError` if the driver refuses the image; `.toolchainUnavailable` naming NVRTC and
+    ///   how to install it where only CUDA source could serve and NVRTC is missing;
+    ///   `.compilationFailed` with the compiler's log for a portable form that does not compile.
+    @discardableResult
+    public func load(module: String) throws -> ResolutionRecord {
+        try modules.loadModule(module)
     }
 
     /// Resolves and loads every module now (what `kiln verify` and `kiln cache warm` do).
+    ///
+    /// - Returns: How each module was served.
+    /// - Throws: The first module's error, as ``load(module:)``.
     @discardableResult
     public func loadAll() throws -> [ResolutionRecord] {
-        switch backend {
-        case .cuda(let b): try b.loadAll()
-        case .openCL(let b): try b.loadAll()
-        }
+        try modules.loadAll()
     }
 
-    /// The resolutions made so far.
-    public var resolutions: [ResolutionRecord] {
-        switch backend {
-        case .cuda(let b): b.resolutions
-        case .openCL(let b): b.resolutions
-        }
-    }
-}
+    /// The resolutions made so far, in the order the modules were first used.
+    public var resolutions: [ResolutionRecord] { modules.resolutions }
 
-/// A kernel of either family.
-public enum DeviceKernel: Sendable {
-    case cuda(CUDAKernel)
-    case openCL(OpenCLKernel)
-
-    /// The kernel's record: name and parameters.
-    public var record: KernelRecord {
-        switch self {
-        case .cuda(let k): k.record
-        case .openCL(let k): k.record
-        }
-    }
-
-    /// What the kernel allows on its device: its own work-group limit and the local memory it declares.
-    public var limits: KernelLimits {
-        switch self {
-        case .cuda(let k): k.limits
-        case .openCL(let k): k.limits
-        }
-    }
-
-    /// Launches `grid` work-groups of `block` work-items (CUDA's blocks and threads; OpenCL's
-    /// global size is grid × block), after checking the arguments against the parameters.
+    /// The resolution of one module, if it has been loaded.
     ///
-    /// `grid` and `block` are each a `Dim3` or an `Int` (one dimension). The launch is queued,
-    /// not finished, when this returns: reading a buffer (`download()`) waits for it.
-    public func launch(grid: some LaunchDimensions, block: some LaunchDimensions, arguments: [KernelArgument]) throws(KilnError) {
-        switch self {
-        case .cuda(let k): try StartupTrace.measureFirst("launch.first") { () throws(KilnError) in
-            try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
-        }
-        case .openCL(let k): try StartupTrace.measureFirst("launch.first") { () throws(KilnError) in
-            try k.launch(grid: grid.dimensions, block: block.dimensions, arguments: arguments)
-        }
-        }
+    /// - Parameter module: The module's name.
+    public func resolution(of module: String) -> ResolutionRecord? {
+        resolutions.first { $0.module == module }
     }
 }

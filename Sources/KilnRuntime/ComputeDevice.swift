@@ -3,13 +3,34 @@ import KilnDrivers
 
 /// A device Kiln runs on, whichever its family, so a caller writes the same Swift for an
 /// NVIDIA GPU (through CUDA) and an Intel GPU or a CPU (through OpenCL).
-public enum ComputeDevice: Sendable, CustomStringConvertible {
-    case cuda(CUDADevice)
-    case openCL(OpenCLDevice)
+///
+/// Make one from a family's device with ``cuda(_:)`` or ``openCL(_:)``, or find them with
+/// ``all(_:)`` and ``first(_:)``. Two values are equal when they stand for the same device object.
+public struct ComputeDevice: Sendable, Equatable, CustomStringConvertible {
+    /// The family's driver on this device.
+    let backend: any ComputeBackend
+
+    init(backend: any ComputeBackend) {
+        self.backend = backend
+    }
+
+    /// An NVIDIA GPU, run through the CUDA driver.
+    ///
+    /// - Parameter device: The GPU.
+    public static func cuda(_ device: CUDADevice) -> ComputeDevice { ComputeDevice(backend: device) }
+
+    /// An Intel GPU or a CPU, run through OpenCL.
+    ///
+    /// - Parameter device: The OpenCL device.
+    public static func openCL(_ device: OpenCLDevice) -> ComputeDevice { ComputeDevice(backend: device) }
+
+    public static func == (lhs: ComputeDevice, rhs: ComputeDevice) -> Bool { lhs.backend === rhs.backend }
 
     /// A family whose driver could not be used on this machine, and why.
     public struct Unavailable: Sendable, Encodable {
+        /// The family: `nvidia`, or `opencl` for Intel GPUs and CPUs.
         public var family: String
+        /// Why it could not be used: no driver, no device.
         public var reason: String
     }
 
@@ -45,6 +66,7 @@ public enum ComputeDevice: Sendable, CustomStringConvertible {
     /// GPU is found (or `nvidia` is not among `families`), which spares a CUDA program the ICD
     /// loader and every OpenCL driver's start-up.
     ///
+    /// - Parameter families: The families to look for.
     /// - Returns: The device, nil when none of the families has one, and why each family that
     ///   was tried could not be used.
     public static func first(_ families: Set<Family> = Set(Family.allCases)) -> (device: ComputeDevice?, unavailable: [Unavailable]) {
@@ -59,98 +81,24 @@ public enum ComputeDevice: Sendable, CustomStringConvertible {
     }
 
     /// What resolution sees of the device.
-    public var identity: DeviceIdentity {
-        switch self {
-        case .cuda(let device): device.identity
-        case .openCL(let device): device.identity
-        }
-    }
+    public var identity: DeviceIdentity { backend.identity }
 
     /// The device target it runs: `sm_90`, an Intel device, `cpu`.
-    public var target: Target {
-        switch self {
-        case .cuda(let device): device.target
-        case .openCL(let device): device.target
-        }
-    }
+    public var target: Target { backend.target }
 
     /// Driver bugs known to change results on this device, with their workarounds (see
     /// `OpenCLDevice.knownIssues`); empty for CUDA devices.
-    public var knownIssues: [String] {
-        guard case .openCL(let device) = self else { return [] }
-        return device.knownIssues
-    }
+    public var knownIssues: [String] { backend.knownIssues }
 
     /// The device in a few words: `GPU 0 (NVIDIA H100 80GB HBM3, sm_90)`.
-    public var summary: String {
-        switch self {
-        case .cuda(let device): device.summary
-        case .openCL(let device): device.summary
-        }
-    }
+    public var summary: String { backend.summary }
 
-    public var description: String {
-        switch self {
-        case .cuda(let device): device.description
-        case .openCL(let device): device.description
-        }
-    }
-
-    /// A buffer holding these values.
-    public func makeBuffer<T: KernelScalar>(_ values: [T]) throws(KilnError) -> DeviceBuffer {
-        switch self {
-        case .cuda(let device): .cuda(try device.makeBuffer(values))
-        case .openCL(let device): .openCL(try device.makeBuffer(values))
-        }
-    }
-
-    /// An uninitialised buffer of `count` values.
-    public func makeBuffer<T: KernelScalar>(of type: T.Type, count: Int) throws(KilnError) -> DeviceBuffer {
-        switch self {
-        case .cuda(let device): .cuda(try device.makeBuffer(of: type, count: count))
-        case .openCL(let device): .openCL(try device.makeBuffer(of: type, count: count))
-        }
-    }
+    public var description: String { backend.description }
 
     /// Waits until the device has finished all work given to it.
+    ///
+    /// - Throws: `KilnError.driverError` carrying any fault of earlier, asynchronous work.
     public func synchronize() throws(KilnError) {
-        try StartupTrace.measureFirst("sync.first") { () throws(KilnError) in
-            switch self {
-            case .cuda(let device): try device.synchronize()
-            case .openCL(let device): try device.synchronize()
-            }
-        }
-    }
-}
-
-/// Device memory of either family.
-public enum DeviceBuffer: Sendable {
-    case cuda(CUDABuffer)
-    case openCL(OpenCLBuffer)
-
-    /// The buffer as a launch argument.
-    public var argument: KernelArgument {
-        switch self {
-        case .cuda(let buffer): .buffer(buffer)
-        case .openCL(let buffer): .buffer(buffer)
-        }
-    }
-
-    /// Copies values into the buffer.
-    public func upload<T: KernelScalar>(_ values: [T]) throws(KilnError) {
-        switch self {
-        case .cuda(let buffer): try buffer.upload(values)
-        case .openCL(let buffer): try buffer.upload(values)
-        }
-    }
-
-    /// Copies the buffer's values out (all of them, or the first `count`).
-    public func download<T: KernelScalar>(as type: T.Type = T.self, count: Int? = nil) throws(KilnError) -> [T] {
-        try StartupTrace.measureFirst("download.first") { () throws(KilnError) in
-            switch self {
-            case .cuda(let buffer): try buffer.download(as: type, count: count)
-            case .openCL(let buffer): try buffer.download(as: type, count: count)
-            }
-        }
+        try StartupTrace.measureFirst("sync.first") { () throws(KilnError) in try backend.synchronize() }
     }
 }

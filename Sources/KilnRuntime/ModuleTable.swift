@@ -23,8 +23,9 @@ protocol ImageLoader: Sendable {
 
     /// Loads a device binary: an AOT image, or what ``compile(_:target:module:)`` made.
     func load(binary: [UInt8], target: Target, module: String) throws -> Module
-    /// Compiles a portable form into a device binary for this device.
-    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8]
+    /// Compiles a portable form of a module (its record: name, language, kernels) into a device
+    /// binary for this device.
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8]
 }
 
 extension ImageLoader {
@@ -135,14 +136,14 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
     /// (compiled out there: an `#if` on a feature that target lacks).
     ///
     /// - Throws: `KilnError.imageNotFound` naming the kernel, the image's target and where it is; any error of ``module(named:)``.
-    func kernel(_ name: String, in moduleName: String?) throws -> (module: Loader.Module, record: KernelRecord) {
+    func kernel(_ name: String, in moduleName: String?) throws -> (module: Loader.Module, name: String, record: KernelRecord) {
         let (owner, record) = try kernelRecord(name, in: moduleName)
         let module = try self.module(named: owner)
         if let target = resolutions.first(where: { $0.module == owner })?.target, !record.isIn(target: target) {
             throw KilnError(.imageNotFound,
                 "kernel '\(name)' of module '\(owner)' is not in its \(target) image: it was compiled out for \(target) (an #if on a feature that device lacks, such as cl_khr_fp64); the bundle has it for \((record.targets ?? []).joined(separator: ", ")) — check the feature before asking for the kernel")
         }
-        return (module, record)
+        return (module, owner, record)
     }
 
     /// Resolves and loads every module, and returns the resolutions.
@@ -188,7 +189,7 @@ final class ModuleTable<Loader: ImageLoader>: Sendable {
                                       device: loader.cacheDevice, compiler: try loader.compiler(for: plan.target))
                 let compile = {
                     try JITProgress.around(module: name, from: plan.target.name, to: self.loader.cacheDevice) {
-                        try self.loader.compile(bytes, target: plan.target, module: name)
+                        try self.loader.compile(bytes, target: plan.target, module: record)
                     }
                 }
                 let (binary, cached) = try cache.compileOnce(key: key, compile: compile)

@@ -77,17 +77,10 @@ public enum Verifier {
         public var passed: Bool { !devices.isEmpty && devices.allSatisfy(\.passed) && images.damaged.isEmpty }
     }
 
-    /// Reads every image of a bundle and checks it against its SHA-256.
+    /// Reads every image of a bundle and checks it against its SHA-256, one image per processor at once.
     static func checkImages(_ reader: BundleReader) throws -> ImagesReport {
         let entries = try reader.entries()
-        var damaged: [String] = []
-        for entry in entries {
-            do {
-                _ = try reader.image(entry)
-            } catch {
-                damaged.append("\(entry.module) × \(entry.target): \(error)")
-            }
-        }
+        let damaged = reader.damagedImages(entries, jobs: onlineProcessorCount).map { "\($0.entry.module) × \($0.entry.target): \($0.error)" }
         return ImagesReport(checked: entries.count, damaged: damaged)
     }
 

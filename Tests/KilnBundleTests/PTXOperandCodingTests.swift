@@ -44,6 +44,7 @@ struct PTXOperandCodingTests {
         "$L__BB0_1 $L__BB00_1 $L__BB5x $L__BB5 $L__BB_3 $L__BB1234567890_2 $L__BB7_",
         "%r5\n.entry\n%r5\n%r1\n %r2\n.%r3 %r1",
         "%f1 %f1 %f1 %f2 %f3 %f2 %f1 %f9 %f4 %f200 %f17 %f0 %f0",
+        "%abcdefghijkl1 %abcdefghijklm2 %abcdefghijkl2 %abcdefghijklm3 %zzzzzzzzzzzz7 %z8",
         "$L__BB3_1 $L__BB3_2 $L__BB4_1 $L__BB2_1 $L__BB3_1 $L__BB9_9",
         "", "%", "$", "\n\n.", "%r1", "$L__BB0_", "ptx\u{0}",
     ])
@@ -95,6 +96,22 @@ struct PTXOperandCodingTests {
         }
         // The limit binds: a text longer than the entry records is refused.
         #expect(throws: ImageCodingFault.self) { try PTXOperandCoding.decode(coded, limit: UInt64(text.count - 1)) }
+    }
+
+    @Test("a class of more than twelve letters is not a register: coded, its number stays; a code after it is refused")
+    func longClass() throws {
+        let text = Array("%abcdefghijkl1 %abcdefghijkl2 %abcdefghijklm1 %abcdefghijklm2".utf8)
+        let coded = try #require(PTXOperandCoding.encode(text))
+        // Twelve letters: the second number is coded as "next"; thirteen: both stay digits.
+        #expect(coded == Array("%abcdefghijkl\u{1} %abcdefghijkl\u{1} %abcdefghijklm1 %abcdefghijklm2".utf8))
+        #expect(throws: ImageCodingFault.self) {
+            try PTXOperandCoding.decode(Array("%abcdefghijklm\u{1}".utf8), limit: 100)
+        }
+    }
+
+    @Test("a raw size far beyond what the coded bytes can hold decodes without reserving it")
+    func hostileLimit() throws {
+        #expect(try PTXOperandCoding.decode(Array("%r\u{1} %r\u{1} $L__BB7_1".utf8), limit: .max) == Array("%r1 %r2 $L__BB7_1".utf8))
     }
 
     /// A one-module bundle with a cubin and the module's PTX.

@@ -86,14 +86,15 @@ struct CUDAResultTests {
                       (.illegalAddress, 700, "CUDA_ERROR_ILLEGAL_ADDRESS")])
     func names(_ result: CUDAResult, _ number: Int32, _ name: String) {
         #expect(result.rawValue == number)
-        #expect(result.name == name)
+        #expect(result.constantName == name)
         #expect(result.description == "\(name) (\(number))")
         #expect(CUDAResult(rawValue: number) == result)
     }
 
     @Test("An unknown code keeps its number")
     func unknown() {
-        #expect(CUDAResult(rawValue: 12345).name == "CUresult 12345")
+        #expect(CUDAResult(rawValue: 12345).constantName == nil)
+        #expect(CUDAResult(rawValue: 12345).description == "CUDA driver status 12345")
         #expect(CUDAResult(rawValue: 12345).meaning == nil)
     }
 }
@@ -201,7 +202,8 @@ struct CUDAGPUTests {
         let ints = try device.makeBuffer([Int32(1)])
         #expect(throws: KilnError.self) { try kernel.launch(grid: 1, block: 1, arguments: [.buffer(ints), .float32(3), .int32(1)]) }
         #expect(throws: KilnError.self) { try kernel.launch(grid: 1, block: 2048, arguments: [.buffer(data), .float32(3), .int32(1)]) }
-        #expect(throws: KilnError.self) { try module.kernel(KernelRecord(name: "missing", parameters: [])) }
+        let missing = try #require(throws: KilnError.self) { try module.kernel(KernelRecord(name: "missing", parameters: [])) }
+        #expect(missing.code == .imageNotFound && missing.cause as? CUDAResult == .notFound, "the code OpenCL gives: \(missing)")
     }
 
     @Test("PTX of an ISA newer than any driver is refused with status 222 and the driver's log")
@@ -229,7 +231,7 @@ struct CUDAGPUTests {
         let path = try SyntheticBundle.temporaryFile(try writer.serialize())
         let cache = MemoryCache()
 
-        let first = try CUDABackend(reader: BundleReader(path: path), device: device, cache: cache)
+        let first = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), cache: cache)
         let kernel = try first.kernel("scale")
         let data = try device.makeBuffer([Float(1), 2, 3])
         try kernel.launch(grid: 1, block: 32, arguments: [.buffer(data), .float32(2), .int32(3)])
@@ -239,12 +241,12 @@ struct CUDAGPUTests {
         #expect(record.target == "compute_50")
         #expect(record.imageSHA256 == SHA256Digest.hex(of: Array(scalePTX.utf8)))
 
-        let second = try CUDABackend(reader: BundleReader(path: path), device: device, cache: cache)
-        _ = try second.module(named: "scale")
+        let second = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), cache: cache)
+        _ = try second.load(module: "scale")
         #expect(second.resolutions.map(\.path) == [.jitCached])
 
-        let strict = try CUDABackend(reader: BundleReader(path: path), device: device, policy: .never)
-        let error = try #require(throws: KilnError.self) { try strict.module(named: "scale") }
+        let strict = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), policy: .never)
+        let error = try #require(throws: KilnError.self) { try strict.load(module: "scale") }
         #expect(error.code == .jitForbidden)
     }
 }

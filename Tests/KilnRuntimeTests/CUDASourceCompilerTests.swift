@@ -32,7 +32,7 @@ private func sourceOnlyBundle() async throws -> BundleReader {
 }
 
 /// An NVIDIA GPU of compute capability 9.0 — there is none on CI — whose loads take any bytes, and
-/// whose source compiles go through the real NVRTC (``CUDASourceCompiler``), as ``CUDAImageLoader``'s do.
+/// whose source compiles go through the real NVRTC (``CUDASourceCompiler``), as `CUDADevice`'s own (its ``ComputeBackend`` conformance) do.
 private final class NVRTCLoader: ImageLoader {
     let identity = DeviceIdentity(name: "GPU 9.0", kind: .nvidia(ComputeCapability(9, 0), driverVersion: 13000))
     let cacheDevice = "sm_90"
@@ -52,9 +52,9 @@ private final class NVRTCLoader: ImageLoader {
         try CUDASourceBuild(decoding: binary)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8] {
         compiles.withLock { $0 += 1 }
-        return try sourceCompiler.compile(portable, module: try #require(manifest.module(named: module))).encoded()
+        return try sourceCompiler.compile(portable, module: module).encoded()
     }
 }
 

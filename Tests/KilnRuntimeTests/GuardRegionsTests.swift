@@ -50,7 +50,7 @@ struct GuardRegionsPoCLTests {
         __kernel void in_bounds(__global float* y, int n) { int i = get_global_id(0); if (i < n) y[i] = 7.0f; }
         """
 
-    func kernel(_ name: String) throws -> OpenCLKernel {
+    func kernel(_ name: String) throws -> DeviceKernel {
         let program = try OpenCLProgram(source: Array(Self.source.utf8), name: "guards", device: device)
         return try program.kernel(KernelRecord(name: name, parameters: [
             ParameterRecord(name: "y", type: "float*", addressSpace: "global"), ParameterRecord(name: "n", type: "int"),
@@ -58,8 +58,8 @@ struct GuardRegionsPoCLTests {
     }
 
     /// A guarded buffer of `count` floats, each 1.
-    func buffer(_ count: Int) throws -> OpenCLBuffer {
-        let buffer = try OpenCLBuffer(device: device, byteCount: count * 4, elementType: .float32, guarded: true)
+    func buffer(_ count: Int) throws -> DeviceBuffer {
+        let buffer = try DeviceBuffer(device: .openCL(device), byteCount: count * 4, elementType: .float32, guarded: true)
         try buffer.upload([Float](repeating: 1, count: count))
         return buffer
     }
@@ -102,8 +102,8 @@ struct GuardRegionsPoCLTests {
 
     @Test("an unguarded buffer carries no guards and is not checked")
     func unguarded() throws {
-        let y = try OpenCLBuffer(device: device, byteCount: 64, elementType: .float32, guarded: false)
-        #expect(y.guardBytes == 0 && y.allocation == nil)
+        let y = try DeviceBuffer(device: .openCL(device), byteCount: 64, elementType: .float32, guarded: false)
+        #expect(y.guardBytes == 0 && (y.memory as? OpenCLMemory)?.visible == (y.memory as? OpenCLMemory)?.allocation)
         try kernel("in_bounds").launch(grid: Dim3(1), block: Dim3(16), arguments: [.buffer(y), .int(16)])
         #expect(try y.download(as: Float.self) == [Float](repeating: 7, count: 16))
     }

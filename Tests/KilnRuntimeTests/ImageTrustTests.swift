@@ -26,8 +26,8 @@ struct ImageTrustTests {
             root: [("/program.bc", Array(real[100..<200])), ("/../../../../../../../../../../.." + escape, Array("owned\n".utf8))],
             kernels: [.init(name: "m_kernel", files: [])], deviceID: deviceID)
         let reader = try Self.bundle(target: "cpu", format: .poclBinary, bytes: hostile)
-        let backend = try OpenCLBackend(reader: reader, device: device, policy: .never, cache: NoJITCache(), trustedKeys: TrustedKeys.none)
-        let error = try #require(throws: KilnError.self) { try backend.module(named: "m") }
+        let backend = try BundleSession(reader: reader, device: .openCL(device), policy: .never, cache: NoJITCache(), trustedKeys: TrustedKeys.none)
+        let error = try #require(throws: KilnError.self) { try backend.load(module: "m") }
         #expect(error.code == .corruptBundle)
         #expect(error.message.contains("outside its cache folder"))
         #expect(!FileManager.default.fileExists(atPath: escape))
@@ -40,8 +40,8 @@ struct ImageTrustTests {
         let path = try SyntheticBundle.temporaryFile(Array("\(secret) \(secret)\n".utf8), name: "secret.h")
         let source = "#include \"\(path)\"\nkernel void m_kernel(global float* o) { o[0] = 1; }\n"
         let reader = try Self.bundle(target: "source", format: .source, bytes: Array(source.utf8))
-        let backend = try OpenCLBackend(reader: reader, device: device, policy: .always, cache: NoJITCache(), trustedKeys: TrustedKeys.none)
-        let error = try #require(throws: KilnError.self) { try backend.module(named: "m") }
+        let backend = try BundleSession(reader: reader, device: .openCL(device), policy: .always, cache: NoJITCache(), trustedKeys: TrustedKeys.none)
+        let error = try #require(throws: KilnError.self) { try backend.load(module: "m") }
         #expect(error.code == .corruptBundle)
         #expect(!error.description.contains(secret))
     }

@@ -40,7 +40,8 @@ final class FakeLoader: ImageLoader {
         return Module(bytes: binary, target: target.name)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
+    func compile(_ portable: [UInt8], target: Target, module record: ModuleRecord) throws -> [UInt8] {
+        let module = record.name
         compiles.withLock { $0.append("\(module)/\(target.name)") }
         guard case .ptx = target.kind else {
             throw KilnError(.toolchainUnavailable, "module '\(module)': NVRTC (libnvrtc.so.13) was not found — install it")
@@ -229,8 +230,8 @@ final class OverlapLoader: ImageLoader {
         try inner.load(binary: binary, target: target, module: module)
     }
 
-    func compile(_ portable: [UInt8], target: Target, module: String) throws -> [UInt8] {
-        switch module {
+    func compile(_ portable: [UInt8], target: Target, module: ModuleRecord) throws -> [UInt8] {
+        switch module.name {
         case "vector":
             let met = reduceStarted.wait(timeout: .now() + 10) == .success
             overlapped.withLock { $0 = met }

@@ -10,7 +10,7 @@ struct OpenCLBackendTests {
 
     @Test("With cpu in the list, every module loads its AOT PoCL binary and matches a float64 reference")
     func aotOnPoCL() async throws {
-        let backend = try OpenCLBackend(reader: try await OpenCLFixtures.bundle("cpu"), device: device)
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device))
         let results = try OpenCLFixtures.run(backend)
         for (kernel, error) in results.errors { #expect(error < 1e-6, "\(kernel): relative error \(error)") }
         for record in backend.resolutions {
@@ -23,8 +23,8 @@ struct OpenCLBackendTests {
     @Test("With cpu left out, the same kernels run through JIT from source and give the same results",
           .enabled("ocloc (intel-opencl-icd) is not installed") { await OpenCLFixtures.ocloc != nil })
     func jitOnPoCL() async throws {
-        let aot = try OpenCLFixtures.run(try OpenCLBackend(reader: try await OpenCLFixtures.bundle("cpu"), device: device, cache: NoJITCache()))
-        let backend = try OpenCLBackend(reader: try await OpenCLFixtures.bundle("ats-m150,pvc"), device: device, cache: NoJITCache())
+        let aot = try OpenCLFixtures.run(try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device), cache: NoJITCache()))
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("ats-m150,pvc"), device: .openCL(device), cache: NoJITCache())
         let jit = try OpenCLFixtures.run(backend)
         for (kernel, error) in jit.errors { #expect(error < 1e-6, "\(kernel): relative error \(error)") }
         for record in backend.resolutions {
@@ -41,7 +41,7 @@ struct OpenCLBackendTests {
     @Test("KILN_JIT=never on a bundle without cpu fails clearly, naming the device and the fix",
           .enabled("ocloc (intel-opencl-icd) is not installed") { await OpenCLFixtures.ocloc != nil })
     func strictMode() async throws {
-        let backend = try OpenCLBackend(reader: try await OpenCLFixtures.bundle("ats-m150,pvc"), device: device, policy: .never)
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("ats-m150,pvc"), device: .openCL(device), policy: .never)
         let error = try #require(throws: KilnError.self) { try backend.kernel("saxpy", in: "saxpy") }
         #expect(error.code == .jitForbidden)
         #expect(error.message.contains("KILN_JIT=never"))
@@ -52,7 +52,7 @@ struct OpenCLBackendTests {
 
     @Test("KILN_JIT=always ignores the cpu binary and compiles the source")
     func alwaysJIT() async throws {
-        let backend = try OpenCLBackend(reader: try await OpenCLFixtures.bundle("cpu"), device: device, policy: .always, cache: NoJITCache())
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device), policy: .always, cache: NoJITCache())
         let results = try OpenCLFixtures.run(backend)
         #expect(results.errors.values.allSatisfy { $0 < 1e-6 })
         #expect(backend.resolutions.allSatisfy { $0.path == .jit && $0.target == "source" })
@@ -76,7 +76,7 @@ struct OpenCLBackendTests {
 
     @Test("Launches are checked with the shared checker before the driver sees them")
     func checkedLaunches() async throws {
-        let backend = try OpenCLBackend(reader: try await OpenCLFixtures.bundle("cpu"), device: device)
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device))
         let saxpy = try backend.kernel("saxpy", in: "saxpy")
         let x = try device.makeBuffer([Float](repeating: 1, count: 16))
         let ints = try device.makeBuffer([Int32](repeating: 1, count: 16))

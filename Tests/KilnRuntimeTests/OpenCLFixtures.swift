@@ -81,7 +81,7 @@ enum OpenCLFixtures {
     }
 
     /// Runs the four reference kernels through a backend on fixed-seed random inputs, outputs poisoned first.
-    static func run(_ backend: OpenCLBackend, seed: UInt64 = 42) throws -> Results {
+    static func run(_ backend: BundleSession, seed: UInt64 = 42) throws -> Results {
         var rng = SplitMix64(seed: seed)
         func floats(_ n: Int) -> [Float] { (0..<n).map { _ in Float(rng.nextUnit() * 2 - 1) } }
         let device = backend.device

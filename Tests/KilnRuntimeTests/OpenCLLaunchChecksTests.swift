@@ -33,7 +33,7 @@ struct OpenCLLaunchChecksTests {
         """
 
     /// A kernel of the source, compiled by PoCL, with the record clang made for it.
-    func kernel(_ name: String) async throws -> OpenCLKernel {
+    func kernel(_ name: String) async throws -> DeviceKernel {
         var module = try SourceModule(name: "checks", path: "checks.cl", language: .openCLC, text: Self.source)
         module.kernels = try await #require(await OpenCLFixtures.clang).kernels(of: module)
         let record = try #require(module.kernels.first { $0.name == name })

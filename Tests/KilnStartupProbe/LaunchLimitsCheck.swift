@@ -31,7 +31,7 @@ func launchLimits(bundle: String, families: Set<Family>) throws -> Int {
     for device in found.devices {
         let session = try BundleSession(bundle: bundle, device: device)
         let n = 64
-        if case .cuda = device {
+        if device.target.family == .nvidia {
             // __launch_bounds__(64): the driver reports at most 64 threads per block for the kernel.
             let bounded = try session.kernel("bounded", in: "launch_bounds")
             check(bounded.limits.maxThreadsPerBlock <= 64 && bounded.limits.maxThreadsPerBlock < bounded.limits.deviceMaxThreadsPerBlock,

@@ -13,7 +13,8 @@
 #     aot_every    the same, KILN_TRACE unset, with the device taken from ComputeDevice.all() — every
 #                  family enumerated (what a CUDA program paid before the cut)
 #
-# Writes $OUT/startup-log.txt and $OUT/startup.json: medians, the ratio aot ÷ floor (target ≤ 1.03),
+# Writes $OUT/startup-log.txt and $OUT/startup.json: medians, the ratio aot ÷ floor (target ≤ 1.03)
+# as a ratio of medians and as the median of each round's own ratio (pairedAotOverFloor),
 # every sample, and the median of each traced phase. Exits 1 if a run fails, or if a traced run
 # enumerated OpenCL (ComputeDevice.first() must not, having found the GPU).
 set -u
@@ -68,6 +69,10 @@ declare -A M
 for name in "${names[@]}"; do M[$name]=$(median <<<"${T[$name]:-}"); printf "%-12s median %8s ms over %s runs\n" $name "${M[$name]}" "$(wc -w <<<"${T[$name]:-}")"; done
 ratio=$(awk -v a="${M[aot]}" -v f="${M[floor]}" 'BEGIN { printf "%.3f", a / f }')
 echo "aot / floor = $ratio (target <= 1.03)"
+# The same rounds paired: each round's aot ÷ its own floor, then the median. The floor drifts by tens
+# of ms between runs and within one; a round's rows run back to back, so pairing cancels the drift.
+paired=$(python3 -c 'import sys, statistics; a, f = ([int(x) for x in s.split()] for s in sys.argv[1:3]); print(f"{statistics.median(x / y for x, y in zip(a, f)):.3f}")' "${T[aot]:-}" "${T[floor]:-}")
+echo "median over rounds of aot / floor in the same round = $paired"
 awk -v a="${M[aot]}" -v t="${M[aot_traced]}" -v e="${M[aot_every]}" 'BEGIN { printf "trace costs %.2f ms; enumerating every family costs %.2f ms\n", t - a, e - a }'
 python3 bench/gpu/trace_medians.py $W/trace $W/traced-walls.txt > $W/phases.json
 # The rule under test: a CUDA program that found its GPU never enumerates OpenCL.
@@ -83,7 +88,7 @@ PY
 { echo "{\"benchmark\": \"nvidia-startup-160\", \"card\": \"$card\", \"driver\": \"$driver\", \"kiln\": \"$(cat .gpu/kiln-version.txt 2>/dev/null)\","
   echo " \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"module\": \"Kernels/gemm_variants.cl (160 kernels), sm_90 cubin\", \"rounds\": $ROUNDS,"
   echo " \"statistic\": \"median wall ms, process start to checked result; one fresh process per row per round, order rotated\","
-  echo " \"aotOverFloor\": $ratio, \"medianMs\": {"; first=1
+  echo " \"aotOverFloor\": $ratio, \"pairedAotOverFloor\": $paired, \"medianMs\": {"; first=1
   for name in "${names[@]}"; do [ $first = 1 ] || echo ","; first=0; printf '  "%s": %s' $name "${M[$name]}"; done
   echo " },"; echo " \"samplesUs\": {"; first=1
   for name in "${names[@]}"; do [ $first = 1 ] || echo ","; first=0; printf '  "%s": [%s]' $name "$(sed 's/ $//; s/ /, /g' <<<"${T[$name]:-}")"; done

@@ -5,7 +5,8 @@
 //   - each image stored against a reference, one per fresh reader, so its reference is read
 //     and checked too (the worst case): raw MB/s of the image asked for.
 // Every read decompresses and checks the SHA-256; "decodeOnly" repeats the first without the
-// image's own SHA-256 (through the Benchmarks SPI), to time decompression alone. Prints one JSON object.
+// image's own SHA-256 (through the Benchmarks SPI), to time decompression alone; "jobs" reads
+// every image as `kiln verify` does, one image per processor at once. Prints one JSON object.
 // Usage: swift run -c release BundleReadBenchmark FILE.kiln [ROUNDS]
 import Foundation
 @_spi(Benchmarks) import KilnBundle
@@ -35,7 +36,8 @@ let alone = entries.filter { $0.codec == .zstd }
 let referenced = entries.filter { $0.codec == .zstdReferenced }
 func raw(_ list: [ImageEntry]) -> Double { Double(list.reduce(0) { $0 + $1.rawSize }) }
 
-var all: [Double] = [], decodeOnly: [Double] = [], single: [Double] = [], withReference: [Double] = []
+var all: [Double] = [], decodeOnly: [Double] = [], concurrent: [Double] = [], single: [Double] = [], withReference: [Double] = []
+let jobs = onlineProcessorCount
 for _ in 0..<rounds {
     decodeOnly.append(try seconds {
         let reader = try BundleReader(path: path)
@@ -44,6 +46,10 @@ for _ in 0..<rounds {
     all.append(try seconds {
         let reader = try BundleReader(path: path)
         for entry in entries { _ = try reader.image(entry) }
+    })
+    concurrent.append(try seconds {
+        let damaged = try BundleReader(path: path).damagedImages(entries, jobs: jobs)
+        precondition(damaged.isEmpty, "the bundle has damaged images: \(damaged.map(\.error))")
     })
     var total = 0.0
     for entry in alone {
@@ -66,6 +72,7 @@ let result: [String: Any] = [
     "images": entries.count, "imagesZstd": alone.count, "imagesReferenced": referenced.count,
     "rawBytes": Int(raw(entries)), "fileBytes": Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0),
     "allImagesMedianSeconds": median(all), "allImagesRawMBps": (raw(entries) / median(all) / mb).rounded(),
+    "allImagesJobs": jobs, "allImagesJobsMedianSeconds": median(concurrent), "allImagesJobsRawMBps": (raw(entries) / median(concurrent) / mb).rounded(),
     "allImagesDecodeOnlyMedianSeconds": median(decodeOnly), "allImagesDecodeOnlyRawMBps": (raw(entries) / median(decodeOnly) / mb).rounded(),
     "zstdImagesRawMBps": alone.isEmpty ? 0 : (raw(alone) / median(single) / mb).rounded(),
     "referencedImagesRawMBps": referenced.isEmpty ? 0 : (raw(referenced) / median(withReference) / mb).rounded(),

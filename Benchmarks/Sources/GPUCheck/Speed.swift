@@ -106,8 +106,8 @@ func speed(aotPath: String, jitPath: String, outPath: String) throws {
     let driver = try CUDADriver.load()
     let device = try driver.device(0)
     print("device: \(device), driver CUDA \(driver.versionString)")
-    let aot = try CUDABackend(reader: BundleReader(path: aotPath), device: device, policy: .auto)
-    let jit = try CUDABackend(reader: BundleReader(path: jitPath), device: device, policy: .auto)
+    let aot = try BundleSession(reader: BundleReader(path: aotPath), device: .cuda(device), policy: .auto)
+    let jit = try BundleSession(reader: BundleReader(path: jitPath), device: .cuda(device), policy: .auto)
     var rng = FastRandom(seed: 0x9E3779B97F4A7C15)
     var rows: [SpeedRow] = []
     var failures = 0
@@ -172,7 +172,7 @@ func speed(aotPath: String, jitPath: String, outPath: String) throws {
     let ma = rng.floats(m * k), mb = rng.floats(k * nn)
     let ba = try device.makeBuffer(ma), bb = try device.makeBuffer(mb), bc = try device.makeBuffer(of: Float.self, count: m * nn)
     let flops = 2.0 * Double(m) * Double(nn) * Double(k)
-    func runGemm(_ backend: CUDABackend, _ name: String, module: String, ts: Int, wpt: Int, image: String,
+    func runGemm(_ backend: BundleSession, _ name: String, module: String, ts: Int, wpt: Int, image: String,
                  warmup: Int, samples: Int, batch: Int, checkSamples: Int) throws -> SpeedRow {
         let kernel = try backend.kernel(name, in: module)
         let g = Dim3(nn / ts, m / ts), b = Dim3(ts, ts / wpt)

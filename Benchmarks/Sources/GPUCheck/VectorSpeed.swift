@@ -13,7 +13,7 @@ func vectorSpeed(_ path: String) throws {
     let driver = try CUDADriver.load()
     let device = try driver.device(0)
     print("device: \(device), driver CUDA \(driver.versionString)")
-    let backend = try CUDABackend(reader: BundleReader(path: path), device: device, policy: .never)
+    let backend = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), policy: .never)
     var rng = FastRandom(seed: 0x5EED)
     let n = 1 << 27, n4 = n / 4
     let x = rng.floats(n), y = rng.floats(n)

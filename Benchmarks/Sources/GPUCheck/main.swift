@@ -34,7 +34,7 @@ func relativeError(_ out: [Float], _ ref: [Double]) -> Double {
 func randomFloats(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1) } }
 
 /// Runs Kiln's reference kernels through a backend and checks each against a float64 reference.
-func runKernels(_ backend: CUDABackend, label: String) throws {
+func runKernels(_ backend: BundleSession, label: String) throws {
     let device = backend.device
     let poison = Float.nan
 
@@ -100,20 +100,20 @@ func proof(_ folder: String) throws {
     for device in driver.devices { print("  \(device)") }
     let device = try driver.device(0)
 
-    let aot = try CUDABackend(reader: BundleReader(path: folder + "/aot.kiln"), device: device, policy: .auto)
+    let aot = try BundleSession(reader: BundleReader(path: folder + "/aot.kiln"), device: .cuda(device), policy: .auto)
     try runKernels(aot, label: "[aot sm_90]")
     check(aot.resolutions.allSatisfy { $0.path == .aot && $0.target == "sm_90" }, "every module of aot.kiln loaded its sm_90 cubin, no compilation")
 
-    let jit = try CUDABackend(reader: BundleReader(path: folder + "/jit.kiln"), device: device, policy: .auto)
+    let jit = try BundleSession(reader: BundleReader(path: folder + "/jit.kiln"), device: .cuda(device), policy: .auto)
     try runKernels(jit, label: "[jit from compute_80]")
     check(jit.resolutions.allSatisfy { $0.path == .jit && $0.target == "compute_80" }, "every module of jit.kiln (sm_80 + PTX) took the JIT path from compute_80")
 
-    let cached = try CUDABackend(reader: BundleReader(path: folder + "/jit.kiln"), device: device, policy: .auto)
+    let cached = try BundleSession(reader: BundleReader(path: folder + "/jit.kiln"), device: .cuda(device), policy: .auto)
     try runKernels(cached, label: "[jit-cached]")
     check(cached.resolutions.allSatisfy { $0.path == .jitCached }, "a second backend on jit.kiln took every module from Kiln's JIT cache")
 
     do {
-        let strict = try CUDABackend(reader: BundleReader(path: folder + "/jit.kiln"), device: device, policy: .never)
+        let strict = try BundleSession(reader: BundleReader(path: folder + "/jit.kiln"), device: .cuda(device), policy: .never)
         _ = try strict.kernel("saxpy", in: "saxpy")
         check(false, "KILN_JIT=never on sm_80+PTX should fail")
     } catch let error as KilnError {
@@ -122,7 +122,7 @@ func proof(_ folder: String) throws {
     }
 
     do {
-        let none = try CUDABackend(reader: BundleReader(path: folder + "/nojit.kiln"), device: device, policy: .auto)
+        let none = try BundleSession(reader: BundleReader(path: folder + "/nojit.kiln"), device: .cuda(device), policy: .auto)
         _ = try none.kernel("saxpy", in: "saxpy")
         check(false, "sm_80 only should fail on \(device.computeCapability)")
     } catch let error as KilnError {
@@ -139,6 +139,30 @@ func proof(_ folder: String) throws {
         print("  error: \(error.message)")
         check(error.code == .invalidLaunch, "a wrong launch is refused before the driver sees it")
     }
+
+    // The backend protocol's shared paths on CUDA: the missing-kernel error OpenCL gives too, and
+    // a buffer of another device refused by the one launch check.
+    do {
+        let cubin = try BundleReader(path: folder + "/aot.kiln").image(module: "saxpy", target: "sm_90")
+        _ = try CUDAModule(cubin: cubin, name: "saxpy", device: device).kernel(KernelRecord(name: "kiln_missing", parameters: []))
+        check(false, "a kernel the cubin lacks should fail")
+    } catch let error as KilnError {
+        print("  error: \(error.message)")
+        check(error.code == .imageNotFound && error.cause as? CUDAResult == .notFound && error.message.contains("has no kernel 'kiln_missing'"),
+              "a kernel missing from a loaded module is .imageNotFound with CUDA_ERROR_NOT_FOUND as the cause, as on OpenCL (\(error.code))")
+    }
+    if let cpu = (try? OpenCLRuntime.load())?.devices.first {
+        do {
+            let kernel = try aot.kernel("saxpy", in: "saxpy")
+            let x = try device.makeBuffer([Float](repeating: 1, count: 32)), elsewhere = try cpu.makeBuffer([Float](repeating: 1, count: 32))
+            try kernel.launch(grid: 1, block: 32, arguments: [.float32(1), .buffer(elsewhere), .buffer(x), .int(32)])
+            check(false, "a buffer on \(cpu.summary) should be refused by a kernel on the GPU")
+        } catch let error as KilnError {
+            print("  error: \(error.message)")
+            check(error.code == .invalidLaunch && error.message.contains("was given a buffer on \(cpu.summary)"),
+                  "a buffer of another family's device is refused before the driver sees it (\(error.code))")
+        }
+    }
 }
 
 /// Loads the 160-kernel module from BUNDLE and runs its first kernel once; prints the path taken.
@@ -146,7 +170,7 @@ func firstResult(_ path: String) throws {
     let driver = try CUDADriver.load()
     let device = try driver.device(0)
     let policy = try JITPolicy(environment: ProcessInfoShim.environment)
-    let backend = try CUDABackend(reader: BundleReader(path: path), device: device, policy: policy)
+    let backend = try BundleSession(reader: BundleReader(path: path), device: .cuda(device), policy: policy)
     let kernel = try backend.kernel("gemm_t8_w1_u1_plain", in: "gemm_variants")
     let n = 64
     let a = randomFloats(n * n), b = randomFloats(n * n)

@@ -24,7 +24,7 @@ func randomFloats(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1.
 func firstResult(bundle: String, module: String) throws -> Bool {
     let runtime = try OpenCLRuntime.load()
     guard let device = runtime.poclDevice else { throw KilnError(.noDevice, "no PoCL device") }
-    let backend = try OpenCLBackend(reader: try BundleReader(path: bundle), device: device, cache: NoJITCache())
+    let backend = try BundleSession(reader: try BundleReader(path: bundle), device: .openCL(device), cache: NoJITCache())
     switch module {
     case "saxpy":
         let n = 4096, x = randomFloats(n), y = randomFloats(n)

@@ -29,7 +29,7 @@ struct ELFImage: Sendable {
     ///
     /// - Parameter failure: Makes the error for a reason ("its machine is 62, not 190"): the
     ///   callers word it for a bundle's image or for a compiler's output.
-    init(validating bytes: [UInt8], machine expected: UInt16, failure: (String) -> KilnError) throws {
+    init(validating bytes: [UInt8], machine expected: UInt16, failure: (String) -> KilnError) throws(KilnError) {
         guard bytes.count >= 64, Array(bytes[0..<4]) == [0x7F, 0x45, 0x4C, 0x46] else { throw failure("it is not an ELF file") }
         guard bytes[4] == 2, bytes[5] == 1, bytes[6] == 1 else { throw failure("it is not 64-bit little-endian ELF version 1") }
         func u16(_ at: Int) -> UInt16 { UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8 }
@@ -58,7 +58,7 @@ struct ELFImage: Sendable {
         guard shentsize == 64, inside(shoff, shentsize * shnum), shstrndx < shnum else {
             throw failure("its section headers lie outside it")
         }
-        sections = try (0..<shnum).map { index in
+        sections = try (0..<shnum).map { index throws(KilnError) in
             let base = Int(shoff + index * 64)
             let (type, offset, count) = (u32(base + 4), u64(base + 24), u64(base + 32))
             if type != 8 /* SHT_NOBITS */, type != 0 /* SHT_NULL */ {
@@ -74,7 +74,7 @@ struct ELFImage: Sendable {
     /// Names of the `STT_FUNC` symbols in every `SHT_SYMTAB`, less zebin's `_entry` labels.
     ///
     /// - Throws: `failure`'s error for a symbol table whose string table or names are not inside it.
-    func functionNames(failure: (String) -> KilnError) throws -> Set<String> {
+    func functionNames(failure: (String) -> KilnError) throws(KilnError) -> Set<String> {
         var names: Set<String> = []
         for (index, table) in sections.enumerated() where table.type == 2 /* SHT_SYMTAB */ {
             guard table.link < sections.count, table.entrySize >= 24 else { throw failure("symbol table \(index) is malformed") }

@@ -22,7 +22,7 @@ public enum ImageCheck {
     ///   - target: The target it was built for.
     ///   - what: The image, for messages: `bundle 'app.kiln': image vector × cpu`.
     /// - Throws: `KilnError.corruptBundle` naming the image and what is wrong.
-    public static func validate(_ bytes: [UInt8], format: ImageFormat, target: Target, what: String) throws {
+    public static func validate(_ bytes: [UInt8], format: ImageFormat, target: Target, what: String) throws(KilnError) {
         switch format {
         case .poclBinary:
             _ = try PoCLBinary(validating: bytes, what: what)
@@ -55,7 +55,7 @@ public enum ImageCheck {
 
     /// PTX: UTF-8 text (NULs only at the end) with a `.version` and a `.target sm_XY` for the
     /// target's architecture.
-    static func checkPTX(_ bytes: [UInt8], target: Target, what: String) throws {
+    static func checkPTX(_ bytes: [UInt8], target: Target, what: String) throws(KilnError) {
         let text = bytes.reversed().drop { $0 == 0 }.reversed()
         guard !text.contains(0), let string = String(validating: Array(text), as: UTF8.self) else {
             throw KilnError(.corruptBundle, "\(what) is not PTX text (it is not UTF-8, or holds NUL bytes) — the bundle is damaged or hostile; rebuild it")

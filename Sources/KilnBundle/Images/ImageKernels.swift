@@ -10,7 +10,7 @@ public enum ImageKernels {
     /// (`source`; PoCL binaries are asked through OpenCL by their toolchain).
     ///
     /// - Throws: `KilnError.compilationFailed` for an image that is not well-formed.
-    public static func names(in bytes: [UInt8], format: ImageFormat) throws -> Set<String>? {
+    public static func names(in bytes: [UInt8], format: ImageFormat) throws(KilnError) -> Set<String>? {
         switch format {
         case .cubin, .zebin: try elfFunctions(bytes, format: format)
         case .ptx: ptxEntries(String(decoding: bytes, as: UTF8.self))
@@ -31,7 +31,7 @@ public enum ImageKernels {
     }
 
     /// Names of the function symbols of a cubin or zebin (``ELFImage``), less zebin's `_entry` labels.
-    static func elfFunctions(_ bytes: [UInt8], format: ImageFormat) throws -> Set<String> {
+    static func elfFunctions(_ bytes: [UInt8], format: ImageFormat) throws(KilnError) -> Set<String> {
         func fail(_ what: String) -> KilnError {
             KilnError(.compilationFailed, "the compiler wrote a \(format.rawValue) Kiln cannot read (\(what)) — report it with the kernel")
         }
@@ -40,7 +40,7 @@ public enum ImageKernels {
     }
 
     /// Names of SPIR-V `OpEntryPoint` instructions (opcode 15: model, function id, name).
-    public static func spirvEntryPoints(_ bytes: [UInt8]) throws -> Set<String> {
+    public static func spirvEntryPoints(_ bytes: [UInt8]) throws(KilnError) -> Set<String> {
         guard bytes.count >= 20, bytes.count % 4 == 0 else {
             throw KilnError(.compilationFailed, "the compiler wrote a SPIR-V image of \(bytes.count) bytes, not a whole SPIR-V module")
         }

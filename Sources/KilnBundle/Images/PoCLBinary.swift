@@ -41,7 +41,7 @@ public struct PoCLBinary: Sendable {
     ///
     /// - Parameter what: The image, for messages: `bundle 'app.kiln': image vector × cpu`.
     /// - Throws: `KilnError.corruptBundle` naming the image, the record and what is wrong.
-    public init(validating bytes: [UInt8], what: String) throws {
+    public init(validating bytes: [UInt8], what: String) throws(KilnError) {
         var r = Cursor(bytes: bytes, what: what)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else {
             throw r.fail("it does not start with 'poclbin'")
@@ -151,38 +151,38 @@ public struct PoCLBinary: Sendable {
             KilnError(.corruptBundle, "\(what) is not a PoCL binary Kiln will hand to PoCL: \(why) — the bundle is damaged or hostile; rebuild it")
         }
 
-        static func offset(_ start: Int, plus size: UInt64, within count: Int, _ r: Cursor, _ name: String) throws -> Int {
+        static func offset(_ start: Int, plus size: UInt64, within count: Int, _ r: Cursor, _ name: String) throws(KilnError) -> Int {
             guard size <= UInt64(count - start) else {
                 throw r.fail("\(name) claims \(size) bytes at offset \(start), past the end (\(count) bytes)")
             }
             return start + Int(size)
         }
 
-        func end(after size: UInt64, _ name: String) throws -> Int {
+        func end(after size: UInt64, _ name: String) throws(KilnError) -> Int {
             try Self.offset(at, plus: size, within: bytes.count, self, name)
         }
 
-        mutating func bytes(_ count: Int, _ name: String) throws -> ArraySlice<UInt8> {
+        mutating func bytes(_ count: Int, _ name: String) throws(KilnError) -> ArraySlice<UInt8> {
             let end = try end(after: UInt64(count), name)
             defer { at = end }
             return bytes[at..<end]
         }
 
-        mutating func u32(_ name: String) throws -> UInt32 {
+        mutating func u32(_ name: String) throws(KilnError) -> UInt32 {
             try bytes(4, name).reversed().reduce(0) { $0 << 8 | UInt32($1) }
         }
 
-        mutating func u64(_ name: String) throws -> UInt64 {
+        mutating func u64(_ name: String) throws(KilnError) -> UInt64 {
             try bytes(8, name).reversed().reduce(0) { $0 << 8 | UInt64($1) }
         }
 
-        mutating func string(_ name: String) throws -> ArraySlice<UInt8> {
+        mutating func string(_ name: String) throws(KilnError) -> ArraySlice<UInt8> {
             let count = try u32(name)
             return try bytes(Int(count), name)
         }
 
         /// File records filling exactly `at..<end`, each name checked.
-        mutating func files(until end: Int, under kernel: String?) throws -> [File] {
+        mutating func files(until end: Int, under kernel: String?) throws(KilnError) -> [File] {
             var files: [File] = []
             while at < end {
                 let name = try string("a file name")

@@ -13,7 +13,7 @@ public enum SourceIncludes {
     /// Checks a source image.
     ///
     /// - Throws: `KilnError.corruptBundle` naming the image and the include.
-    public static func check(_ bytes: [UInt8], what: String) throws {
+    public static func check(_ bytes: [UInt8], what: String) throws(KilnError) {
         let spliced = splice(bytes)
         let text = stripComments(spliced)
         // Lines are checked with comments removed (`#/**/include`), and as spliced, since inside
@@ -46,7 +46,7 @@ public enum SourceIncludes {
     }
 
     /// One preprocessed line: a directive that includes must name a safe literal path.
-    static func checkLine(_ line: ArraySlice<UInt8>, what: String) throws {
+    static func checkLine(_ line: ArraySlice<UInt8>, what: String) throws(KilnError) {
         var at = line.startIndex
         func skipSpace() { while at < line.endIndex, line[at] == 0x20 || line[at] == 0x09 || line[at] == 0x0D || line[at] == 0x0C || line[at] == 0x0B { at += 1 } }
         skipSpace()
@@ -67,7 +67,7 @@ public enum SourceIncludes {
     }
 
     /// The operand of an include: `"path"` or `<path>`, neither absolute nor with a `..` component.
-    static func checkOperand(_ rest: ArraySlice<UInt8>, directive: String, what: String) throws {
+    static func checkOperand(_ rest: ArraySlice<UInt8>, directive: String, what: String) throws(KilnError) {
         guard let open = rest.first, open == 0x22 || open == 0x3C else {
             throw KilnError(.corruptBundle,
                 "\(what): its source has a \(directive) whose file name is a macro, which could name any file on this machine — the bundle is damaged or hostile; rebuild it (Kiln inlines includes at build time)")

@@ -38,7 +38,7 @@ package final class HTTPStore: Sendable {
     /// The store of a configuration, made once per process.
     ///
     /// - Throws: `KilnError.invalidArgument` for a token file that is unsafe or malformed.
-    package static func shared(_ configuration: RemoteCacheConfiguration, maximumBody: Int) throws -> HTTPStore {
+    package static func shared(_ configuration: RemoteCacheConfiguration, maximumBody: Int) throws(KilnError) -> HTTPStore {
         if let store = shared.withLock({ $0[configuration] }) { return store }
         let store = try HTTPStore(configuration: configuration, maximumBody: maximumBody)
         return shared.withLock { stores in
@@ -48,7 +48,7 @@ package final class HTTPStore: Sendable {
         }
     }
 
-    package init(configuration: RemoteCacheConfiguration, maximumBody: Int) throws {
+    package init(configuration: RemoteCacheConfiguration, maximumBody: Int) throws(KilnError) {
         self.configuration = configuration
         self.maximumBody = maximumBody
         token = try configuration.token()

@@ -42,7 +42,7 @@ public final class RemoteCache: Sendable {
     /// Opens the remote cache of a configuration.
     ///
     /// - Throws: `KilnError.invalidArgument` for an unsafe or malformed token file.
-    public init(configuration: RemoteCacheConfiguration) throws {
+    public init(configuration: RemoteCacheConfiguration) throws(KilnError) {
         self.configuration = configuration
         store = try HTTPStore.shared(configuration, maximumBody: Int(CacheFolder.maximumEntryBytes))
     }
@@ -53,8 +53,8 @@ public final class RemoteCache: Sendable {
     ///   - environment: The process's environment.
     ///   - url: The store when `KILN_REMOTE_CACHE` is unset (`kiln.json`'s `remoteCache`).
     /// - Throws: `KilnError.invalidArgument` for a malformed setting or an unsafe token file.
-    public static func fromEnvironment(_ environment: [String: String], url: String? = nil) throws -> RemoteCache? {
-        try RemoteCacheConfiguration(environment: environment, url: url).map { try RemoteCache(configuration: $0) }
+    public static func fromEnvironment(_ environment: [String: String], url: String? = nil) throws(KilnError) -> RemoteCache? {
+        try RemoteCacheConfiguration(environment: environment, url: url).map { (configuration) throws(KilnError) in try RemoteCache(configuration: configuration) }
     }
 
     /// What a fetch found.

@@ -35,7 +35,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     ///   host, or that carries a user name, password, query or fragment.
     public init(url: String, readOnly: Bool = false, tokenFile: String? = nil,
                 connectTimeout: Int = defaultConnectTimeout, totalTimeout: Int = defaultTotalTimeout, retries: Int = 2,
-                setting: String = "KILN_REMOTE_CACHE") throws {
+                setting: String = "KILN_REMOTE_CACHE") throws(KilnError) {
         self.url = try Self.checkedURL(url, setting: setting)
         self.readOnly = readOnly
         self.tokenFile = tokenFile
@@ -51,7 +51,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     ///   - environment: The process's environment.
     ///   - fallback: The store when `KILN_REMOTE_CACHE` is unset (`kiln.json`'s `remoteCache`).
     /// - Throws: `KilnError.invalidArgument` naming the variable that is malformed.
-    public init?(environment: [String: String], url fallback: String? = nil) throws {
+    public init?(environment: [String: String], url fallback: String? = nil) throws(KilnError) {
         let given = environment["KILN_REMOTE_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
         guard let url = given ?? fallback else { return nil }
         let readOnly: Bool
@@ -61,7 +61,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
         case let other:
             throw KilnError(.invalidArgument, "KILN_REMOTE_CACHE_READONLY='\(other.terminalSafe())' is not a switch — set it to 1 (only read the remote cache) or 0")
         }
-        func seconds(_ name: String, _ fallback: Int) throws -> Int {
+        func seconds(_ name: String, _ fallback: Int) throws(KilnError) -> Int {
             guard let text = environment[name], !text.isEmpty else { return fallback }
             guard let value = Double(text), value > 0, value <= 3600 else {
                 throw KilnError(.invalidArgument, "\(name)='\(text.terminalSafe())' is not a number of seconds — write e.g. 2 (whole seconds, 1 to 3600)")
@@ -78,7 +78,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     /// Checks a base URL, naming `setting` in errors; returns it without a trailing slash.
     ///
     /// - Throws: `KilnError.invalidArgument` saying what is wrong and what to write.
-    package static func checkedURL(_ text: String, setting: String) throws -> String {
+    package static func checkedURL(_ text: String, setting: String) throws(KilnError) -> String {
         let shown = text.terminalSafe()
         let lower = text.lowercased()
         guard let scheme = ["http://", "https://"].first(where: { lower.hasPrefix($0) }) else {
@@ -105,7 +105,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     ///
     /// - Throws: `KilnError.invalidArgument` for a file others can read or write, another user's,
     ///   an empty one or one that is not one line of text; `KilnError.io` if it cannot be read.
-    package func token() throws -> String? {
+    package func token() throws(KilnError) -> String? {
         guard let path = tokenFile else { return nil }
         var info = stat()
         if lstat(path, &info) == 0 {

@@ -20,7 +20,7 @@ public struct ClangNVIDIAToolchain: Toolchain {
     /// Finds clang, libclc and nvJitLink.
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
-    public init(clang: ClangOpenCL) throws {
+    public init(clang: ClangOpenCL) throws(KilnError) {
         self.clang = clang
         linker = try NVJitLink.shared()
     }
@@ -49,11 +49,11 @@ public struct ClangNVIDIAToolchain: Toolchain {
         target.computeCapability.map { "clang ptx sm_\(clang.architecture(for: $0))" }
     }
 
-    public func compile(_ module: SourceModule, for target: Target) async throws -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         guard let capability = target.computeCapability, module.language == .openCLC else {
             throw KilnError(.toolchainUnavailable, "\(identity) builds OpenCL C for NVIDIA targets, not \(module.path) for \(target.name)")
         }
-        let ptx = try await made.ptx(module: module, architecture: clang.architecture(for: capability)) {
+        let ptx = try await made.ptx(module: module, architecture: clang.architecture(for: capability)) { () async throws(KilnError) in
             let text = String(decoding: try await clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
             try Self.checkResolved(text, module: module, target: target)
             return try PTXLocalParameters.rewrite(text, kernels: module.kernels)
@@ -70,7 +70,7 @@ public struct ClangNVIDIAToolchain: Toolchain {
     /// (`read_imagef`, samplers), which nvJitLink would only report as an undefined mangled name.
     ///
     /// - Throws: `KilnError.compilationFailed` naming the kernel and the builtin.
-    static func checkResolved(_ ptx: String, module: SourceModule, target: Target) throws {
+    static func checkResolved(_ ptx: String, module: SourceModule, target: Target) throws(KilnError) {
         let lines = ptx.split(separator: "\n")
         let undefined = lines.filter { $0.hasPrefix(".extern .func") }.compactMap { $0.split(separator: " ").last.map(String.init) }
         guard let symbol = undefined.first else { return }
@@ -104,7 +104,7 @@ private final class PTXMemo: Sendable {
 
     /// The PTX under a key, made by `make` the first time (a failure is not kept: it is made, and
     /// reported, again for the next target).
-    func ptx(module: SourceModule, architecture: Int, make: @escaping @Sendable () async throws -> String) async throws -> String {
+    func ptx(module: SourceModule, architecture: Int, make: @escaping @Sendable () async throws(KilnError) -> String) async throws(KilnError) -> String {
         let key = "\(module.sha256) sm_\(architecture)"
         let task = made.withLock { made in
             if let task = made[key] { return task }
@@ -118,7 +118,7 @@ private final class PTXMemo: Sendable {
             made.withLock { made in
                 if made[key] == task { made[key] = nil }
             }
-            throw error
+            throw .wrapping(error, as: .compilationFailed, "making PTX for sm_\(architecture)")
         }
     }
 }

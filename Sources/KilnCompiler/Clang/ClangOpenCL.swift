@@ -32,7 +32,7 @@ public struct ClangOpenCL: Sendable {
     ///
     /// - Parameter environment: Where `KILN_CLANG`, `KILN_LIBCLC` and `PATH` are read.
     /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) async throws(KilnError) {
         executable = try ChildProcess.tool("clang-16", override: "KILN_CLANG", environment: environment,
             missing: "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)")
         let bitcode = environment["KILN_LIBCLC"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/lib/clc/nvptx64--nvidiacl.bc"
@@ -85,7 +85,7 @@ public struct ClangOpenCL: Sendable {
     /// Compiles a module to PTX for a compute capability.
     ///
     /// - Throws: `KilnError.compilationFailed` with clang's messages, naming the user's file.
-    public func ptx(_ module: SourceModule, capability: ComputeCapability, target: String) async throws -> [UInt8] {
+    public func ptx(_ module: SourceModule, capability: ComputeCapability, target: String) async throws(KilnError) -> [UInt8] {
         try await run(module, options: ptxOptions(capability: capability), suffix: "ptx", what: target)
     }
 
@@ -103,7 +103,7 @@ public struct ClangOpenCL: Sendable {
     /// - Returns: Kernels in source order; a kernel seen under both profiles is listed once.
     /// - Throws: `KilnError.compilationFailed` if clang rejects the module, or if one kernel name
     ///   has two different signatures under the two profiles.
-    public func kernels(of module: SourceModule) async throws -> [KernelRecord] {
+    public func kernels(of module: SourceModule) async throws(KilnError) -> [KernelRecord] {
         var kernels: [KernelRecord] = []
         for profile in Self.analysisProfiles {
             let options = Self.languageOptions + ["-target", "spir64", "-cl-kernel-arg-info", "-O0", "-emit-llvm"] + profile
@@ -123,8 +123,8 @@ public struct ClangOpenCL: Sendable {
     }
 
     /// Runs clang over the module's text in a private folder and returns the output file.
-    private func run(_ module: SourceModule, options: [String], suffix: String, what: String) async throws -> [UInt8] {
-        try await TemporaryDirectory.with(prefix: "kiln-clang") { folder in
+    private func run(_ module: SourceModule, options: [String], suffix: String, what: String) async throws(KilnError) -> [UInt8] {
+        try await TemporaryDirectory.with(prefix: "kiln-clang") { (folder) async throws(KilnError) -> [UInt8] in
             let input = "\(folder)/\(module.name).cl"
             let output = "\(folder)/\(module.name).\(suffix)"
             do {

@@ -15,7 +15,7 @@ enum KernelArgumentInfo {
     /// The kernels defined in an IR module, in the order of their definitions.
     ///
     /// - Throws: `KilnError.compilationFailed` naming `file` if a kernel lacks its metadata.
-    static func kernels(inLLVMIR ir: String, file: String) throws -> [KernelRecord] {
+    static func kernels(inLLVMIR ir: String, file: String) throws(KilnError) -> [KernelRecord] {
         var nodes: [String: [String]] = [:]
         var definitions: [Substring] = []
         for line in ir.split(separator: "\n") {
@@ -26,7 +26,7 @@ enum KernelArgumentInfo {
                 nodes[id] = operands(String(line[equals.upperBound..<line.index(before: line.endIndex)]))
             }
         }
-        return try definitions.map { line in
+        return try definitions.map { line throws(KilnError) in
             guard let at = line.firstIndex(of: "@") else {
                 throw KilnError(.compilationFailed, "\(file): clang wrote a kernel definition Kiln cannot read: \(line.prefix(200))")
             }

@@ -15,7 +15,7 @@ enum PTXLocalParameters {
     /// The PTX with every local parameter of `kernels` rebased on `__kiln_local`.
     ///
     /// - Throws: `KilnError.compilationFailed` if a kernel with local parameters has no `.entry` in the PTX.
-    static func rewrite(_ ptx: String, kernels: [KernelRecord]) throws -> String {
+    static func rewrite(_ ptx: String, kernels: [KernelRecord]) throws(KilnError) -> String {
         var locals: [String: Set<Int>] = [:]
         for kernel in kernels {
             let indices = kernel.parameters.indices.filter { kernel.parameters[$0].addressSpace == "local" }

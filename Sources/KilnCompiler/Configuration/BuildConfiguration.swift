@@ -42,13 +42,13 @@ public struct BuildConfiguration: Sendable, Equatable {
     /// - Throws: `KilnError.invalidArgument` with a message `PATH:LINE:COLUMN: error: …` for a file
     ///   that is not JSON, an unknown key, a value of the wrong type, a macro that is not a C
     ///   name or an include folder that does not exist; `KilnError.io` for a file that cannot be read.
-    public init(path: String) throws {
+    public init(path: String) throws(KilnError) {
         let bytes = try InputFile.bytes(path, what: "configuration file")
         try self.init(bytes: bytes, path: path)
     }
 
     /// Checks a configuration file's bytes; `path` names it in messages and anchors `includes`.
-    public init(bytes: [UInt8], path: String) throws {
+    public init(bytes: [UInt8], path: String) throws(KilnError) {
         self.path = path
         devices = nil
         defines = []
@@ -77,9 +77,9 @@ public struct BuildConfiguration: Sendable, Equatable {
                 devicesLocation = value.location.description
             case "defines":
                 for (define, location) in try Self.strings(value, key: key, path: path, example: "[\"TILE=16\", \"USE_FMA\"]") {
-                    do {
+                    do throws(KilnError) {
                         try SourceOptions(defines: [define]).validate()
-                    } catch let error as KilnError {
+                    } catch {
                         throw Self.error(path, location, error.message)
                     }
                     defines.append(define)
@@ -88,9 +88,9 @@ public struct BuildConfiguration: Sendable, Equatable {
                 guard case .string(let url) = value.kind else {
                     throw Self.error(path, value.location, "\"remoteCache\" is \(value.typeName); it must be a string, e.g. \"http://cache.example:8080/kiln\"")
                 }
-                do {
+                do throws(KilnError) {
                     remoteCache = try RemoteCacheConfiguration.checkedURL(url, setting: "\"remoteCache\"")
-                } catch let error as KilnError {
+                } catch {
                     throw Self.error(path, value.location, error.message)
                 }
             default:  // "includes"
@@ -114,11 +114,11 @@ public struct BuildConfiguration: Sendable, Equatable {
     }
 
     /// The strings of an array value, each with its location.
-    private static func strings(_ value: LocatedJSON, key: String, path: String, example: String) throws -> [(String, LocatedJSON.Location)] {
+    private static func strings(_ value: LocatedJSON, key: String, path: String, example: String) throws(KilnError) -> [(String, LocatedJSON.Location)] {
         guard case .array(let elements) = value.kind else {
             throw error(path, value.location, "\"\(key)\" is \(value.typeName); it must be an array of strings, e.g. \(example)")
         }
-        return try elements.map { element in
+        return try elements.map { element throws(KilnError) in
             guard case .string(let text) = element.kind else {
                 throw error(path, element.location, "an element of \"\(key)\" is \(element.typeName); each must be a string, e.g. \(example)")
             }

@@ -49,10 +49,10 @@ public struct DeviceListChoice: Sendable, Equatable {
     /// - Parameter native: This machine's targets, for `native`; nil where they are not known.
     /// - Throws: `DeviceList.parse`'s `KilnError`, its message placed: `kiln.json:1:13: error: …`
     ///   for the file, `… (from KILN_AOT_DEVLIST, …)` for the variable.
-    public func parse(native: [Target]?) throws -> DeviceList {
-        do {
+    public func parse(native: [Target]?) throws(KilnError) -> DeviceList {
+        do throws(KilnError) {
             return try DeviceList.parse(text, native: native)
-        } catch let error as KilnError {
+        } catch {
             var placed = error
             switch origin {
             case .option: placed.message += " (from --devices)"

@@ -34,7 +34,7 @@ public struct OclocToolchain: Toolchain {
     ///   - environment: Where `KILN_OCLOC` and `PATH` are read.
     ///   - deviceList: The build's devices, which pick the device SPIR-V is compiled with.
     /// - Throws: `KilnError.toolchainUnavailable` naming where it looked and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) async throws {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) async throws(KilnError) {
         let intel = (deviceList?.targets ?? []).compactMap { target -> (IntelIPVersion, String)? in
             if case .intelDevice(let ip) = target.kind { return (ip, target.name) }
             return nil
@@ -43,7 +43,7 @@ public struct OclocToolchain: Toolchain {
         let path = try ChildProcess.tool("ocloc", override: "KILN_OCLOC", environment: environment,
                                        missing: "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)")
         executable = path
-        version = try await TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
+        version = try await TemporaryDirectory.with(prefix: "kiln-ocloc") { (folder) async throws(KilnError) -> String in
             let output = try await ChildProcess(executable: path, arguments: ["query", "OCL_DRIVER_VERSION"], directory: folder).run()
             let file = folder + "/OCL_DRIVER_VERSION"
             guard output.status == 0, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -81,7 +81,7 @@ public struct OclocToolchain: Toolchain {
         ([executable] + arguments(file: module.path, module: module, target: target, outputFolder: "TMP")).joined(separator: " ")
     }
 
-    public func compile(_ module: SourceModule, for target: Target) async throws -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         guard builds(target) else {
             throw KilnError(.toolchainUnavailable, "ocloc does not build target \(target.name)")
         }
@@ -89,7 +89,7 @@ public struct OclocToolchain: Toolchain {
             throw KilnError(.invalidArgument, "\(module.path): ocloc compiles OpenCL C (.cl), not \(module.language.rawValue)")
         }
         if case .intelDevice(let ip) = target.kind { try await confirm(target, ipVersion: ip) }
-        return try await TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
+        return try await TemporaryDirectory.with(prefix: "kiln-ocloc") { (folder) async throws(KilnError) -> CompiledImage in
             let file = "\(folder)/\(module.name).cl"
             do {
                 try Data(module.text.utf8).write(to: URL(fileURLWithPath: file))
@@ -125,7 +125,7 @@ public struct OclocToolchain: Toolchain {
     }
 
     /// Checks once per device that `ocloc ids NAME` gives the IP version the registry records.
-    private func confirm(_ target: Target, ipVersion: IntelIPVersion) async throws {
+    private func confirm(_ target: Target, ipVersion: IntelIPVersion) async throws(KilnError) {
         if confirmed.contains(target.name) { return }
         let output = try await ChildProcess(executable: executable, arguments: ["ids", target.name]).run()
         let ids = output.text.split(whereSeparator: \.isNewline).compactMap { IntelIPVersion($0.trimmingWhitespace()) }

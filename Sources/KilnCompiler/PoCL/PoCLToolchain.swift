@@ -18,7 +18,7 @@ public struct PoCLToolchain: Toolchain {
     /// Finds PoCL's CPU device through the OpenCL ICD loader.
     ///
     /// - Throws: `KilnError.toolchainUnavailable` naming what to install.
-    public init() throws {
+    public init() throws(KilnError) {
         let runtime: OpenCLRuntime
         switch Result(catching: { () throws(KilnError) -> OpenCLRuntime in try OpenCLRuntime.load() }) {
         case .success(let loaded):
@@ -51,7 +51,7 @@ public struct PoCLToolchain: Toolchain {
 
     public func cacheSalt(for module: SourceModule) -> String { hostString }
 
-    public func compile(_ module: SourceModule, for target: Target) async throws -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         guard builds(target) else {
             throw KilnError(.toolchainUnavailable, "PoCL does not build target \(target.name)")
         }
@@ -66,7 +66,7 @@ public struct PoCLToolchain: Toolchain {
             return CompiledImage(bytes: built.bytes, log: built.log, hostString: hostString, kernelNames: built.kernelNames)
         case .failure(let error) where error.code == .compilationFailed:
             throw KilnError(.compilationFailed,
-                "\(module.path) for cpu: \(identity) rejected it:\n\(error.message)\n— fix the kernel", cause: error.cause)
+                "\(module.path) for cpu: \(identity) rejected it:\n\(error.message)\n— fix the kernel", cause: error)
         case .failure(let error):
             throw error
         }

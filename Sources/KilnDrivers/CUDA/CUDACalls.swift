@@ -45,9 +45,7 @@ package struct CUDACalls: Sendable {
         case sharedSizeBytes = 1
     }
 
-    private func check(_ status: CUresult) -> Result<Void, CUDAResult> {
-        status == CUDAResult.success.rawValue ? .success(()) : .failure(CUDAResult(rawValue: status))
-    }
+    private func check(_ status: CUresult) -> Result<Void, CUDAResult> { CUDAResult.check(status) }
 
     private func value<T>(_ initial: T, _ call: (UnsafeMutablePointer<T>) -> CUresult) -> Result<T, CUDAResult> {
         var result = initial
@@ -257,19 +255,5 @@ package struct CUDACalls: Sendable {
                                    stream, list.isEmpty ? nil : list.baseAddress, nil)
         }
         return check(status)
-    }
-
-    // MARK: Errors
-
-    /// A status in words: the C name and number, and the driver's own sentence where it has one
-    /// (`CUDA_ERROR_NO_BINARY_FOR_GPU (209): no kernel image is available for execution on the device`).
-    package func describe(_ result: CUDAResult) -> String {
-        var name: UnsafePointer<CChar>?
-        var text: UnsafePointer<CChar>?
-        let known = symbols.cuGetErrorName(result.rawValue, &name) == CUDAResult.success.rawValue
-        let said = symbols.cuGetErrorString(result.rawValue, &text) == CUDAResult.success.rawValue
-        let title = known && name != nil ? "\(String(cString: name!)) (\(result.rawValue))" : result.description
-        let sentence = said && text != nil ? String(cString: text!) : result.meaning
-        return sentence.map { "\(title): \($0)" } ?? title
     }
 }

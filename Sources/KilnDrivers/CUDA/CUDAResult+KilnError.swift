@@ -1,8 +1,11 @@
 import KilnCore
 
 extension CUDAResult {
+    /// A failed driver call is a `.driverError`; the status is its cause.
+    public var errorCode: KilnError.Code { .driverError }
+
     /// What to do about this status, for the end of an error message.
-    package var remedy: String {
+    public var remedy: String {
         switch self {
         case .outOfMemory: "free device memory, or use smaller buffers"
         case .noDevice: "check that `nvidia-smi` lists a GPU and that CUDA_VISIBLE_DEVICES does not hide it"
@@ -24,18 +27,17 @@ extension CUDAResult {
     }
 }
 
-extension CUDACalls {
-    /// A `KilnError.driverError` for a failed call: what was being done, the status in words, and a fix.
-    package func error(_ result: CUDAResult, _ what: String, fix: String? = nil) -> KilnError {
-        KilnError(.driverError, "\(what): \(describe(result)) — \(fix ?? result.remedy)", cause: result)
-    }
-
-    /// The value of a call, or a `KilnError` that names what was being done.
-    package func get<T>(_ result: Result<T, CUDAResult>, _ what: @autoclosure () -> String,
-                fix: String? = nil) throws(KilnError) -> T {
-        switch result {
-        case .success(let value): return value
-        case .failure(let status): throw error(status, what(), fix: fix)
-        }
+extension CUDACalls: VendorCalls {
+    /// A status in words: the C name and number, and the driver's own sentence where it has one
+    /// (`CUDA_ERROR_NO_BINARY_FOR_GPU (209): no kernel image is available for execution on the device`);
+    /// Kiln's own table where the driver cannot say.
+    package func describe(_ result: CUDAResult) -> String {
+        var name: UnsafePointer<CChar>?
+        var text: UnsafePointer<CChar>?
+        let known = symbols.cuGetErrorName(result.rawValue, &name) == CUDAResult.success.rawValue
+        let said = symbols.cuGetErrorString(result.rawValue, &text) == CUDAResult.success.rawValue
+        let title = known && name != nil ? "\(String(cString: name!)) (\(result.rawValue))" : result.description
+        let sentence = said && text != nil ? String(cString: text!) : result.meaning
+        return sentence.map { "\(title): \($0)" } ?? title
     }
 }

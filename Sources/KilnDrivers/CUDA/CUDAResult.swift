@@ -1,6 +1,6 @@
 /// A status code of the CUDA driver API (`CUresult`), with Swift names for the codes Kiln
 /// meets; any other code is kept by its number.
-public struct CUDAResult: RawRepresentable, Error, Hashable, Sendable, CustomStringConvertible {
+public struct CUDAResult: VendorStatus {
     /// The driver's number for the status.
     public let rawValue: Int32
 
@@ -8,11 +8,6 @@ public struct CUDAResult: RawRepresentable, Error, Hashable, Sendable, CustomStr
     public init(rawValue: Int32) {
         self.rawValue = rawValue
     }
-
-    /// The call succeeded.
-    ///
-    /// The corresponding C constant is `CUDA_SUCCESS`.
-    public static let success = CUDAResult(rawValue: 0)
 
     /// An argument was outside the range the call accepts.
     ///
@@ -219,105 +214,62 @@ public struct CUDAResult: RawRepresentable, Error, Hashable, Sendable, CustomStr
     /// The corresponding C constant is `CUDA_ERROR_UNKNOWN`.
     public static let unknown = CUDAResult(rawValue: 999)
 
-    /// The C constant's name (`CUDA_ERROR_NO_BINARY_FOR_GPU`), or `CUresult <n>` for a code this table lacks.
-    public var name: String {
-        Self.names[rawValue] ?? "CUresult \(rawValue)"
+    /// The library's name in messages.
+    public static let library = "CUDA driver"
+
+    /// The C constant's name (`CUDA_ERROR_NO_BINARY_FOR_GPU`), or nil for a code this table lacks.
+    public var constantName: String? {
+        Self.table[rawValue]?.name
     }
 
     /// What the status means, in a sentence; nil for a code this table lacks.
     public var meaning: String? {
-        Self.meanings[rawValue]
+        Self.table[rawValue]?.meaning
     }
 
-    public var description: String { "\(name) (\(rawValue))" }
-
-    private static let names: [Int32: String] = [
-        0: "CUDA_SUCCESS",
-        1: "CUDA_ERROR_INVALID_VALUE",
-        2: "CUDA_ERROR_OUT_OF_MEMORY",
-        3: "CUDA_ERROR_NOT_INITIALIZED",
-        4: "CUDA_ERROR_DEINITIALIZED",
-        34: "CUDA_ERROR_STUB_LIBRARY",
-        35: "CUDA_ERROR_INSUFFICIENT_DRIVER",
-        46: "CUDA_ERROR_DEVICE_UNAVAILABLE",
-        100: "CUDA_ERROR_NO_DEVICE",
-        101: "CUDA_ERROR_INVALID_DEVICE",
-        200: "CUDA_ERROR_INVALID_IMAGE",
-        201: "CUDA_ERROR_INVALID_CONTEXT",
-        209: "CUDA_ERROR_NO_BINARY_FOR_GPU",
-        214: "CUDA_ERROR_ECC_UNCORRECTABLE",
-        218: "CUDA_ERROR_INVALID_PTX",
-        221: "CUDA_ERROR_JIT_COMPILER_NOT_FOUND",
-        222: "CUDA_ERROR_UNSUPPORTED_PTX_VERSION",
-        223: "CUDA_ERROR_JIT_COMPILATION_DISABLED",
-        300: "CUDA_ERROR_INVALID_SOURCE",
-        301: "CUDA_ERROR_FILE_NOT_FOUND",
-        302: "CUDA_ERROR_SHARED_OBJECT_SYMBOL_NOT_FOUND",
-        303: "CUDA_ERROR_SHARED_OBJECT_INIT_FAILED",
-        304: "CUDA_ERROR_OPERATING_SYSTEM",
-        400: "CUDA_ERROR_INVALID_HANDLE",
-        401: "CUDA_ERROR_ILLEGAL_STATE",
-        500: "CUDA_ERROR_NOT_FOUND",
-        600: "CUDA_ERROR_NOT_READY",
-        700: "CUDA_ERROR_ILLEGAL_ADDRESS",
-        701: "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES",
-        702: "CUDA_ERROR_LAUNCH_TIMEOUT",
-        714: "CUDA_ERROR_HARDWARE_STACK_ERROR",
-        715: "CUDA_ERROR_ILLEGAL_INSTRUCTION",
-        716: "CUDA_ERROR_MISALIGNED_ADDRESS",
-        717: "CUDA_ERROR_INVALID_ADDRESS_SPACE",
-        718: "CUDA_ERROR_INVALID_PC",
-        719: "CUDA_ERROR_LAUNCH_FAILED",
-        800: "CUDA_ERROR_NOT_PERMITTED",
-        801: "CUDA_ERROR_NOT_SUPPORTED",
-        802: "CUDA_ERROR_SYSTEM_NOT_READY",
-        803: "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH",
-        804: "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE",
-        999: "CUDA_ERROR_UNKNOWN",
-    ]
-
-    private static let meanings: [Int32: String] = [
-        0: "The call succeeded.",
-        1: "An argument was outside the range the call accepts.",
-        2: "The device could not allocate the memory asked for.",
-        3: "The driver has not been initialized with `cuInit`, or initialization failed.",
-        4: "The driver is shutting down.",
-        34: "The library loaded is the toolkit's stub, not the real driver.",
-        35: "The installed driver is older than the CUDA version asked for.",
-        46: "The device is busy or unavailable (exclusive-process mode, or lost).",
-        100: "The driver found no CUDA-capable device.",
-        101: "The device ordinal does not name a device.",
-        200: "The image is not a valid module.",
-        201: "No context, or an invalid one, is current on the calling thread.",
-        209: "The image holds no code that runs on this device.",
-        214: "An uncorrectable ECC error was detected.",
-        218: "The driver's PTX compiler rejected the PTX.",
-        221: "The driver's PTX JIT compiler library is missing.",
-        222: "The PTX was written in an ISA version newer than the driver accepts.",
-        223: "PTX JIT compilation is disabled (`CUDA_DISABLE_PTX_JIT`).",
-        300: "The source is invalid.",
-        301: "The file was not found.",
-        302: "A symbol of a shared object could not be resolved.",
-        303: "A shared object failed to initialize.",
-        304: "An operating-system call failed.",
-        400: "A handle (stream, module, function) was invalid.",
-        401: "A resource was not in a state the call allows.",
-        500: "A named symbol (a kernel, a driver entry point) was not found.",
-        600: "Work issued earlier has not completed yet.",
-        700: "A kernel accessed memory at an illegal address; the context is unusable afterwards.",
-        701: "The launch asked for more resources (registers, threads) than the device has.",
-        702: "A kernel ran past the watchdog's time limit.",
-        714: "A kernel overflowed its call stack.",
-        715: "A kernel executed an illegal instruction.",
-        716: "A kernel accessed memory at a misaligned address.",
-        717: "A kernel used an address in the wrong address space.",
-        718: "A kernel's program counter became invalid.",
-        719: "A kernel failed while running; the context is unusable afterwards.",
-        800: "The operation is not permitted.",
-        801: "The device does not support the operation.",
-        802: "The system is not ready for CUDA (a fabric manager or driver service is not running).",
-        803: "The user-mode driver library and the kernel module are of different versions.",
-        804: "The forward-compatibility driver does not support this device.",
-        999: "An unknown internal error occurred.",
+    /// Each code Kiln names: the C constant and what it means.
+    private static let table: [Int32: (name: String, meaning: String)] = [
+        0: ("CUDA_SUCCESS", "The call succeeded."),
+        1: ("CUDA_ERROR_INVALID_VALUE", "An argument was outside the range the call accepts."),
+        2: ("CUDA_ERROR_OUT_OF_MEMORY", "The device could not allocate the memory asked for."),
+        3: ("CUDA_ERROR_NOT_INITIALIZED", "The driver has not been initialized with `cuInit`, or initialization failed."),
+        4: ("CUDA_ERROR_DEINITIALIZED", "The driver is shutting down."),
+        34: ("CUDA_ERROR_STUB_LIBRARY", "The library loaded is the toolkit's stub, not the real driver."),
+        35: ("CUDA_ERROR_INSUFFICIENT_DRIVER", "The installed driver is older than the CUDA version asked for."),
+        46: ("CUDA_ERROR_DEVICE_UNAVAILABLE", "The device is busy or unavailable (exclusive-process mode, or lost)."),
+        100: ("CUDA_ERROR_NO_DEVICE", "The driver found no CUDA-capable device."),
+        101: ("CUDA_ERROR_INVALID_DEVICE", "The device ordinal does not name a device."),
+        200: ("CUDA_ERROR_INVALID_IMAGE", "The image is not a valid module."),
+        201: ("CUDA_ERROR_INVALID_CONTEXT", "No context, or an invalid one, is current on the calling thread."),
+        209: ("CUDA_ERROR_NO_BINARY_FOR_GPU", "The image holds no code that runs on this device."),
+        214: ("CUDA_ERROR_ECC_UNCORRECTABLE", "An uncorrectable ECC error was detected."),
+        218: ("CUDA_ERROR_INVALID_PTX", "The driver's PTX compiler rejected the PTX."),
+        221: ("CUDA_ERROR_JIT_COMPILER_NOT_FOUND", "The driver's PTX JIT compiler library is missing."),
+        222: ("CUDA_ERROR_UNSUPPORTED_PTX_VERSION", "The PTX was written in an ISA version newer than the driver accepts."),
+        223: ("CUDA_ERROR_JIT_COMPILATION_DISABLED", "PTX JIT compilation is disabled (`CUDA_DISABLE_PTX_JIT`)."),
+        300: ("CUDA_ERROR_INVALID_SOURCE", "The source is invalid."),
+        301: ("CUDA_ERROR_FILE_NOT_FOUND", "The file was not found."),
+        302: ("CUDA_ERROR_SHARED_OBJECT_SYMBOL_NOT_FOUND", "A symbol of a shared object could not be resolved."),
+        303: ("CUDA_ERROR_SHARED_OBJECT_INIT_FAILED", "A shared object failed to initialize."),
+        304: ("CUDA_ERROR_OPERATING_SYSTEM", "An operating-system call failed."),
+        400: ("CUDA_ERROR_INVALID_HANDLE", "A handle (stream, module, function) was invalid."),
+        401: ("CUDA_ERROR_ILLEGAL_STATE", "A resource was not in a state the call allows."),
+        500: ("CUDA_ERROR_NOT_FOUND", "A named symbol (a kernel, a driver entry point) was not found."),
+        600: ("CUDA_ERROR_NOT_READY", "Work issued earlier has not completed yet."),
+        700: ("CUDA_ERROR_ILLEGAL_ADDRESS", "A kernel accessed memory at an illegal address; the context is unusable afterwards."),
+        701: ("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", "The launch asked for more resources (registers, threads) than the device has."),
+        702: ("CUDA_ERROR_LAUNCH_TIMEOUT", "A kernel ran past the watchdog's time limit."),
+        714: ("CUDA_ERROR_HARDWARE_STACK_ERROR", "A kernel overflowed its call stack."),
+        715: ("CUDA_ERROR_ILLEGAL_INSTRUCTION", "A kernel executed an illegal instruction."),
+        716: ("CUDA_ERROR_MISALIGNED_ADDRESS", "A kernel accessed memory at a misaligned address."),
+        717: ("CUDA_ERROR_INVALID_ADDRESS_SPACE", "A kernel used an address in the wrong address space."),
+        718: ("CUDA_ERROR_INVALID_PC", "A kernel's program counter became invalid."),
+        719: ("CUDA_ERROR_LAUNCH_FAILED", "A kernel failed while running; the context is unusable afterwards."),
+        800: ("CUDA_ERROR_NOT_PERMITTED", "The operation is not permitted."),
+        801: ("CUDA_ERROR_NOT_SUPPORTED", "The device does not support the operation."),
+        802: ("CUDA_ERROR_SYSTEM_NOT_READY", "The system is not ready for CUDA (a fabric manager or driver service is not running)."),
+        803: ("CUDA_ERROR_SYSTEM_DRIVER_MISMATCH", "The user-mode driver library and the kernel module are of different versions."),
+        804: ("CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE", "The forward-compatibility driver does not support this device."),
+        999: ("CUDA_ERROR_UNKNOWN", "An unknown internal error occurred."),
     ]
 }

@@ -7,16 +7,6 @@ import Darwin
 #endif
 import KilnCore
 
-// The CUDA driver's C types, as cuda.h declares them.
-/// `CUresult`: a C enum, passed as a 32-bit integer.
-package typealias CUresult = Int32
-/// `CUdevice`: a device ordinal's handle.
-package typealias CUdevice = Int32
-/// `CUdeviceptr`: a device address.
-package typealias CUdeviceptr = UInt64
-/// `CUcontext`, `CUmodule`, `CUfunction`, `CUstream`, `CUlinkState`: opaque handles.
-package typealias CUhandle = OpaquePointer
-
 /// The CUDA driver's entry points, found once per process: `libcuda.so.1` is opened with
 /// `dlopen` (never linked), `cuGetProcAddress_v2` is the one symbol taken with `dlsym`, and
 /// every other entry point is asked of it by base name at ``apiVersion``, which picks the ABI

@@ -30,8 +30,9 @@ package final class NVJitLink: Sendable {
         symbols = try Symbols(from: SharedLibrary.open([path], code: .toolchainUnavailable,
                                                        install: "Kiln needs nvJitLink 13: \(NVRTCLocator.nvJitLinkInstall)"))
         var major: UInt32 = 0, minor: UInt32 = 0
-        guard symbols.version(&major, &minor) == 0 else {
-            throw KilnError(.toolchainUnavailable, "nvJitLinkVersion failed in \(path) — reinstall nvidia-nvjitlink==13.0.88")
+        if case .failure(let status) = NVJitLinkResult.check(symbols.nvJitLinkVersion(&major, &minor)) {
+            throw KilnError(.toolchainUnavailable, "nvJitLinkVersion failed in \(path) (\(status)) — reinstall nvidia-nvjitlink==13.0.88",
+                            cause: status)
         }
         self.path = path
         self.version = (Int(major), Int(minor))
@@ -44,41 +45,44 @@ package final class NVJitLink: Sendable {
     ///   - name: The name logs use for the input (the module's path).
     ///   - architecture: `sm_90`, `sm_90a`, `sm_120`.
     /// - Returns: The cubin's bytes.
-    /// - Throws: `KilnError.compilationFailed` with nvJitLink's error log.
+    /// - Throws: `KilnError.compilationFailed` with nvJitLink's error log; the status is the cause.
     package func cubin(ptx: [UInt8], name: String, architecture: String) throws(KilnError) -> [UInt8] {
         let options = ["-arch=\(architecture)", "-O3"]
         var handle: OpaquePointer?
-        let created = withCStrings(options) { symbols.create(&handle, UInt32(options.count), $0) }
-        guard created == 0, let handle else {
-            throw KilnError(.compilationFailed, "nvJitLink could not start a link for \(architecture) (status \(created)) — is \(architecture) an architecture nvJitLink \(version.major).\(version.minor) knows?")
+        let created = withCStrings(options) { symbols.nvJitLinkCreate(&handle, UInt32(options.count), $0) }
+        guard let handle, case .success = NVJitLinkResult.check(created) else {
+            throw NVJitLinkResult(rawValue: created).error("nvJitLink could not start a link for \(architecture)",
+                fix: "is \(architecture) an architecture nvJitLink \(version.major).\(version.minor) knows?")
         }
         var owned: OpaquePointer? = handle
-        defer { _ = symbols.destroy(&owned) }
+        defer { _ = symbols.nvJitLinkDestroy(&owned) }
+        let what = "\(name) for \(architecture)"
         var data = ptx
         data.append(0)
         let added = data.withUnsafeBytes { bytes in
-            symbols.addData(handle, Self.inputPTX, bytes.baseAddress, bytes.count, name)
+            symbols.nvJitLinkAddData(handle, Self.inputPTX, bytes.baseAddress, bytes.count, name)
         }
-        guard added == 0, symbols.complete(handle) == 0 else {
-            throw KilnError(.compilationFailed,
-                "\(name) for \(architecture): nvJitLink \(version.major).\(version.minor) refused the PTX clang made:\n\(errorLog(handle)) — this is a Kiln or clang bug; report it with the kernel")
+        if case .failure(let status) = NVJitLinkResult.check(added).flatMap({ NVJitLinkResult.check(symbols.nvJitLinkComplete(handle)) }) {
+            throw status.error("\(what): nvJitLink \(version.major).\(version.minor) refused the PTX clang made",
+                               fix: "this is a Kiln or clang bug; report it with the kernel. nvJitLink's log:\n\(errorLog(handle))")
         }
         var size = 0
-        guard symbols.cubinSize(handle, &size) == 0, size > 0 else {
-            throw KilnError(.compilationFailed, "\(name) for \(architecture): nvJitLink made no cubin")
+        if case .failure(let status) = NVJitLinkResult.check(symbols.nvJitLinkGetLinkedCubinSize(handle, &size)) {
+            throw status.error("\(what): nvJitLink could not say the cubin's size")
         }
+        guard size > 0 else { throw KilnError(.compilationFailed, "\(what): nvJitLink made no cubin") }
         var cubin = [UInt8](repeating: 0, count: size)
-        guard cubin.withUnsafeMutableBytes({ symbols.cubin(handle, $0.baseAddress) }) == 0 else {
-            throw KilnError(.compilationFailed, "\(name) for \(architecture): nvJitLink could not return the cubin")
+        if case .failure(let status) = NVJitLinkResult.check(cubin.withUnsafeMutableBytes({ symbols.nvJitLinkGetLinkedCubin(handle, $0.baseAddress) })) {
+            throw status.error("\(what): nvJitLink could not return the cubin")
         }
         return cubin
     }
 
     private func errorLog(_ handle: OpaquePointer) -> String {
         var size = 0
-        guard symbols.errorLogSize(handle, &size) == 0, size > 1 else { return "(no log)" }
+        guard symbols.nvJitLinkGetErrorLogSize(handle, &size) == 0, size > 1 else { return "(no log)" }
         var log = [CChar](repeating: 0, count: size)
-        guard symbols.errorLog(handle, &log) == 0 else { return "(no log)" }
+        guard symbols.nvJitLinkGetErrorLog(handle, &log) == 0 else { return "(no log)" }
         return String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
@@ -96,35 +100,29 @@ package final class NVJitLink: Sendable {
         package typealias GetLog = @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?) -> Int32
         package typealias Version = @convention(c) (UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?) -> Int32
 
-        /// `nvJitLinkCreate`
-        package let create: Create
-        /// `nvJitLinkDestroy`
-        package let destroy: Destroy
-        /// `nvJitLinkAddData`
-        package let addData: AddData
-        /// `nvJitLinkComplete`
-        package let complete: Complete
-        /// `nvJitLinkGetLinkedCubinSize`
-        package let cubinSize: GetSize
-        /// `nvJitLinkGetLinkedCubin`
-        package let cubin: GetBytes
-        /// `nvJitLinkGetErrorLogSize`
-        package let errorLogSize: GetSize
-        /// `nvJitLinkGetErrorLog`
-        package let errorLog: GetLog
-        /// `nvJitLinkVersion`
-        package let version: Version
+        package let nvJitLinkCreate: Create
+        package let nvJitLinkDestroy: Destroy
+        package let nvJitLinkAddData: AddData
+        package let nvJitLinkComplete: Complete
+        package let nvJitLinkGetLinkedCubinSize: GetSize
+        package let nvJitLinkGetLinkedCubin: GetBytes
+        package let nvJitLinkGetErrorLogSize: GetSize
+        package let nvJitLinkGetErrorLog: GetLog
+        package let nvJitLinkVersion: Version
 
+        /// Resolves each entry point by the name nvJitLink.h maps its C name to: `nvJitLinkCreate`
+        /// is exported as `__nvJitLinkCreate_13_0`; `nvJitLinkVersion` keeps its plain name.
         package init(from library: SharedLibrary) throws(KilnError) {
-            create = try library.required("__nvJitLinkCreate_13_0")
-            destroy = try library.required("__nvJitLinkDestroy_13_0")
-            addData = try library.required("__nvJitLinkAddData_13_0")
-            complete = try library.required("__nvJitLinkComplete_13_0")
-            cubinSize = try library.required("__nvJitLinkGetLinkedCubinSize_13_0")
-            cubin = try library.required("__nvJitLinkGetLinkedCubin_13_0")
-            errorLogSize = try library.required("__nvJitLinkGetErrorLogSize_13_0")
-            errorLog = try library.required("__nvJitLinkGetErrorLog_13_0")
-            version = try library.required("nvJitLinkVersion")
+            func exported<T>(_ name: String) throws(KilnError) -> T { try library.required("__\(name)_13_0") }
+            nvJitLinkCreate = try exported("nvJitLinkCreate")
+            nvJitLinkDestroy = try exported("nvJitLinkDestroy")
+            nvJitLinkAddData = try exported("nvJitLinkAddData")
+            nvJitLinkComplete = try exported("nvJitLinkComplete")
+            nvJitLinkGetLinkedCubinSize = try exported("nvJitLinkGetLinkedCubinSize")
+            nvJitLinkGetLinkedCubin = try exported("nvJitLinkGetLinkedCubin")
+            nvJitLinkGetErrorLogSize = try exported("nvJitLinkGetErrorLogSize")
+            nvJitLinkGetErrorLog = try exported("nvJitLinkGetErrorLog")
+            nvJitLinkVersion = try library.required("nvJitLinkVersion")
         }
     }
 }

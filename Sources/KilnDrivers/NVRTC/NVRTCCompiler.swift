@@ -70,21 +70,21 @@ package struct NVRTCCompiler: Sendable {
                         headers: [(name: String, source: String)] = []) throws(KilnError) -> NVRTCOutput {
         let symbols = library.symbols
         let program = try NVRTCProgram.create(symbols, source: source, name: name, headers: headers)
-            .mapError { NVRTCStatus.failure(of: "nvrtcCreateProgram", $0) }.get()
+            .mapError { $0.error("nvrtcCreateProgram") }.get()
         for expression in nameExpressions {
             try program.addNameExpression(expression)
-                .mapError { NVRTCStatus.failure(of: "nvrtcAddNameExpression(\(expression))", $0) }.get()
+                .mapError { $0.error("nvrtcAddNameExpression(\(expression))") }.get()
         }
         let compiled = program.compile(options: options)
         let log = (try? program.log().get()) ?? ""
         if case .failure(let status) = compiled {
-            throw KilnError(.compilationFailed, "\(name): NVRTC compile failed with \(status)\n\(log)")
+            throw KilnError(.compilationFailed, "\(name): NVRTC compile failed with \(status)\n\(log)", cause: status)
         }
 
-        let cubin = try program.cubin().mapError { NVRTCStatus.failure(of: "nvrtcGetCUBIN", $0) }.get()
+        let cubin = try program.cubin().mapError { $0.error("nvrtcGetCUBIN") }.get()
         let output: (NVRTCOutput.Kind, [UInt8])
         if cubin.isEmpty {  // virtual target: NVRTC 13 reports a CUBIN size of 0, not an error
-            let ptx = try program.ptx().mapError { NVRTCStatus.failure(of: "nvrtcGetPTX", $0) }.get()
+            let ptx = try program.ptx().mapError { $0.error("nvrtcGetPTX") }.get()
             output = (.ptx, Array(ptx.utf8))
         } else {
             output = (.cubin, cubin)
@@ -93,7 +93,7 @@ package struct NVRTCCompiler: Sendable {
         var lowered: [String: String] = [:]
         for expression in nameExpressions {
             lowered[expression] = try program.loweredName(for: expression)
-                .mapError { NVRTCStatus.failure(of: "nvrtcGetLoweredName(\(expression))", $0) }.get()
+                .mapError { $0.error("nvrtcGetLoweredName(\(expression))") }.get()
         }
         return NVRTCOutput(kind: output.0, code: output.1, log: log, loweredNames: lowered)
     }

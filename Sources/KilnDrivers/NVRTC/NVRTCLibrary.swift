@@ -173,8 +173,10 @@ package final class NVRTCLibrary: Sendable {
         let library = try SharedLibrary.open([path], code: .toolchainUnavailable, install: install)
         let symbols = try NVRTCSymbols(from: library)
         var major: Int32 = 0, minor: Int32 = 0
-        let status = NVRTCStatus(rawValue: symbols.version(&major, &minor))
-        guard status == .success else { throw KilnError(.toolchainUnavailable, "nvrtcVersion failed in \(path) (\(status)) — \(install)") }
+        let status = NVRTCStatus(rawValue: symbols.nvrtcVersion(&major, &minor))
+        guard status == .success else {
+            throw KilnError(.toolchainUnavailable, "nvrtcVersion failed in \(path) (\(status)) — \(install)", cause: status)
+        }
 
         let directories = Self.directories(of: path)
         let isAlt = path.contains("libnvrtc.alt.")
@@ -203,15 +205,10 @@ package final class NVRTCLibrary: Sendable {
     /// The GPU architectures this NVRTC accepts, e.g. `[75, 80, 86, ..., 120, 121]` for 13.0.
     package func supportedArchitectures() -> [Int] {
         var count: Int32 = 0
-        guard symbols.getNumSupportedArchs(&count) == 0, count > 0 else { return [] }
+        guard symbols.nvrtcGetNumSupportedArchs(&count) == 0, count > 0 else { return [] }
         var archs = [Int32](repeating: 0, count: Int(count))
-        guard symbols.getSupportedArchs(&archs) == 0 else { return [] }
+        guard symbols.nvrtcGetSupportedArchs(&archs) == 0 else { return [] }
         return archs.map(Int.init)
-    }
-
-    /// NVRTC's own text for a status, e.g. `NVRTC_ERROR_COMPILATION`.
-    package func errorString(_ status: NVRTCStatus) -> String {
-        symbols.getErrorString(status.rawValue).map { String(cString: $0) } ?? status.constantName
     }
 
     /// The folder holding `path`, then the folder of its resolved symlink target if different.

@@ -19,7 +19,7 @@ package struct NVRTCProgram: ~Copyable {
         var handle: NVRTCProgramHandle?
         let raw = withCStrings(headers.map(\.source)) { sources in
             withCStrings(headers.map(\.name)) { names in
-                symbols.createProgram(&handle, source, name, Int32(headers.count),
+                symbols.nvrtcCreateProgram(&handle, source, name, Int32(headers.count),
                                       headers.isEmpty ? nil : sources, headers.isEmpty ? nil : names)
             }
         }
@@ -35,38 +35,38 @@ package struct NVRTCProgram: ~Copyable {
 
     deinit {
         var doomed: NVRTCProgramHandle? = handle
-        _ = symbols.destroyProgram(&doomed)
+        _ = symbols.nvrtcDestroyProgram(&doomed)
     }
 
     /// `nvrtcAddNameExpression`: must precede `compile`.
     package func addNameExpression(_ expression: String) -> Result<Void, NVRTCStatus> {
-        check(symbols.addNameExpression(handle, expression))
+        check(symbols.nvrtcAddNameExpression(handle, expression))
     }
 
     /// `nvrtcCompileProgram` with NVRTC options such as `-arch=sm_90`.
     package func compile(options: [String]) -> Result<Void, NVRTCStatus> {
-        check(withCStrings(options) { symbols.compileProgram(handle, Int32(options.count), $0) })
+        check(withCStrings(options) { symbols.nvrtcCompileProgram(handle, Int32(options.count), $0) })
     }
 
     /// `nvrtcGetProgramLog`, without the trailing NUL (empty on a clean compile).
     package func log() -> Result<String, NVRTCStatus> {
-        bytes(size: symbols.getProgramLogSize, get: symbols.getProgramLog).map { text(from: $0) }
+        bytes(size: symbols.nvrtcGetProgramLogSize, get: symbols.nvrtcGetProgramLog).map { text(from: $0) }
     }
 
     /// `nvrtcGetCUBIN`; empty when compiled for a virtual `compute_XY` target.
     package func cubin() -> Result<[UInt8], NVRTCStatus> {
-        bytes(size: symbols.getCUBINSize, get: symbols.getCUBIN)
+        bytes(size: symbols.nvrtcGetCUBINSize, get: symbols.nvrtcGetCUBIN)
     }
 
     /// `nvrtcGetPTX`, as text without the trailing NUL.
     package func ptx() -> Result<String, NVRTCStatus> {
-        bytes(size: symbols.getPTXSize, get: symbols.getPTX).map { text(from: $0) }
+        bytes(size: symbols.nvrtcGetPTXSize, get: symbols.nvrtcGetPTX).map { text(from: $0) }
     }
 
     /// `nvrtcGetLoweredName`: the mangled symbol for a registered name expression.
     package func loweredName(for expression: String) -> Result<String, NVRTCStatus> {
         var lowered: UnsafePointer<CChar>?
-        let status = NVRTCStatus(rawValue: symbols.getLoweredName(handle, expression, &lowered))
+        let status = NVRTCStatus(rawValue: symbols.nvrtcGetLoweredName(handle, expression, &lowered))
         guard status == .success, let lowered else { return .failure(status) }
         return .success(String(cString: lowered))  // owned by the program; copy before destroy
     }
@@ -85,9 +85,7 @@ package struct NVRTCProgram: ~Copyable {
     }
 
     /// Maps a raw status to `Result`.
-    private func check(_ raw: Int32) -> Result<Void, NVRTCStatus> {
-        raw == 0 ? .success(()) : .failure(NVRTCStatus(rawValue: raw))
-    }
+    private func check(_ raw: Int32) -> Result<Void, NVRTCStatus> { NVRTCStatus.check(raw) }
 
     /// UTF-8 text up to the first NUL.
     private func text(from bytes: [UInt8]) -> String {

@@ -1,15 +1,16 @@
 import KilnCore
 
 /// A result code of the NVRTC C API (`nvrtcResult`), in the style of swift-system's `Errno`.
-package struct NVRTCStatus: RawRepresentable, Error, Hashable, Sendable, CustomStringConvertible {
+package struct NVRTCStatus: VendorStatus {
     /// The raw `nvrtcResult` value.
     package let rawValue: Int32
 
     /// Wraps a raw `nvrtcResult` value.
     package init(rawValue: Int32) { self.rawValue = rawValue }
 
-    /// Success. `NVRTC_SUCCESS` (0)
-    package static let success = NVRTCStatus(rawValue: 0)
+    /// The library's name in messages.
+    package static let library = "NVRTC"
+
     /// Out of memory. `NVRTC_ERROR_OUT_OF_MEMORY` (1)
     package static let outOfMemory = NVRTCStatus(rawValue: 1)
     /// The program could not be created. `NVRTC_ERROR_PROGRAM_CREATION_FAILURE` (2)
@@ -45,32 +46,46 @@ package struct NVRTCStatus: RawRepresentable, Error, Hashable, Sendable, CustomS
     /// The `--fdevice-time-trace` file could not be written. `NVRTC_ERROR_TIME_TRACE_FILE_WRITE_FAILED` (17)
     package static let timeTraceFileWriteFailed = NVRTCStatus(rawValue: 17)
 
-    /// The C constant name, e.g. `NVRTC_ERROR_COMPILATION`, without needing the library loaded.
-    package var constantName: String {
-        let names = [
-            "NVRTC_SUCCESS", "NVRTC_ERROR_OUT_OF_MEMORY", "NVRTC_ERROR_PROGRAM_CREATION_FAILURE",
-            "NVRTC_ERROR_INVALID_INPUT", "NVRTC_ERROR_INVALID_PROGRAM", "NVRTC_ERROR_INVALID_OPTION",
-            "NVRTC_ERROR_COMPILATION", "NVRTC_ERROR_BUILTIN_OPERATION_FAILURE",
-            "NVRTC_ERROR_NO_NAME_EXPRESSIONS_AFTER_COMPILATION", "NVRTC_ERROR_NO_LOWERED_NAMES_BEFORE_COMPILATION",
-            "NVRTC_ERROR_NAME_EXPRESSION_NOT_VALID", "NVRTC_ERROR_INTERNAL_ERROR",
-            "NVRTC_ERROR_TIME_FILE_WRITE_FAILED", "NVRTC_ERROR_NO_PCH_CREATE_ATTEMPTED",
-            "NVRTC_ERROR_PCH_CREATE_HEAP_EXHAUSTED", "NVRTC_ERROR_PCH_CREATE", "NVRTC_ERROR_CANCELLED",
-            "NVRTC_ERROR_TIME_TRACE_FILE_WRITE_FAILED",
-        ]
-        return names.indices.contains(Int(rawValue)) ? names[Int(rawValue)] : "NVRTC_ERROR unknown (\(rawValue))"
+    /// The C constant's name (`NVRTC_ERROR_COMPILATION`), or nil for a code this table lacks.
+    package var constantName: String? {
+        Self.names.indices.contains(Int(rawValue)) ? Self.names[Int(rawValue)] : nil
     }
 
-    /// `NVRTC_ERROR_COMPILATION (6)` style text.
-    package var description: String { "\(constantName) (\(rawValue))" }
+    /// The C constants, in the order of `nvrtcResult` in nvrtc.h (they count up from 0).
+    private static let names = [
+        "NVRTC_SUCCESS",
+        "NVRTC_ERROR_OUT_OF_MEMORY",
+        "NVRTC_ERROR_PROGRAM_CREATION_FAILURE",
+        "NVRTC_ERROR_INVALID_INPUT",
+        "NVRTC_ERROR_INVALID_PROGRAM",
+        "NVRTC_ERROR_INVALID_OPTION",
+        "NVRTC_ERROR_COMPILATION",
+        "NVRTC_ERROR_BUILTIN_OPERATION_FAILURE",
+        "NVRTC_ERROR_NO_NAME_EXPRESSIONS_AFTER_COMPILATION",
+        "NVRTC_ERROR_NO_LOWERED_NAMES_BEFORE_COMPILATION",
+        "NVRTC_ERROR_NAME_EXPRESSION_NOT_VALID",
+        "NVRTC_ERROR_INTERNAL_ERROR",
+        "NVRTC_ERROR_TIME_FILE_WRITE_FAILED",
+        "NVRTC_ERROR_NO_PCH_CREATE_ATTEMPTED",
+        "NVRTC_ERROR_PCH_CREATE_HEAP_EXHAUSTED",
+        "NVRTC_ERROR_PCH_CREATE",
+        "NVRTC_ERROR_CANCELLED",
+        "NVRTC_ERROR_TIME_TRACE_FILE_WRITE_FAILED",
+    ]
 }
 
 extension NVRTCStatus {
-    /// The error for an NVRTC call that failed outside compilation (`nvrtcCreateProgram`, …).
-    ///
-    /// - Parameters:
-    ///   - function: The call, as its C name (with its argument where that helps).
-    ///   - status: What it returned.
-    package static func failure(of function: String, _ status: NVRTCStatus) -> KilnError {
-        KilnError(.compilationFailed, "\(function) failed: \(status)")
+    /// An NVRTC call that failed is a `.compilationFailed`; the status is its cause.
+    package var errorCode: KilnError.Code { .compilationFailed }
+
+    /// What to do about this status, for the end of an error message.
+    package var remedy: String {
+        switch self {
+        case .outOfMemory: "free host memory, or compile fewer modules at once (--jobs)"
+        case .invalidOption: "drop or fix the option; `kiln targets` lists the architectures this NVRTC accepts"
+        case .compilation: "fix the kernel source; the program log says where"
+        case .builtinOperationFailure: "libnvrtc-builtins must sit next to libnvrtc; reinstall NVRTC (\(NVRTCLocator.nvrtcInstall))"
+        default: "this is a Kiln or NVRTC bug; report it with the kernel"
+        }
     }
 }

@@ -27,53 +27,38 @@ package struct NVRTCSymbols: @unchecked Sendable {
         NVRTCProgramHandle?, UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafePointer<CChar>?>?
     ) -> Int32
 
-    /// `nvrtcGetErrorString`
-    package let getErrorString: GetErrorString
-    /// `nvrtcVersion`
-    package let version: Version
-    /// `nvrtcGetNumSupportedArchs`
-    package let getNumSupportedArchs: GetNumSupportedArchs
-    /// `nvrtcGetSupportedArchs`
-    package let getSupportedArchs: GetSupportedArchs
-    /// `nvrtcCreateProgram`
-    package let createProgram: CreateProgram
-    /// `nvrtcDestroyProgram`
-    package let destroyProgram: DestroyProgram
-    /// `nvrtcCompileProgram`
-    package let compileProgram: CompileProgram
-    /// `nvrtcGetPTXSize`
-    package let getPTXSize: GetSize
-    /// `nvrtcGetPTX`
-    package let getPTX: GetBytes
-    /// `nvrtcGetCUBINSize`
-    package let getCUBINSize: GetSize
-    /// `nvrtcGetCUBIN`
-    package let getCUBIN: GetBytes
-    /// `nvrtcGetProgramLogSize`
-    package let getProgramLogSize: GetSize
-    /// `nvrtcGetProgramLog`
-    package let getProgramLog: GetBytes
-    /// `nvrtcAddNameExpression`
-    package let addNameExpression: AddNameExpression
-    /// `nvrtcGetLoweredName`
-    package let getLoweredName: GetLoweredName
+    package let nvrtcGetErrorString: GetErrorString
+    package let nvrtcVersion: Version
+    package let nvrtcGetNumSupportedArchs: GetNumSupportedArchs
+    package let nvrtcGetSupportedArchs: GetSupportedArchs
+    package let nvrtcCreateProgram: CreateProgram
+    package let nvrtcDestroyProgram: DestroyProgram
+    package let nvrtcCompileProgram: CompileProgram
+    package let nvrtcGetPTXSize: GetSize
+    package let nvrtcGetPTX: GetBytes
+    package let nvrtcGetCUBINSize: GetSize
+    package let nvrtcGetCUBIN: GetBytes
+    package let nvrtcGetProgramLogSize: GetSize
+    package let nvrtcGetProgramLog: GetBytes
+    package let nvrtcAddNameExpression: AddNameExpression
+    package let nvrtcGetLoweredName: GetLoweredName
 
     /// Resolves every entry point from `library`, throwing on the first one that is missing.
     package init(from library: SharedLibrary) throws(KilnError) {
-        getErrorString = try library.required("nvrtcGetErrorString")
-        version = try library.required("nvrtcVersion")
-        getNumSupportedArchs = try library.required("nvrtcGetNumSupportedArchs")
-        getSupportedArchs = try library.required("nvrtcGetSupportedArchs")
-        createProgram = try library.required("nvrtcCreateProgram")
-        destroyProgram = try library.required("nvrtcDestroyProgram")
-        compileProgram = try library.required("nvrtcCompileProgram")
-        getPTXSize = try library.required("nvrtcGetPTXSize")
-        getPTX = try library.required("nvrtcGetPTX")
-        getCUBINSize = try library.required("nvrtcGetCUBINSize")
-        getCUBIN = try library.required("nvrtcGetCUBIN")
-        getProgramLogSize = try library.required("nvrtcGetProgramLogSize")
-        getProgramLog = try library.required("nvrtcGetProgramLog")
-        addNameExpression = try library.required("nvrtcAddNameExpression")
-        getLoweredName = try library.required("nvrtcGetLoweredName")
+        nvrtcGetErrorString = try library.required("nvrtcGetErrorString")
+        nvrtcVersion = try library.required("nvrtcVersion")
+        nvrtcGetNumSupportedArchs = try library.required("nvrtcGetNumSupportedArchs")
+        nvrtcGetSupportedArchs = try library.required("nvrtcGetSupportedArchs")
+        nvrtcCreateProgram = try library.required("nvrtcCreateProgram")
+        nvrtcDestroyProgram = try library.required("nvrtcDestroyProgram")
+        nvrtcCompileProgram = try library.required("nvrtcCompileProgram")
+        nvrtcGetPTXSize = try library.required("nvrtcGetPTXSize")
+        nvrtcGetPTX = try library.required("nvrtcGetPTX")
+        nvrtcGetCUBINSize = try library.required("nvrtcGetCUBINSize")
+        nvrtcGetCUBIN = try library.required("nvrtcGetCUBIN")
+        nvrtcGetProgramLogSize = try library.required("nvrtcGetProgramLogSize")
+        nvrtcGetProgramLog = try library.required("nvrtcGetProgramLog")
+        nvrtcAddNameExpression = try library.required("nvrtcAddNameExpression")
+        nvrtcGetLoweredName = try library.required("nvrtcGetLoweredName")
     }
 }

@@ -55,9 +55,7 @@ package struct OpenCLCalls: Sendable {
     /// `CL_PROGRAM_BUILD_LOG`.
     package static let programBuildLog: cl_uint = 0x1183
 
-    private func check(_ status: cl_int) -> Result<Void, OpenCLStatus> {
-        status == 0 ? .success(()) : .failure(OpenCLStatus(rawValue: status))
-    }
+    private func check(_ status: cl_int) -> Result<Void, OpenCLStatus> { OpenCLStatus.check(status) }
 
     /// Runs a call that returns a handle and reports its status through a pointer.
     private func handle(_ call: (UnsafeMutablePointer<cl_int>) -> CLHandle?) -> Result<CLHandle, OpenCLStatus> {

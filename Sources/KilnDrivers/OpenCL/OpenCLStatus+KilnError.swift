@@ -1,8 +1,11 @@
 import KilnCore
 
 extension OpenCLStatus {
+    /// A failed OpenCL call is a `.driverError`; the status is its cause.
+    public var errorCode: KilnError.Code { .driverError }
+
     /// What to do about this status, for the end of an error message.
-    package var remedy: String {
+    public var remedy: String {
         switch self {
         case .platformNotFound:
             "install an OpenCL driver: `apt-get install pocl-opencl-icd` for CPUs, `intel-opencl-icd` for Intel GPUs (each adds a file in /etc/OpenCL/vendors)"
@@ -26,18 +29,7 @@ extension OpenCLStatus {
     }
 }
 
-extension OpenCLCalls {
-    /// A `KilnError.driverError` for a failed call: what was being done, the status in words, and a fix.
-    package func error(_ status: OpenCLStatus, _ what: String, fix: String? = nil) -> KilnError {
-        KilnError(.driverError, "\(what): \(status) — \(fix ?? status.remedy)", cause: status)
-    }
-
-    /// The value of a call, or a `KilnError` that names what was being done.
-    package func get<T>(_ result: Result<T, OpenCLStatus>, _ what: @autoclosure () -> String,
-                fix: String? = nil) throws(KilnError) -> T {
-        switch result {
-        case .success(let value): return value
-        case .failure(let status): throw error(status, what(), fix: fix)
-        }
-    }
+extension OpenCLCalls: VendorCalls {
+    /// OpenCL's status type.
+    package typealias Status = OpenCLStatus
 }

@@ -1,6 +1,6 @@
 /// A status code of the OpenCL API (`cl_int`), with Swift names for the codes Kiln meets;
 /// any other code is kept by its number.
-public struct OpenCLStatus: RawRepresentable, Error, Hashable, Sendable, CustomStringConvertible {
+public struct OpenCLStatus: VendorStatus {
     /// The driver's number for the status.
     public let rawValue: Int32
 
@@ -9,10 +9,8 @@ public struct OpenCLStatus: RawRepresentable, Error, Hashable, Sendable, CustomS
         self.rawValue = rawValue
     }
 
-    /// The call succeeded.
-    ///
-    /// The corresponding C constant is `CL_SUCCESS`.
-    public static let success = OpenCLStatus(rawValue: 0)
+    /// The library's name in messages.
+    public static let library = "OpenCL"
 
     /// No device of the type asked for was found.
     ///
@@ -206,10 +204,5 @@ public struct OpenCLStatus: RawRepresentable, Error, Hashable, Sendable, CustomS
         case -1001: "CL_PLATFORM_NOT_FOUND_KHR"
         default: nil
         }
-    }
-
-    /// The status in words: `CL_INVALID_BINARY (-42)`.
-    public var description: String {
-        constantName.map { "\($0) (\(rawValue))" } ?? "OpenCL status \(rawValue)"
     }
 }

@@ -70,9 +70,9 @@ enum GuardRegions {
     ///   kernel, the parameter, the buffer, each side and the offsets changed.
     static func check(_ values: [LaunchValue], of kernel: KernelRecord,
                       synchronize: () throws(KilnError) -> Void) throws(KilnError) {
-        var guarded: [(index: Int, buffer: any GuardedBuffer)] = []
+        var guarded: [(index: Int, buffer: DeviceBuffer)] = []
         for (index, value) in values.enumerated() {
-            if case .buffer(let buffer) = value, let buffer = buffer as? any GuardedBuffer, buffer.guardBytes > 0,
+            if case .buffer(let buffer) = value, let buffer = buffer as? DeviceBuffer, buffer.guardBytes > 0,
                !guarded.contains(where: { $0.buffer === buffer }) {
                 guarded.append((index, buffer))
             }
@@ -97,14 +97,4 @@ enum GuardRegions {
                 "kernel '\(kernel.name)' wrote outside the buffer of parameter '\(parameter.name)' (index \(index), \(parameter.type)): \(sides.joined(separator: " and ")); the buffer is bytes 0…\(buffer.byteCount - 1) (\(buffer.summary)), first changed byte at offset \(first) — check the kernel's index arithmetic and bounds test against the sizes passed at launch")
         }
     }
-}
-
-/// A buffer that may carry guard regions (``GuardRegions``); both backends' buffers are.
-protocol GuardedBuffer: KernelBuffer {
-    /// The guard on each side in bytes; 0 when the buffer has none.
-    var guardBytes: Int { get }
-    /// The bytes of both guards as the device holds them now.
-    func readGuards() throws(KilnError) -> (before: [UInt8], after: [UInt8])
-    /// Fills both guards with the pattern.
-    func writeGuards() throws(KilnError)
 }
