@@ -18,6 +18,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // Every child process Kiln runs (ocloc, clang; the tests' `kiln`), with its Foundation trait off
+        // so the static `kiln` links no Foundation for it; swift-system for its `FilePath`.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // `swift package generate-documentation --target KilnRuntime` (the DocC catalog in Sources/KilnRuntime).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -53,7 +57,14 @@ let package = Package(
             name: "KilnCache",
             dependencies: ["KilnCore", "KilnBundle", "CCurl", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "KilnCompiler", dependencies: ["KilnCore", "KilnBundle", "KilnDrivers", "KilnCache"]),
+        .target(
+            name: "KilnCompiler",
+            dependencies: [
+                "KilnCore", "KilnBundle", "KilnDrivers", "KilnCache",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .target(
             name: "KilnRuntime",
             dependencies: ["KilnCore", "KilnBundle", "KilnDrivers", "KilnCache", .product(name: "Logging", package: "swift-log")]
@@ -78,7 +89,7 @@ let package = Package(
         .plugin(name: "KilnBuildPlugin", capability: .buildTool(), dependencies: ["kiln"]),
         .target(
             name: "KilnTestSupport",
-            dependencies: ["KilnCore", "KilnBundle"],
+            dependencies: ["KilnCore", "KilnBundle", "KilnCompiler"],
             path: "Tests/KilnTestSupport"
         ),
         .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTestSupport"]),

@@ -89,7 +89,7 @@ public struct Builder: Sendable {
     /// - Throws: `KilnError.toolchainUnavailable` for a target no toolchain builds;
     ///   `.compilationFailed` carrying every failed compile's log (the bundle is then not written).
     public func build(sources: [SourceModule], output: String,
-                      progress: @Sendable (Event) -> Void = { _ in }) throws(KilnError) -> Report {
+                      progress: @escaping @Sendable (Event) -> Void = { _ in }) async throws(KilnError) -> Report {
         let start = DispatchTime.now().uptimeNanoseconds
         var names: [String: String] = [:]
         for module in sources {
@@ -99,7 +99,7 @@ public struct Builder: Sendable {
             }
             names[module.name] = module.path
         }
-        let sources = try listKernels(sources)
+        let sources = try await listKernels(sources)
         var jobs: [Job] = []
         var skipped: [String] = []
         for target in deviceList.targets {
@@ -124,42 +124,52 @@ public struct Builder: Sendable {
             jobs = Self.share(of: jobs, shard: shard)
         }
         let plan = jobs
-        let results = Mutex<[Int: Result<(CompiledImage, Bool), KilnError>]>([:])
+        let options = options
         let cached = jobs.indices.reduce(into: [Int: CompiledImage]()) { found, index in
             if let image = options.cache?.lookup(jobs[index].key) { found[index] = image }
         }
         progress(.planned(total: jobs.count, cached: cached.count))
-        let done = Mutex(0)
-        let gate = DispatchSemaphore(value: options.jobs)
-        DispatchQueue.concurrentPerform(iterations: plan.count) { index in
+        var outcomes: [Int: Result<(CompiledImage, Bool), KilnError>] = [:]
+        var done = 0
+        for index in plan.indices.filter({ cached[$0] != nil }) {
             let job = plan[index]
-            let result: Result<(CompiledImage, Bool), KilnError>
-            let began = DispatchTime.now().uptimeNanoseconds
-            if let image = cached[index] {
-                result = .success((image, true))
-            } else {
-                gate.wait()
-                progress(.started(module: job.module.name, target: job.target.name,
-                                  invocation: job.toolchain.invocation(for: job.module, target: job.target)))
-                do {
-                    let image = try job.toolchain.compile(job.module, for: job.target)
-                    options.cache?.store(image, key: job.key)
-                    result = .success((image, false))
-                } catch {
-                    result = .failure(.wrapping(error, as: .compilationFailed, "\(job.module.path) for \(job.target.name): \(error)"))
-                }
-                gate.signal()
+            outcomes[index] = .success((cached[index]!, true))
+            done += 1
+            progress(.finished(module: job.module.name, target: job.target.name, seconds: 0, cached: true, done: done, total: plan.count))
+        }
+        // At most `jobs` compiles at once; each compiler runs as a child process or in this one.
+        let compile = { @Sendable (index: Int) async -> (Int, Result<CompiledImage, KilnError>, Double) in
+            let job = plan[index]
+            let began = ContinuousClock.now
+            progress(.started(module: job.module.name, target: job.target.name,
+                              invocation: job.toolchain.invocation(for: job.module, target: job.target)))
+            let result: Result<CompiledImage, KilnError>
+            do throws(KilnError) {
+                let image = try await job.toolchain.compile(job.module, for: job.target)
+                options.cache?.store(image, key: job.key)
+                result = .success(image)
+            } catch {
+                result = .failure(error)
             }
-            results.withLock { $0[index] = result }
-            let count = done.withLock { $0 += 1; return $0 }
-            if case .success(let (_, wasCached)) = result {
-                progress(.finished(module: job.module.name, target: job.target.name,
-                                   seconds: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9,
-                                   cached: wasCached, done: count, total: plan.count))
+            return (index, result, (ContinuousClock.now - began).seconds)
+        }
+        await withTaskGroup(of: (Int, Result<CompiledImage, KilnError>, Double).self) { group in
+            var waiting = plan.indices.filter { cached[$0] == nil }[...]
+            for _ in 0..<options.jobs {
+                guard let index = waiting.popFirst() else { break }
+                group.addTask { await compile(index) }
+            }
+            while let (index, result, seconds) = await group.next() {
+                if let next = waiting.popFirst() { group.addTask { await compile(next) } }
+                outcomes[index] = result.map { ($0, false) }
+                done += 1
+                if case .success = result {
+                    let job = plan[index]
+                    progress(.finished(module: job.module.name, target: job.target.name, seconds: seconds,
+                                       cached: false, done: done, total: plan.count))
+                }
             }
         }
-
-        let outcomes = results.withLock { $0 }
         var failures: [(Job, KilnError)] = jobs.indices.compactMap { index in
             guard case .failure(let error) = outcomes[index] else { return nil }
             return (jobs[index], error)
@@ -251,33 +261,44 @@ public struct Builder: Sendable {
     ///
     /// - Throws: `KilnError.toolchainUnavailable` without clang; `.compilationFailed` for a module
     ///   clang rejects or one with no kernel.
-    func listKernels(_ sources: [SourceModule]) throws(KilnError) -> [SourceModule] {
-        let listed = Mutex<[Int: Result<[KernelRecord], KilnError>]>([:])
-        let clang: Result<ClangOpenCL, KilnError>? = sources.contains { $0.language == .openCLC }
-            ? Result { () throws(KilnError) -> ClangOpenCL in
-                do { return try options.clang ?? ClangOpenCL() } catch { throw .wrapping(error, as: .toolchainUnavailable, "\(error)") }
-            } : nil
-        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+    func listKernels(_ sources: [SourceModule]) async throws(KilnError) -> [SourceModule] {
+        var clang: Result<ClangOpenCL, KilnError>?
+        if sources.contains(where: { $0.language == .openCLC }) {
+            do {
+                if let given = options.clang { clang = .success(given) } else { clang = .success(try await ClangOpenCL()) }
+            } catch {
+                clang = .failure(error)
+            }
+        }
+        let options = options
+        let list = { @Sendable [clang] (index: Int) async -> (Int, Result<[KernelRecord], KilnError>) in
             let module = sources[index]
-            guard module.language == .openCLC else { return }
-            let result = Result { () throws(KilnError) -> [KernelRecord] in
-                guard let clang = try clang?.get() else { return [] }
+            do throws(KilnError) {
+                guard let clang = try clang?.get() else { return (index, .success([])) }
                 let key = SHA256Digest.hex(of: ["kernels", KilnVersion.current, clang.identity, module.text].joined(separator: "\u{0}"))
                 if let entry = options.cache?.lookup(key),
                    let kernels = try? JSONDecoder().decode([KernelRecord].self, from: Data(entry.bytes)) {
-                    return kernels
+                    return (index, .success(kernels))
                 }
-                do {
-                    let kernels = try clang.kernels(of: module)
-                    if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
-                    return kernels
-                } catch {
-                    throw .wrapping(error, as: .compilationFailed, "\(module.path): \(error)")
-                }
+                let kernels = try await clang.kernels(of: module)
+                if let encoded = try? JSONEncoder().encode(kernels) { options.cache?.store(CompiledImage(bytes: Array(encoded)), key: key) }
+                return (index, .success(kernels))
+            } catch {
+                return (index, .failure(error))
             }
-            listed.withLock { $0[index] = result }
         }
-        let results = listed.withLock { $0 }
+        var results: [Int: Result<[KernelRecord], KilnError>] = [:]
+        await withTaskGroup(of: (Int, Result<[KernelRecord], KilnError>).self) { group in
+            var waiting = sources.indices.filter { sources[$0].language == .openCLC }[...]
+            for _ in 0..<options.jobs {
+                guard let index = waiting.popFirst() else { break }
+                group.addTask { await list(index) }
+            }
+            while let (index, result) = await group.next() {
+                if let next = waiting.popFirst() { group.addTask { await list(next) } }
+                results[index] = result
+            }
+        }
         var modules = sources
         var failures: [String] = []
         for index in modules.indices {

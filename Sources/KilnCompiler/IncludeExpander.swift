@@ -1,7 +1,11 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import KilnCore
 
 /// Inlines the quoted includes of a kernel source (`#include "tile.h"`), so a module's text is
@@ -28,7 +32,7 @@ struct IncludeExpander {
         guard depth < Self.maximumDepth else {
             throw KilnError(.compilationFailed, "\(path): includes nest more than \(Self.maximumDepth) deep — add include guards or #pragma once")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Self.folder(of: path)
         var output = ""
         // "\r\n" is one Character in Swift, so CRLF files are split on it too (and written back with "\n").
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
@@ -37,7 +41,7 @@ struct IncludeExpander {
                 output += line + "\n"
                 continue
             }
-            let canonical = (found as NSString).resolvingSymlinksInPath
+            let canonical = Self.canonical(found)
             if once.contains(canonical) {
                 output += "\n"
                 continue
@@ -68,12 +72,25 @@ struct IncludeExpander {
         if name.hasPrefix("/") { return FileManager.default.isReadableFile(atPath: name) ? name : nil }
         for base in [folder] + includeDirectories {
             let candidate = base.isEmpty ? name : base + "/" + name
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue {
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
                 return candidate
             }
         }
         return nil
+    }
+
+    /// The folder a path is in: `a/b` for `a/b/c.cl`, `/` for `/c.cl`, empty for `c.cl`.
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// A file's path with every symbolic link resolved (`realpath`), or the path where that fails.
+    static func canonical(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// A path as a C string literal.

@@ -42,7 +42,7 @@ public struct NVRTCToolchain: Toolchain {
             + (expressions.isEmpty ? "" : " (name expressions: \(expressions.joined(separator: ", ")))")
     }
 
-    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         let capability: ComputeCapability
         switch target.kind {
         case .cubin(let cc, _), .ptx(let cc, _): capability = cc

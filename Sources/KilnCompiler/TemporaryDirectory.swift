@@ -1,7 +1,8 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
 import KilnCore
 
 /// A private folder for one compile's files, removed when the body returns.
@@ -9,7 +10,7 @@ enum TemporaryDirectory {
     /// Runs a body with a fresh folder under the system's temporary directory.
     ///
     /// - Throws: `KilnError.io` if the folder cannot be made; whatever the body throws.
-    static func with<R>(prefix: String, _ body: (String) throws -> R) throws -> R {
+    static func with<R>(prefix: String, _ body: (String) async throws(KilnError) -> R) async throws(KilnError) -> R {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: base, withIntermediateDirectories: false,
@@ -18,6 +19,6 @@ enum TemporaryDirectory {
             throw KilnError(.io, "cannot make a temporary folder '\(base.path)': \(error) — check TMPDIR", cause: error)
         }
         defer { try? FileManager.default.removeItem(at: base) }
-        return try body(base.path)
+        return try await body(base.path)
     }
 }

@@ -15,7 +15,7 @@ public protocol Toolchain: Sendable {
     ///
     /// - Throws: `KilnError.compilationFailed` with the compiler's log (file and line), or
     ///   `.toolchainUnavailable` when the target is one this toolchain cannot build.
-    func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage
+    func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage
     /// Text that changes the output without showing in the invocation (a built-in header), for the build cache key.
     func cacheSalt(for module: SourceModule) -> String
     /// A name for work that this module's compiles for several targets share within one build
@@ -64,7 +64,7 @@ public struct SourceToolchain: Toolchain {
     public var languages: Set<SourceLanguage> { [.openCLC, .cuda] }
     public func builds(_ target: Target) -> Bool { target.kind == .source }
     public func invocation(for module: SourceModule, target: Target) -> String { "copy \(module.path)" }
-    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         CompiledImage(bytes: Array(module.text.utf8))
     }
 }

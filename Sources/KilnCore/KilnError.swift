@@ -143,6 +143,7 @@ extension KilnError {
             case cacheRefused
             case untrustedBundle
             case bufferOverrun
+            case timedOut
         }
 
         private let value: Value
@@ -186,6 +187,8 @@ extension KilnError {
         public static let untrustedBundle = Code(.untrustedBundle)
         /// A kernel wrote outside a buffer, caught by the guard regions of the checked mode (`KILN_CHECKED=1`).
         public static let bufferOverrun = Code(.bufferOverrun)
+        /// A child process (a compiler) that ran past its time limit and was stopped.
+        public static let timedOut = Code(.timedOut)
 
         public var description: String { value.rawValue }
     }

@@ -15,7 +15,7 @@ import Foundation
 #endif
 
 /// `kiln build SOURCES… --devices LIST -o FILE`: compile a bundle.
-struct BuildCommand: ParsableCommand {
+struct BuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Compile kernel sources for every device of a list into one bundle.",
@@ -80,7 +80,7 @@ struct BuildCommand: ParsableCommand {
         if sources.isEmpty { throw ValidationError("Give at least one kernel source or folder.") }
     }
 
-    func run() throws {
+    func run() async throws {
         // PoCL's cpu binaries hold whatever its kernel cache holds for a program: builds use a
         // folder of Kiln's cache that programs never launch from (OpenCLRuntime.usePrivatePoCLCache).
         let environment = ProcessInfo.processInfo.environment
@@ -101,7 +101,7 @@ struct BuildCommand: ParsableCommand {
         let modules = try SourceModule.discover(sources).map { try SourceModule(path: $0, options: sourceOptions) }
         let languages = Set(modules.map(\.language))
         let signingKey = try sign.map { try SigningKey(file: $0) }  // before minutes of compiling
-        let clang = languages.contains(.openCLC) ? try ClangOpenCL(environment: environment) : nil
+        let clang = languages.contains(.openCLC) ? try await ClangOpenCL(environment: environment) : nil
         try OutputFile.check(output, inputs: modules.map(\.path), what: "bundle")  // before minutes of compiling
         var toolchains: [any Toolchain] = [SourceToolchain()]
         if list.targets.contains(where: { $0.family == .nvidia }) {
@@ -109,7 +109,7 @@ struct BuildCommand: ParsableCommand {
             if languages.contains(.cuda) { toolchains.append(try NVRTCToolchain()) }
         }
         if list.targets.contains(where: { $0.family == .intel }), languages.contains(.openCLC) {
-            toolchains.append(try OclocToolchain(environment: environment, deviceList: list))
+            toolchains.append(try await OclocToolchain(environment: environment, deviceList: list))
         }
         if list.targets.contains(.cpu), languages.contains(.openCLC) {
             toolchains.append(try PoCLToolchain())
@@ -119,7 +119,7 @@ struct BuildCommand: ParsableCommand {
                               options: .init(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: cache,
                                             compressionLevel: compressionLevel, clang: clang, shard: shard))
         let reporter = ProgressReporter(verbose: verbose, interactive: isatty(STDERR_FILENO) == 1)
-        let report = try builder.build(sources: modules, output: output, progress: reporter.handle)
+        let report = try await builder.build(sources: modules, output: output, progress: reporter.handle)
         reporter.finish()
         if let signingKey { try BundleSignature.signFile(output, with: signingKey) }
         cacheOptions.finishUploads(of: cache)

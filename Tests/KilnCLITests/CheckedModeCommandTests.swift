@@ -7,16 +7,16 @@ import Testing
                                                      "needs PoCL (pocl-opencl-icd, which scripts/setup.sh installs)"))
 struct CheckedModeCommandTests {
     @Test("under KILN_CHECKED=1 every reference kernel still passes: guarded buffers raise no false alarm")
-    func referenceKernelsPass() throws {
-        let run = try KilnProcess.run(["verify", try VerifyCommandTests.bundle("cpu")],
+    func referenceKernelsPass() async throws {
+        let run = try await KilnProcess.run(["verify", try VerifyCommandTests.bundle("cpu")],
                                       environment: VerifyCommandTests.environment().merging(["KILN_CHECKED": "1"]) { $1 })
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(!run.stdout.contains("outside the buffer") && !run.stderr.contains("outside the buffer"))
     }
 
     @Test("a KILN_CHECKED value that is not 0 or 1 fails the run, naming the setting and the fix")
-    func badSetting() throws {
-        let run = try KilnProcess.run(["verify", try VerifyCommandTests.bundle("cpu")],
+    func badSetting() async throws {
+        let run = try await KilnProcess.run(["verify", try VerifyCommandTests.bundle("cpu")],
                                       environment: VerifyCommandTests.environment().merging(["KILN_CHECKED": "yes"]) { $1 })
         #expect(run.status == 1)
         #expect((run.stdout + run.stderr).contains("KILN_CHECKED='yes' is not a setting — use KILN_CHECKED=1"), "\(run.stdout)\(run.stderr)")

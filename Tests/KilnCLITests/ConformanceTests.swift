@@ -16,11 +16,11 @@ struct ConformanceTests {
     static let absentOnPoCL: Set<String> = ["half_precision", "subgroup_sum"]
 
     /// The bundle, built once for sm_80,sm_90,ats-m150,pvc,cpu.
-    static let bundle: Result<String, any Error> = Result {
+    static let bundle = Task<String, any Error> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-conformance-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let output = folder.appendingPathComponent("conformance.kiln").path
-        let build = try KilnProcess.run(["build", root.path, "-D", "KILN_SCALE=3", "-I", root.appendingPathComponent("include").path,
+        let build = try await KilnProcess.run(["build", root.path, "-D", "KILN_SCALE=3", "-I", root.appendingPathComponent("include").path,
                                          "--devices", "sm_80,sm_90,ats-m150,pvc,cpu", "-o", output, "--no-cache"])
         guard build.status == 0 else { throw KilnProcessFailure(description: build.stderr) }
         return output
@@ -33,10 +33,10 @@ struct ConformanceTests {
 
     /// Every kernel's report on the cpu device: kernel → (checked error, or why it is absent).
     static func kernelReports(_ arguments: [String], environment extra: [String: String] = [:],
-                              path: String? = nil) throws -> [String: [String: Any]] {
+                              path: String? = nil) async throws -> [String: [String: Any]] {
         var environment = ["KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
         environment.merge(extra) { $1 }
-        let run = try KilnProcess.run(["verify", try bundle.get(), "--json"] + arguments, environment: environment)
+        let run = try await KilnProcess.run(["verify", try await bundle.value, "--json"] + arguments, environment: environment)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let devices = try #require(report["devices"] as? [[String: Any]])
@@ -57,8 +57,8 @@ struct ConformanceTests {
 
     @Test("every conformance kernel passes against its reference, AOT and through the JIT from source",
           arguments: [[], ["--jit", "always"]])
-    func passes(_ arguments: [String]) throws {
-        let kernels = try Self.kernelReports(arguments)
+    func passes(_ arguments: [String]) async throws {
+        let kernels = try await Self.kernelReports(arguments)
         #expect(kernels.count == 15, "every kernel is reported: \(kernels.keys.sorted())")
         for (name, report) in kernels {
             if Self.absentOnPoCL.contains(name) {
@@ -73,8 +73,8 @@ struct ConformanceTests {
     @Test("on Intel's CPU OpenCL runtime every kernel (half, double and subgroups too) passes from the SPIR-V",
           .enabled(if: FileManager.default.fileExists(atPath: intelVendors + "/intel-cpu.icd"),
                    "Intel's CPU runtime is not installed: run scripts/setup.sh"))
-    func intelDriverTakesSPIRV() throws {
-        let kernels = try Self.kernelReports([], environment: ["OCL_ICD_VENDORS": Self.intelVendors], path: "jit/spirv")
+    func intelDriverTakesSPIRV() async throws {
+        let kernels = try await Self.kernelReports([], environment: ["OCL_ICD_VENDORS": Self.intelVendors], path: "jit/spirv")
         #expect(kernels.count == 15)
         for (name, report) in kernels {
             let error = try #require(report["error"] as? Double, "\(name) was not checked: \(report)")
@@ -83,11 +83,11 @@ struct ConformanceTests {
     }
 
     @Test("the bundle records where each kernel is: half and double precision only where the device has them")
-    func targets() throws {
-        let run = try KilnProcess.run(["inspect", try Self.bundle.get(), "--json"])
+    func targets() async throws {
+        let run = try await KilnProcess.run(["inspect", try await Self.bundle.value, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("double_precision") && run.stdout.contains("subgroup_sum"))
-        let bundle = try BundleReader(path: try Self.bundle.get()).manifest()
+        let bundle = try BundleReader(path: try await Self.bundle.value).manifest()
         let precision = try #require(bundle.module(named: "precision"))
         #expect(precision.kernels.first { $0.name == "double_precision" }?.isIn(target: "acm-g10") == false, "Arc A has no fp64")
         #expect(precision.kernels.first { $0.name == "double_precision" }?.isIn(target: "pvc") == true)

@@ -34,7 +34,7 @@ struct DamagedBundleTests {
     }
 
     @Test("each command fails on each damaged bundle that inspect rejects: non-zero, stderr only, JSON error under --json")
-    func everyCommand() throws {
+    func everyCommand() async throws {
         let folder = try SpecialFiles.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let environment = ["KILN_CACHE_DIR": folder + "/cache"]
@@ -43,17 +43,17 @@ struct DamagedBundleTests {
             let path = folder + "/damaged-\(index).kiln"
             try Data(damage.bytes).write(to: URL(fileURLWithPath: path))
             // A flip inside an image's bytes is found only when the image is read: not these commands' job.
-            guard try KilnProcess.run(["inspect", path], environment: environment).status != 0 else { continue }
+            guard try await KilnProcess.run(["inspect", path], environment: environment).status != 0 else { continue }
             rejected += 1
             for command in Self.commands {
                 let arguments = command.map { $0 == "FILE" ? path : $0 }
-                let text = try KilnProcess.run(arguments, environment: environment, limit: .seconds(60))
+                let text = try await KilnProcess.run(arguments, environment: environment, limit: .seconds(60))
                 let what = "kiln \(command.joined(separator: " ")) on \(damage.name)"
                 #expect(!text.timedOut, "\(what) hung")
                 #expect(text.status != 0, "\(what) exited 0")
                 #expect(text.stdout.isEmpty, "\(what) printed on stdout: \(text.stdout)")
                 #expect(text.stderr.hasPrefix("Error: ") && text.stderr.contains(path), "\(what): \(text.stderr)")
-                let json = try KilnProcess.run(arguments + ["--json"], environment: environment, limit: .seconds(60))
+                let json = try await KilnProcess.run(arguments + ["--json"], environment: environment, limit: .seconds(60))
                 #expect(json.status != 0, "\(what) --json exited 0")
                 #expect(json.stdout.isEmpty, "\(what) --json printed on stdout: \(json.stdout)")
                 let object = try JSONSerialization.jsonObject(with: Data(json.stderr.utf8)) as? [String: Any]
@@ -67,14 +67,14 @@ struct DamagedBundleTests {
     }
 
     @Test("errors under --json are one JSON object on stderr, whatever failed")
-    func jsonErrors() throws {
-        let unknown = try KilnProcess.run(["targets", "pvc,ats-m15", "--json"])
+    func jsonErrors() async throws {
+        let unknown = try await KilnProcess.run(["targets", "pvc,ats-m15", "--json"])
         #expect(unknown.status != 0)
         #expect(unknown.stdout.isEmpty)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(unknown.stderr.utf8)) as? [String: [String: String]])
         #expect(object["error"]?["code"] == "unknownDevice")
         #expect(object["error"]?["message"]?.contains("did you mean 'ats-m150'?") == true)
-        let usage = try KilnProcess.run(["explain", "--json"])
+        let usage = try await KilnProcess.run(["explain", "--json"])
         #expect(usage.status != 0)
         let usageObject = try #require(try JSONSerialization.jsonObject(with: Data(usage.stderr.utf8)) as? [String: [String: String]])
         #expect(usageObject["error"]?["code"] == "invalidArgument")
@@ -82,12 +82,12 @@ struct DamagedBundleTests {
 
     @Test("a source image over the 64 MiB bound is refused before a JIT compiles it",
           .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"), "needs PoCL's cpu device to JIT for"))
-    func oversizedSource() throws {
+    func oversizedSource() async throws {
         let folder = try SpecialFiles.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/big.kiln"
         try SyntheticBundle.writer(modules: ["big"], deviceList: "sm_80,no-ptx", imageSize: 65 << 20).write(to: path)
-        let run = try KilnProcess.run(["verify", path, "--jit", "always"], environment: ["KILN_CACHE_DIR": folder + "/cache"])
+        let run = try await KilnProcess.run(["verify", path, "--jit", "always"], environment: ["KILN_CACHE_DIR": folder + "/cache"])
         #expect(run.status != 0)
         #expect((run.stdout + run.stderr).contains("the source image big × source claims \(65 << 20) bytes, over the 64 MiB a JIT compiles"),
                 "\(run.stdout)\(run.stderr)")

@@ -31,8 +31,8 @@ struct InspectExtractTests {
     }
 
     @Test("--json always carries each kernel's signature, required size and targets")
-    func json() throws {
-        let run = try KilnProcess.run(["inspect", try Self.bundle(), "--json"])
+    func json() async throws {
+        let run = try await KilnProcess.run(["inspect", try Self.bundle(), "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let module = try #require((object["modules"] as? [[String: Any]])?.first)
@@ -45,13 +45,13 @@ struct InspectExtractTests {
     }
 
     @Test("text: long kernel lists wrap, --kernels lists signatures with their work-group size and targets")
-    func text() throws {
+    func text() async throws {
         let path = try Self.bundle()
-        let plain = try KilnProcess.run(["inspect", path])
+        let plain = try await KilnProcess.run(["inspect", path])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdout.split(separator: "\n").allSatisfy { $0.count <= 120 }, "\(plain.stdout)")
         #expect(plain.stdout.contains("1 kernel is only in some targets' images (tile) — --kernels shows which"))
-        let kernels = try KilnProcess.run(["inspect", path, "--kernels"])
+        let kernels = try await KilnProcess.run(["inspect", path, "--kernels"])
         let line = try #require(kernels.stdout.split(separator: "\n").first { $0.contains("tile(") })
         #expect(line.contains("tile(global const float* x, local float* scratch, int n)"))
         #expect(line.contains("64×2×1") && line.hasSuffix("sm_90"), "\(line)")
@@ -59,32 +59,32 @@ struct InspectExtractTests {
     }
 
     @Test("extract writes the image's raw bytes, by target name or alias, to a file or stdout")
-    func extract() throws {
+    func extract() async throws {
         let path = try Self.bundle()
         let folder = try SpecialFiles.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let expected = SyntheticBundle.image(module: "m", target: "sm_90", size: 5000)
-        let run = try KilnProcess.run(["extract", path, "m", "sm_90", "-o", folder + "/m.cubin"])
+        let run = try await KilnProcess.run(["extract", path, "m", "sm_90", "-o", folder + "/m.cubin"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: folder + "/m.cubin"))) == expected)
-        let alias = try KilnProcess.run(["extract", path, "m", "H100", "-o", "-"])
+        let alias = try await KilnProcess.run(["extract", path, "m", "H100", "-o", "-"])
         #expect(alias.status == 0, "\(alias.stderr)")
         // The helper reads stdout as text, so compare the image decoded the same way.
         #expect(alias.stdout == String(decoding: expected, as: UTF8.self))
-        let missing = try KilnProcess.run(["extract", path, "m", "pvc", "-o", folder + "/x"])
+        let missing = try await KilnProcess.run(["extract", path, "m", "pvc", "-o", folder + "/x"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("no image of module 'm' for target 'pvc' — its targets are sm_90, cpu"), "\(missing.stderr)")
     }
 
     @Test("extract refuses a damaged image and writes nothing")
-    func damaged() throws {
+    func damaged() async throws {
         let path = try Self.bundle()
         let entry = try #require(try BundleReader(path: path).entry(module: "m", target: "cpu"))
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let output = path + ".out"
-        let run = try KilnProcess.run(["extract", path, "m", "cpu", "-o", output])
+        let run = try await KilnProcess.run(["extract", path, "m", "cpu", "-o", output])
         #expect(run.status != 0)
         #expect(run.stderr.contains("m × cpu"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output))

@@ -38,11 +38,11 @@ struct OutputHygieneTests {
     static func record(_ text: String) { lines.withLock { $0.append(text) } }
 
     @Test("a build in a pipe prints its progress on stderr, its result on stdout")
-    func buildInPipe() throws {
+    func buildInPipe() async throws {
         let folder = try SpecialFiles.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "kernel void k(global float* x) { x[0] = 1.0f; }\n".write(toFile: folder + "/k.cl", atomically: false, encoding: .utf8)
-        let run = try KilnProcess.run(["build", folder + "/k.cl", "--devices", "none", "-o", folder + "/app.kiln", "--no-cache"])
+        let run = try await KilnProcess.run(["build", folder + "/k.cl", "--devices", "none", "-o", folder + "/app.kiln", "--no-cache"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.hasPrefix("kiln: 3 images to build, 0 in the build cache\n"), "\(run.stderr)")
         #expect(run.stderr.contains("/3] k × source "), "\(run.stderr)")
@@ -51,16 +51,16 @@ struct OutputHygieneTests {
     }
 
     @Test("devices exits 1 when it finds no device, and says why per family")
-    func noDevices() throws {
+    func noDevices() async throws {
         let empty = try SpecialFiles.folder()
         defer { try? FileManager.default.removeItem(atPath: empty) }
         // ocl-icd reads driver files from OCL_ICD_VENDORS instead of /etc/OpenCL/vendors.
         let environment = ["OCL_ICD_VENDORS": empty, "LD_LIBRARY_PATH": empty]
-        let probe = try KilnProcess.run(["devices", "--json"], environment: environment)
+        let probe = try await KilnProcess.run(["devices", "--json"], environment: environment)
         let listing = try JSONSerialization.jsonObject(with: Data(probe.stdout.utf8)) as? [String: Any]
         try #require((listing?["devices"] as? [Any])?.isEmpty == true, "this machine still shows a device: \(probe.stdout)")
         #expect(probe.status == 1)
-        let text = try KilnProcess.run(["devices"], environment: environment)
+        let text = try await KilnProcess.run(["devices"], environment: environment)
         #expect(text.status == 1)
         #expect(text.stdout.contains("no devices found"))
         #expect(text.stdout.contains("nvidia: "))
@@ -68,12 +68,12 @@ struct OutputHygieneTests {
 
     @Test("a library's warning reaches kiln's stderr once, as a kiln: warning: line (a cache that cannot be written)",
           .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"), "needs PoCL's cpu device to JIT for"))
-    func libraryWarningOnce() throws {
+    func libraryWarningOnce() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-unwritable-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // The cache folder would be inside a regular file: nothing can be created there.
         FileManager.default.createFile(atPath: folder + "/file", contents: nil)
-        let run = try KilnProcess.run(["verify", try ResolutionReportTests.bundle.get(), "--jit", "always"],
+        let run = try await KilnProcess.run(["verify", try await ResolutionReportTests.bundle.value, "--jit", "always"],
                                       environment: ["KILN_CACHE_DIR": folder + "/file/cache"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let lines = run.stderr.split(separator: "\n").filter { $0.contains("cannot write the JIT cache") }

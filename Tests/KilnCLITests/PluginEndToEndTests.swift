@@ -20,27 +20,15 @@ struct PluginEndToEndTests {
         var seconds: Double
     }
 
-    /// Runs `swift ARGUMENTS` in a folder; output goes through a file, so a long build cannot fill a pipe.
-    static func swift(_ arguments: [String], in folder: String) throws -> Run {
-        let log = folder + "/.swift-\(UUID()).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        var environment = ProcessInfo.processInfo.environment
-        environment["KILN_AOT_DEVLIST"] = nil
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        let start = Date()
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return Run(status: process.terminationStatus, output: try String(contentsOfFile: log, encoding: .utf8),
-                   seconds: Date().timeIntervalSince(start))
+    /// Runs `swift ARGUMENTS` in a folder, without `KILN_AOT_DEVLIST`; both pipes are read as it
+    /// runs, so a long build cannot fill one.
+    static func swift(_ arguments: [String], in folder: String) async throws -> Run {
+        let start = ContinuousClock.now
+        let run = try await KilnProcess.run(executable: "swift", arguments, in: folder, environment: ["KILN_AOT_DEVLIST": nil],
+                                            combined: true, limit: .seconds(1800))
+        let elapsed = ContinuousClock.now - start
+        return Run(status: run.status, output: run.timedOut ? run.stderr : run.stdout,
+                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// The bundle the plugin wrote for target `App`.
@@ -52,7 +40,7 @@ struct PluginEndToEndTests {
     }
 
     @Test("an edit to kiln.json reaches the next `swift build`'s bundle, and a bad list fails the build at its line")
-    func configEdits() throws {
+    func configEdits() async throws {
         let root = KilnProcess.projectRoot()
         let folder = try SpecialFiles.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -83,23 +71,23 @@ struct PluginEndToEndTests {
             .write(toFile: app + "/twice.cl", atomically: false, encoding: .utf8)
 
         try #"{"devices": "none"}"#.write(toFile: app + "/kiln.json", atomically: false, encoding: .utf8)
-        let first = try Self.swift(["build"], in: folder)
+        let first = try await Self.swift(["build"], in: folder)
         print("plugin end to end: first swift build (Kiln and its dependencies included) took \(Int(first.seconds)) s")
         try #require(first.status == 0, "\(first.output.suffix(4000))")
         #expect(try Self.bundle(in: folder).manifest().deviceList == "none")
 
         try #"{"devices": "cpu"}"#.write(toFile: app + "/kiln.json", atomically: false, encoding: .utf8)
-        let second = try Self.swift(["build"], in: folder)
+        let second = try await Self.swift(["build"], in: folder)
         print("plugin end to end: swift build after editing kiln.json took \(Int(second.seconds)) s")
         try #require(second.status == 0, "\(second.output.suffix(4000))")
         let reader = try Self.bundle(in: folder)
         #expect(try reader.manifest().deviceList == "cpu", "the bundle still has the old list: kiln.json went stale")
         #expect(try reader.entry(module: "twice", target: "cpu") != nil)
-        let run = try Self.swift(["run", "--skip-build", "App"], in: folder)
+        let run = try await Self.swift(["run", "--skip-build", "App"], in: folder)
         #expect(run.status == 0 && run.output.contains("App.kiln"), "\(run.output)")
 
         try #"{"devices": "cpu,pvcc"}"#.write(toFile: app + "/kiln.json", atomically: false, encoding: .utf8)
-        let bad = try Self.swift(["build"], in: folder)
+        let bad = try await Self.swift(["build"], in: folder)
         #expect(bad.status != 0)
         #expect(bad.output.contains("kiln.json:1:13: error: device list 'cpu,pvcc': unknown device 'pvcc'"), "\(bad.output.suffix(4000))")
     }

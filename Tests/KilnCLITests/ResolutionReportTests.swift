@@ -8,35 +8,35 @@ import Testing
                                                        "needs PoCL's cpu device to load the bundle on"))
 struct ResolutionReportTests {
     /// Kernels/saxpy.cl built for `cpu` by the `kiln` command.
-    static let bundle: Result<String, any Error> = Result {
+    static let bundle = Task<String, any Error> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-report-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let output = folder.appendingPathComponent("saxpy.kiln").path
         let source = KilnProcess.projectRoot().appendingPathComponent("Kernels/saxpy.cl").path
-        let run = try KilnProcess.run(["build", source, "--devices", "cpu", "-o", output])
+        let run = try await KilnProcess.run(["build", source, "--devices", "cpu", "-o", output])
         guard run.status == 0 else { throw KilnProcessFailure(description: run.stderr) }
         return output
     }
 
     struct KilnProcessFailure: Error, CustomStringConvertible { var description: String }
 
-    static func warm(_ environment: [String: String]) throws -> KilnProcess.Outcome {
+    static func warm(_ environment: [String: String]) async throws -> KilnProcess.Outcome {
         var environment = environment
         environment["KILN_CACHE_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path
-        return try KilnProcess.run(["cache", "warm", try bundle.get()], environment: environment)
+        return try await KilnProcess.run(["cache", "warm", try await bundle.value], environment: environment)
     }
 
     @Test("with KILN_REPORT=1, kiln cache warm ends with the report of the module it loaded, on stderr")
-    func report() throws {
-        let run = try Self.warm(["KILN_REPORT": "1"])
+    func report() async throws {
+        let run = try await Self.warm(["KILN_REPORT": "1"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("kiln: 1 module loads, 0 compiled at run time"), "\(run.stderr)")
         #expect(run.stderr.contains("saxpy") && run.stderr.contains(" aot "), "\(run.stderr)")
     }
 
     @Test("without KILN_REPORT, no report")
-    func noReport() throws {
-        let run = try Self.warm(["KILN_REPORT": "0"])
+    func noReport() async throws {
+        let run = try await Self.warm(["KILN_REPORT": "0"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!run.stderr.contains("module loads"), "\(run.stderr)")
     }

@@ -13,61 +13,61 @@ struct SigningCommandTests {
     }
 
     @Test("keygen, sign, inspect: the signer is shown, a second sign gives the same bytes, a flip shows as not matching")
-    func signAndInspect() throws {
+    func signAndInspect() async throws {
         let folder = try Self.folder()
-        let keygen = try KilnProcess.run(["keygen", "-o", folder + "/release"])
+        let keygen = try await KilnProcess.run(["keygen", "-o", folder + "/release"])
         #expect(keygen.status == 0, "\(keygen.stderr)")
         let fingerprint = try SigningPublicKey(file: folder + "/release.pub").fingerprint
         #expect(keygen.stdout.contains(fingerprint))
-        #expect(try KilnProcess.run(["keygen", "-o", folder + "/release"]).status != 0)  // never replaced
+        #expect(try await KilnProcess.run(["keygen", "-o", folder + "/release"]).status != 0)  // never replaced
 
         let bundle = folder + "/app.kiln"
         try Data(try SyntheticBundle.bytes(modules: ["m"], deviceList: "sm_90,cpu")).write(to: URL(fileURLWithPath: bundle))
-        let unsigned = try KilnProcess.run(["inspect", bundle])
+        let unsigned = try await KilnProcess.run(["inspect", bundle])
         #expect(unsigned.stdout.contains("signer: none"))
-        let sign = try KilnProcess.run(["sign", bundle, "--key", folder + "/release"])
+        let sign = try await KilnProcess.run(["sign", bundle, "--key", folder + "/release"])
         #expect(sign.status == 0 && sign.stdout.contains(fingerprint), "\(sign.stderr)")
         let first = try Data(contentsOf: URL(fileURLWithPath: bundle))
-        #expect(try KilnProcess.run(["sign", bundle, "--key", folder + "/release"]).status == 0)
+        #expect(try await KilnProcess.run(["sign", bundle, "--key", folder + "/release"]).status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: bundle)) == first)
-        let inspect = try KilnProcess.run(["inspect", bundle])
+        let inspect = try await KilnProcess.run(["inspect", bundle])
         #expect(inspect.stdout.contains("signer: \(fingerprint) (signature matches)"), "\(inspect.stdout)")
 
         var flipped = [UInt8](first)
         flipped[flipped.count - 200] ^= 1  // inside the data region, in a stored image
         try Data(flipped).write(to: URL(fileURLWithPath: bundle))
-        let altered = try KilnProcess.run(["inspect", "--json", bundle])
+        let altered = try await KilnProcess.run(["inspect", "--json", bundle])
         #expect(altered.stdout.contains("\"matches\":false") || altered.stdout.contains("\"matches\" : false") || altered.status != 0,
                 "\(altered.stdout)\(altered.stderr)")
     }
 
     @Test("verify --trust and KILN_TRUSTED_KEYS refuse an unsigned bundle, naming the key, before loading anything")
-    func verifyTrust() throws {
+    func verifyTrust() async throws {
         let folder = try Self.folder()
-        #expect(try KilnProcess.run(["keygen", "-o", folder + "/k"]).status == 0)
+        #expect(try await KilnProcess.run(["keygen", "-o", folder + "/k"]).status == 0)
         let fingerprint = try SigningPublicKey(file: folder + "/k.pub").fingerprint
         let bundle = folder + "/app.kiln"
         try Data(try SyntheticBundle.bytes(modules: ["m"], deviceList: "sm_90")).write(to: URL(fileURLWithPath: bundle))
-        let flag = try KilnProcess.run(["verify", bundle, "--trust", folder + "/k.pub"])
+        let flag = try await KilnProcess.run(["verify", bundle, "--trust", folder + "/k.pub"])
         #expect(flag.status != 0 && flag.stderr.contains("not signed") && flag.stderr.contains(fingerprint), "\(flag.stderr)")
-        let environment = try KilnProcess.run(["verify", bundle], environment: ["KILN_TRUSTED_KEYS": folder + "/k.pub"])
+        let environment = try await KilnProcess.run(["verify", bundle], environment: ["KILN_TRUSTED_KEYS": folder + "/k.pub"])
         #expect(environment.status != 0 && environment.stderr.contains(fingerprint), "\(environment.stderr)")
-        let missing = try KilnProcess.run(["verify", bundle], environment: ["KILN_TRUSTED_KEYS": folder + "/nothing.pub"])
+        let missing = try await KilnProcess.run(["verify", bundle], environment: ["KILN_TRUSTED_KEYS": folder + "/nothing.pub"])
         #expect(missing.status != 0 && missing.stderr.contains("KILN_TRUSTED_KEYS"), "\(missing.stderr)")
     }
 
     @Test("build --sign writes a signed bundle that verify --trust accepts on PoCL",
           .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"), "needs PoCL (pocl-opencl-icd)"))
-    func buildSigned() throws {
+    func buildSigned() async throws {
         let folder = try Self.folder()
-        #expect(try KilnProcess.run(["keygen", "-o", folder + "/k"]).status == 0)
+        #expect(try await KilnProcess.run(["keygen", "-o", folder + "/k"]).status == 0)
         let output = folder + "/s.kiln"
         let saxpy = KilnProcess.projectRoot().appendingPathComponent("Kernels/saxpy.cl").path
-        let build = try KilnProcess.run(["build", saxpy, "--devices", "cpu", "-o", output, "--no-cache", "--sign", folder + "/k"])
+        let build = try await KilnProcess.run(["build", saxpy, "--devices", "cpu", "-o", output, "--no-cache", "--sign", folder + "/k"])
         #expect(build.status == 0, "\(build.stderr)")
         #expect(try BundleReader(path: output).signer == (try SigningPublicKey(file: folder + "/k.pub")))
         let cache = ["KILN_CACHE_DIR": folder + "/cache"]
-        let verify = try KilnProcess.run(["verify", output, "--trust", folder + "/k.pub"], environment: cache)
+        let verify = try await KilnProcess.run(["verify", output, "--trust", folder + "/k.pub"], environment: cache)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 }

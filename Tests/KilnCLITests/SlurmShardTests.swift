@@ -14,19 +14,19 @@ import Testing
                 "needs clang-16 + libclc-16 and nvJitLink (scripts/setup.sh installs them)"))
 struct SlurmShardTests {
     @Test("a 4-shard Slurm array job and a dependent merge give the single build's bundle byte for byte")
-    func slurmArray() throws {
-        try SlurmService.requireUsable()
+    func slurmArray() async throws {
+        await try SlurmService.requireUsable()
         let root = KilnProcess.projectRoot()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-slurm-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let devices = "sm_80,sm_90"
         let single = folder + "/single.kiln"
-        let build = try KilnProcess.run(["build", root.appendingPathComponent("Kernels").path, "--devices", devices,
+        let build = try await KilnProcess.run(["build", root.appendingPathComponent("Kernels").path, "--devices", devices,
                                          "--no-cache", "-o", single], limit: .seconds(600))
         #expect(build.status == 0, "\(build.stderr)")
 
         let merged = folder + "/app.kiln"
-        let submit = try SlurmService.run(
+        let submit = try await SlurmService.run(
             [root.appendingPathComponent("Examples/slurm/submit.sh").path, merged, "4",
              root.appendingPathComponent("Kernels").path, "--devices", devices, "--no-cache"],
             environment: ["KILN": KilnProcess.executable().path, "KILN_PARTS": folder + "/parts", "KILN_SLURM_WAIT": "1"],
@@ -65,10 +65,10 @@ enum SlurmService {
     static let required = ProcessInfo.processInfo.environment["KILN_TEST_SERVICES"] == "1"
 
     /// Fails, saying how to start Slurm, unless `sbatch` exists and `sinfo` shows a node that takes jobs.
-    static func requireUsable() throws {
+    static func requireUsable() async throws {
         let fix = "start the one-node Slurm with `bash scripts/services/slurm.sh`"
         try #require(sbatch != nil, "KILN_TEST_SERVICES=1 but sbatch is not on PATH — \(fix)")
-        let sinfo = try run(["sinfo", "-h", "-o", "%t"], limit: 30)
+        let sinfo = try await run(["sinfo", "-h", "-o", "%t"], limit: 30)
         let states = sinfo.output.split(whereSeparator: \.isNewline).map(String.init)
         try #require(sinfo.status == 0 && states.contains { ["idle", "mix", "alloc"].contains($0) },
                      "Slurm is not usable (sinfo: \(sinfo.output.trimmingCharacters(in: .whitespacesAndNewlines))) — \(fix)")
@@ -76,20 +76,9 @@ enum SlurmService {
 
     /// Runs a program to its end (killed after `limit` seconds), stdout and stderr together.
     static func run(_ arguments: [String], environment: [String: String] = [:],
-                    limit: Double) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: timer)
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        timer.cancel()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+                    limit: Double) async throws -> (status: Int32, output: String) {
+        let run = try await KilnProcess.run(executable: arguments[0], Array(arguments.dropFirst()),
+                                            environment: environment.mapValues { $0 }, combined: true, limit: .seconds(limit))
+        return (run.status, run.timedOut ? run.stderr : run.stdout)
     }
 }

@@ -10,12 +10,12 @@ struct VerifyCommandTests {
     static let kernels = ["saxpy", "add", "gelu", "reduce_sum", "reduce_max", "histogram", "softmax", "layernorm", "transpose", "gemm"]
 
     /// A bundle of the reference kernels (without the 160 variants, to stay quick) for `devices`.
-    static func bundle(_ devices: String) throws -> String {
+    static func bundle(_ devices: String) async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-verify-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let sources = kernels.map { KilnProcess.projectRoot().appendingPathComponent("Kernels/\($0).cl").path }
         let output = folder.appendingPathComponent("ref.kiln").path
-        let build = try KilnProcess.run(["build"] + sources + ["--devices", devices, "-o", output, "--no-cache"])
+        let build = try await KilnProcess.run(["build"] + sources + ["--devices", devices, "-o", output, "--no-cache"])
         #expect(build.status == 0, "\(build.stderr)")
         return output
     }
@@ -42,8 +42,8 @@ struct VerifyCommandTests {
     }
 
     @Test("every reference kernel passes on the AOT cpu image, and each module says aot")
-    func aot() throws {
-        let run = try KilnProcess.run(["verify", try Self.bundle("cpu"), "--json"], environment: Self.environment())
+    func aot() async throws {
+        let run = try await KilnProcess.run(["verify", try Self.bundle("cpu"), "--json"], environment: Self.environment())
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let devices = try #require(report["devices"] as? [[String: Any]])
@@ -58,24 +58,24 @@ struct VerifyCommandTests {
     }
 
     @Test("with cpu left out, the same kernels pass through the JIT, and strict mode fails clearly")
-    func jit() throws {
-        let bundle = try Self.bundle("sm_90")
-        let run = try KilnProcess.run(["verify", bundle, "--json"], environment: Self.environment())
+    func jit() async throws {
+        let bundle = await try Self.bundle("sm_90")
+        let run = try await KilnProcess.run(["verify", bundle, "--json"], environment: Self.environment())
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         for (name, module) in try Self.cpuModules(run.stdout) {
             let resolution = module["resolution"] as? [String: Any]
             #expect(resolution?["path"] as? String == "jit" && resolution?["target"] as? String == "source", "\(name)")
         }
-        let strict = try KilnProcess.run(["verify", bundle, "--jit", "never"], environment: Self.environment())
+        let strict = try await KilnProcess.run(["verify", bundle, "--jit", "never"], environment: Self.environment())
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("KILN_JIT=never forbids"))
     }
 
     @Test("a bundle with one image corrupted fails, naming that image")
-    func corrupted() throws {
-        let path = try Self.bundle("cpu")
+    func corrupted() async throws {
+        let path = await try Self.bundle("cpu")
         try Self.damage(path, module: "softmax", target: "cpu")
-        let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
+        let run = try await KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
         let modules = try Self.cpuModules(run.stdout)
         let error = modules["softmax"]?["error"] as? String ?? ""
@@ -84,10 +84,10 @@ struct VerifyCommandTests {
     }
 
     @Test("an image no device here uses is checked too: damaged, it fails verify by name, though every module loads")
-    func unusedImageDamaged() throws {
-        let path = try Self.bundle("cpu")
+    func unusedImageDamaged() async throws {
+        let path = await try Self.bundle("cpu")
         try Self.damage(path, module: "gelu", target: "source")
-        let run = try KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
+        let run = try await KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
         #expect(try Self.cpuModules(run.stdout).values.allSatisfy { $0["error"] == nil }, "the cpu images load and pass")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -97,14 +97,14 @@ struct VerifyCommandTests {
         // compressed bytes (the source image holds the build's temporary path).
         #expect(damaged.count == 1 && damaged[0].hasPrefix("gelu × source")
                 && (damaged[0].contains("SHA-256") || damaged[0].contains("zstd could not decompress")), "\(damaged)")
-        let text = try KilnProcess.run(["verify", path], environment: Self.environment())
+        let text = try await KilnProcess.run(["verify", path], environment: Self.environment())
         #expect(text.status == 1 && text.stdout.contains("images: 1 of \(images["checked"] ?? "?") cannot be used"), "\(text.stdout)")
     }
 
     @Test("--trace writes the start-up phases to stderr as JSON lines, stdout unchanged")
-    func trace() throws {
-        let path = try Self.bundle("cpu")
-        let run = try KilnProcess.run(["verify", path, "--trace", "--json"], environment: Self.environment().merging(["KILN_TRACE": ""]) { $1 })
+    func trace() async throws {
+        let path = await try Self.bundle("cpu")
+        let run = try await KilnProcess.run(["verify", path, "--trace", "--json"], environment: Self.environment().merging(["KILN_TRACE": ""]) { $1 })
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stderr.split(separator: "\n")
         let phases = try lines.map { line in
@@ -123,11 +123,12 @@ struct VerifyCommandTests {
                                                       "needs PoCL (pocl-opencl-icd, which scripts/setup.sh installs)"))
 struct SharedCacheTests {
     @Test("8 `kiln verify --jit always` on a cold cache: each module compiled by exactly one, all 8 pass")
-    func eightProcesses() throws {
-        let bundle = try VerifyCommandTests.bundle("sm_90")
+    func eightProcesses() async throws {
+        let bundle = await try VerifyCommandTests.bundle("sm_90")
         let environment = VerifyCommandTests.environment()
-        let runs = try (0..<8).map { _ in try KilnProcess.start(["verify", bundle, "--jit", "always", "--json"], environment: environment) }
-        let outcomes = runs.map { $0.wait() }
+        let runs = (0..<8).map { _ in KilnProcess.start(["verify", bundle, "--jit", "always", "--json"], environment: environment) }
+        var outcomes: [KilnProcess.Outcome] = []
+        for run in runs { outcomes.append(try await run.wait()) }
         var compiledBy: [String: Int] = [:]
         for outcome in outcomes {
             #expect(outcome.status == 0, "\(outcome.stderr)")

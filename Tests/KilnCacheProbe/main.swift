@@ -13,6 +13,28 @@ import KilnBundle
 import KilnCompiler
 import KilnCore
 import KilnRuntime
+import Dispatch
+import Synchronization
+
+/// One result, handed from a task to the thread that waits for it.
+final class ResultBox<T: Sendable>: Sendable {
+    let result = Mutex<Result<T, any Error>?>(nil)
+}
+
+/// Runs async work from the cache's synchronous compile closure and waits for it. Safe here only:
+/// the closure runs on the main thread, outside the pool of threads the work runs on.
+func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let result: Result<T, any Error>
+        do { result = .success(try await work()) } catch { result = .failure(error) }
+        box.result.withLock { $0 = result }
+        done.signal()
+    }
+    done.wait()
+    return try box.result.withLock { $0! }.get()
+}
 
 func fail(_ message: String) -> Never {
     StandardErrorProbe.write("probe: \(message)\n")
@@ -32,7 +54,7 @@ do {
     switch arguments.dropFirst().first {
     case "compile" where arguments.count >= 4:
         let module = try SourceModule(path: arguments[2])
-        let clang = try ClangOpenCL()
+        let clang = try await ClangOpenCL()
         let key = JITCacheKey(portableSHA256: module.sha256, target: "compute_80", device: "probe",
                               compiler: clang.identity, options: arguments.count > 4 ? [arguments[4]] : [])
         let (bytes, cached) = try cache.compileOnce(key: key) { () throws(KilnError) in
@@ -40,7 +62,7 @@ do {
             let line = Array("compiled \(getpid())\n".utf8)
             _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }
             close(log)
-            return try clang.ptx(module, capability: ComputeCapability(8, 0), target: "compute_80")
+            return try waitFor { try await clang.ptx(module, capability: ComputeCapability(8, 0), target: "compute_80") }
         }
         print("\(cached ? "cached" : "compiled") \(SHA256Digest.hex(of: bytes))")
         cache.finishUploads(timeout: 30)  // a global cache is never deinitialised

@@ -5,8 +5,10 @@ import KilnCore
 import KilnTestSupport
 import Testing
 
-@Suite("Builder", .enabled(if: Fixtures.nvrtc != nil && Fixtures.nvidiaCL != nil,
-                           "NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh"))
+@Suite("Builder", .enabled("NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh") {
+    let nvidiaCL = await Fixtures.nvidiaCL
+    return Fixtures.nvrtc != nil && nvidiaCL != nil
+})
 struct BuilderTests {
     /// A scratch folder with copies of two kernels.
     static func workspace() throws -> URL {
@@ -19,18 +21,18 @@ struct BuilderTests {
         return folder
     }
 
-    static func build(_ folder: URL, devices: String = "sm_80,sm_90") throws -> Builder.Report {
-        let toolchains: [any Toolchain] = [SourceToolchain(), try #require(Fixtures.nvidiaCL), try #require(Fixtures.nvrtc)]
+    static func build(_ folder: URL, devices: String = "sm_80,sm_90") async throws -> Builder.Report {
+        let toolchains: [any Toolchain] = [SourceToolchain(), try #require(await Fixtures.nvidiaCL), try #require(Fixtures.nvrtc)]
         let modules = try SourceModule.discover([folder.appendingPathComponent("src").path]).map { try SourceModule(path: $0) }
         let builder = Builder(deviceList: try DeviceList.parse(devices), toolchains: toolchains,
                               options: .init(jobs: 2, cache: BuildCache(directory: folder.appendingPathComponent("cache").path)))
-        return try builder.build(sources: modules, output: folder.appendingPathComponent("app.kiln").path)
+        return try await builder.build(sources: modules, output: folder.appendingPathComponent("app.kiln").path)
     }
 
     @Test("a bundle holds every module × target, with kernel parameters and the PTX ISA recorded")
-    func builds() throws {
+    func builds() async throws {
         let folder = try Self.workspace()
-        let report = try Self.build(folder)
+        let report = try await Self.build(folder)
         #expect(report.images == 2 * 4)
         let reader = try BundleReader(path: report.output)
         let manifest = try reader.manifest()
@@ -59,12 +61,12 @@ struct BuilderTests {
     }
 
     @Test("an unchanged rebuild compiles nothing and writes the same bytes; touching one module rebuilds only it")
-    func incremental() throws {
+    func incremental() async throws {
         let folder = try Self.workspace()
-        let first = try Self.build(folder)
+        let first = try await Self.build(folder)
         let firstBytes = try Data(contentsOf: URL(fileURLWithPath: first.output))
         let entries = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cache").path).sorted()
-        let second = try Self.build(folder)
+        let second = try await Self.build(folder)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cache").path).sorted() == entries,
                 "the rebuild compressed (or compiled) something: it stored a new cache entry")
         #expect(second.compiled == 0)
@@ -73,17 +75,17 @@ struct BuilderTests {
 
         let saxpy = folder.appendingPathComponent("src/saxpy.cl")
         try (String(contentsOf: saxpy, encoding: .utf8) + "\n// touched\n").write(to: saxpy, atomically: true, encoding: .utf8)
-        let third = try Self.build(folder)
+        let third = try await Self.build(folder)
         #expect(third.compiled == 4, "only saxpy's four images should be rebuilt")
         #expect(third.reused == 4)
     }
 
     @Test("a failed compile writes no bundle and reports the log")
-    func failure() throws {
+    func failure() async throws {
         let folder = try Self.workspace()
-        try FileManager.default.copyItem(atPath: Fixtures.module("Tests/KilnCompilerTests/Fixtures/broken.cu").path,
+        try FileManager.default.copyItem(atPath: await Fixtures.module("Tests/KilnCompilerTests/Fixtures/broken.cu").path,
                                          toPath: folder.appendingPathComponent("src/broken.cu").path)
-        let error = try #require(throws: KilnError.self) { try Self.build(folder) }
+        let error = try await #require(throws: KilnError.self) { try await Self.build(folder) }
         #expect(error.code == .compilationFailed)
         #expect(error.message.contains("broken.cu(2): error"))
         #expect(error.message.contains("was not written"))
@@ -91,42 +93,44 @@ struct BuilderTests {
     }
 
     @Test("a CUDA module is not built for Intel or CPU targets, and says so")
-    func cudaOnlyForNVIDIA() throws {
+    func cudaOnlyForNVIDIA() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
+        let module = await try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
         let folder = try Self.workspace()
         let builder = Builder(deviceList: try DeviceList.parse("sm_90,spirv"), toolchains: [SourceToolchain(), toolchain],
                               options: .init(jobs: 1, cache: nil))
-        let report = try builder.build(sources: [module], output: folder.appendingPathComponent("x.kiln").path)
+        let report = try await builder.build(sources: [module], output: folder.appendingPathComponent("x.kiln").path)
         #expect(report.skipped == ["gemm_tiles × spirv"])
         #expect(report.images == 3, "sm_90, compute_90 and source")
     }
 
     @Test("an OpenCL C module with no NVIDIA toolchain is an error naming the target, not a skipped image")
-    func openCLNeedsItsToolchain() throws {
+    func openCLNeedsItsToolchain() async throws {
         let folder = try Self.workspace()
         let builder = Builder(deviceList: try DeviceList.parse("sm_90"), toolchains: [SourceToolchain()],
                               options: .init(jobs: 1, cache: nil))
-        let error = try #require(throws: KilnError.self) {
-            try builder.build(sources: [try Fixtures.module("Kernels/saxpy.cl")], output: folder.appendingPathComponent("x.kiln").path)
+        let error = try await #require(throws: KilnError.self) {
+            try await builder.build(sources: [try await Fixtures.module("Kernels/saxpy.cl")], output: folder.appendingPathComponent("x.kiln").path)
         }
         #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("for target 'sm_90'"))
     }
 }
 
-@Suite("Builder, device list changes", .enabled(if: Fixtures.nvrtc != nil && Fixtures.nvidiaCL != nil,
-                                                "NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh"))
+@Suite("Builder, device list changes", .enabled("NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh") {
+    let nvidiaCL = await Fixtures.nvidiaCL
+    return Fixtures.nvrtc != nil && nvidiaCL != nil
+})
 struct DeviceListChangeTests {
     @Test("adding a target to the device list compiles only that target's images")
-    func addTarget() throws {
+    func addTarget() async throws {
         let folder = try BuilderTests.workspace()
-        let first = try BuilderTests.build(folder, devices: "sm_80,sm_90")
+        let first = try await BuilderTests.build(folder, devices: "sm_80,sm_90")
         #expect(first.compiled == first.images)
-        let second = try BuilderTests.build(folder, devices: "sm_80,sm_90,sm_100")
+        let second = try await BuilderTests.build(folder, devices: "sm_80,sm_90,sm_100")
         #expect(second.images == first.images + 2)
         #expect(second.compiled == 2, "only the two modules' sm_100 images are new")
-        let third = try BuilderTests.build(folder, devices: "sm_90")
+        let third = try await BuilderTests.build(folder, devices: "sm_90")
         #expect(third.compiled == 2, "only compute_90, the new default PTX, is new")
     }
 }

@@ -6,8 +6,8 @@ import Testing
 @Suite("CUDA kernel signatures")
 struct KernelSignatureParserTests {
     @Test("CUDA kernels: extern \"C\", __launch_bounds__, templates by instantiation")
-    func cuda() throws {
-        let source = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu").text
+    func cuda() async throws {
+        let source = try await Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu").text
         let kernels = try KernelSignatureParser.kernels(in: source, file: "gemm_tiles.cu")
         #expect(kernels.map(\.name) == ["gemm<16,16>", "gemm<32,8>", "scale"])
         #expect(kernels[0].parameters.map(\.type) == ["const float*", "const float*", "float*", "int", "int", "int"])

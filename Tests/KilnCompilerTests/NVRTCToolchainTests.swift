@@ -13,12 +13,12 @@ struct NVRTCToolchainTests {
     static let architectures = [75, 80, 86, 89, 90, 100, 120]
 
     @Test("a .cu module compiles to cubins whose ELF header names their architecture")
-    func cubins() throws {
+    func cubins() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
         let path = "Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"
-        let module = try Fixtures.module(path)
+        let module = await try Fixtures.module(path)
         for number in Self.architectures {
-            let image = try toolchain.compile(module, for: .sm(number))
+            let image = try await toolchain.compile(module, for: .sm(number))
             let header = try #require(CUBINHeader(image.bytes), "sm_\(number) output of \(path) is not an ELF file")
             #expect(header.isCUDA)
             #expect(header.smArchitecture == number, "\(path) for sm_\(number) says sm_\(header.smArchitecture)")
@@ -26,9 +26,9 @@ struct NVRTCToolchainTests {
     }
 
     @Test("PTX for compute_XY declares its target, PTX ISA 9.0 and the lowered kernels")
-    func ptx() throws {
+    func ptx() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let image = try toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .compute(75))
+        let image = try await toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .compute(75))
         let text = String(decoding: image.bytes, as: UTF8.self)
         #expect(text.contains(".target sm_75"))
         #expect(text.contains(".entry \(try #require(image.symbols["gemm<16,16>"]))("))
@@ -36,37 +36,37 @@ struct NVRTCToolchainTests {
     }
 
     @Test("template kernels get their lowered names through name expressions")
-    func templates() throws {
+    func templates() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let image = try toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .compute(90))
+        let image = try await toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .compute(90))
         #expect(image.symbols["gemm<16,16>"] == "_Z4gemmILi16ELi16EEvPKfS1_Pfiii")
         let text = String(decoding: image.bytes, as: UTF8.self)
         #expect(text.contains(image.symbols["gemm<32,8>"] ?? "missing"))
     }
 
     @Test("a kernel that does not compile gives NVRTC's log with file and line")
-    func compileError() throws {
+    func compileError() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/broken.cu")
-        let error = try #require(throws: KilnError.self) { try toolchain.compile(module, for: .sm(90)) }
+        let module = try await Fixtures.module("Tests/KilnCompilerTests/Fixtures/broken.cu")
+        let error = try await #require(throws: KilnError.self) { try await toolchain.compile(module, for: .sm(90)) }
         #expect(error.code == .compilationFailed)
         #expect(error.message.contains("broken.cu(2): error: identifier \"undefined_thing\" is undefined"))
     }
 
     @Test("a .cu module finds cuda_fp16.h, cuda_bf16.h, mma.h and cooperative_groups.h",
           .enabled(if: !NVRTCCompiler.cudaIncludeDirectories().isEmpty, "the CUDA headers are not installed: run scripts/setup.sh"))
-    func cudaHeaders() throws {
+    func cudaHeaders() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/cuda_headers.cu")
-        let image = try toolchain.compile(module, for: .compute(80))
+        let module = await try Fixtures.module("Tests/KilnCompilerTests/Fixtures/cuda_headers.cu")
+        let image = try await toolchain.compile(module, for: .compute(80))
         #expect(ImageKernels.ptxEntries(String(decoding: image.bytes, as: UTF8.self)) == ["half_scale"])
     }
 
     @Test("a cubin's kernels are read from its ELF symbols; a symbol whose name lies outside the string table is an error")
-    func cubinKernels() throws {
+    func cubinKernels() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
-        let image = try toolchain.compile(module, for: .sm(90))
+        let module = await try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
+        let image = try await toolchain.compile(module, for: .sm(90))
         let names = try #require(try ImageKernels.names(in: image.bytes, format: .cubin))
         #expect(names == Set(module.kernels.map { image.symbols[$0.name] ?? $0.name }))
         #expect(names.contains("scale"))
@@ -87,10 +87,10 @@ struct NVRTCToolchainTests {
     }
 
     @Test("an architecture NVRTC 13 dropped is refused with the fix")
-    func droppedArchitecture() throws {
+    func droppedArchitecture() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let error = try #require(throws: KilnError.self) {
-            try toolchain.compile(try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .sm(70))
+        let error = try await #require(throws: KilnError.self) {
+            try await toolchain.compile(try await Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"), for: .sm(70))
         }
         #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("cannot compile for sm_70"))
@@ -102,10 +102,10 @@ struct NVRTCToolchainTests {
 @Suite("NVRTC missing")
 struct NVRTCMissingTests {
     @Test("a KILN_NVRTC that names no file is an error with the install command")
-    func missing() throws {
+    func missing() async throws {
         let source = Fixtures.root.appendingPathComponent("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu").path
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID()).kiln").path
-        let run = try KilnProcess.run(["build", source, "--devices", "sm_90", "-o", output],
+        let run = try await KilnProcess.run(["build", source, "--devices", "sm_90", "-o", output],
                                       environment: ["KILN_NVRTC": "/nonexistent/libnvrtc.so.13"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("KILN_NVRTC=/nonexistent/libnvrtc.so.13 does not exist"))

@@ -6,25 +6,28 @@ import KilnRuntime
 import Testing
 
 /// ocloc, where intel-opencl-icd is installed.
-let oclocToolchain = try? OclocToolchain()
+let oclocToolchain = Task { try? await OclocToolchain() }
 /// PoCL, where pocl-opencl-icd is installed.
 let poclToolchain = try? PoCLToolchain()
 
-@Suite("ocloc toolchain", .enabled(if: oclocToolchain != nil, "ocloc (intel-opencl-icd) is not installed"))
+@Suite("ocloc toolchain", .enabled("ocloc (intel-opencl-icd) is not installed") { await oclocToolchain.value != nil })
 struct OclocToolchainTests {
-    let ocloc = oclocToolchain!
+    let ocloc: OclocToolchain
+
+    init() async throws { ocloc = try #require(await oclocToolchain.value) }
 
     @Test("A bundle for ats-m150,pvc,cpu holds three device binaries per module, the SPIR-V and the source",
           .enabled(if: poclToolchain != nil, "PoCL (pocl-opencl-icd) is not installed"))
-    func threeDeviceBinaries() throws {
+    func threeDeviceBinaries() async throws {
         let names = ["saxpy", "transpose", "reduce_sum", "histogram"]
-        let sources = try names.map { try Fixtures.module("Kernels/\($0).cl") }
+        var sources: [SourceModule] = []
+        for name in names { sources.append(try await Fixtures.module("Kernels/\(name).cl")) }
         let list = try DeviceList.parse("ats-m150,pvc,cpu")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-ocloc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("intel.kiln").path
-        _ = try Builder(deviceList: list, toolchains: [SourceToolchain(), ocloc, poclToolchain!], options: .init(jobs: 2, cache: nil))
+        _ = try await Builder(deviceList: list, toolchains: [SourceToolchain(), ocloc, poclToolchain!], options: .init(jobs: 2, cache: nil))
             .build(sources: sources, output: path)
         let reader = try BundleReader(path: path)
         let manifest = try reader.manifest()
@@ -45,7 +48,7 @@ struct OclocToolchainTests {
                 #expect(zebin.prefix(4) == [0x7F, 0x45, 0x4C, 0x46], "\(name) × \(target) is not an ELF zebin")
                 let file = folder.appendingPathComponent("\(name)-\(target).bin").path
                 try Data(zebin).write(to: URL(fileURLWithPath: file))
-                let validated = try Subprocess(executable: ocloc.executable).run(["validate", "-file", file])
+                let validated = try await ChildProcess(executable: ocloc.executable, arguments: ["validate", "-file", file]).run()
                 #expect(validated.status == 0, "ocloc validate \(name) × \(target): \(validated.text)")
                 #expect(validated.text.contains("Binary is VALID"))
                 #expect(validated.text.contains("Kernel #0 named \(name)"))
@@ -55,19 +58,19 @@ struct OclocToolchainTests {
 
     @Test("ocloc ids confirms the registry's IP version of every device a build names",
           arguments: ["acm-g10", "ats-m150", "dg2-g10", "pvc", "acm-g11", "tgllp"])
-    func idsMatchRegistry(_ name: String) throws {
+    func idsMatchRegistry(_ name: String) async throws {
         let target = try #require(try DeviceList.parse(name).deviceTargets.first)
         guard case .intelDevice(let ip) = target.kind else { Issue.record("\(name) is not an Intel device"); return }
-        let output = try Subprocess(executable: ocloc.executable).run(["ids", name])
+        let output = try await ChildProcess(executable: ocloc.executable, arguments: ["ids", name]).run()
         #expect(output.text.contains(ip.description))
-        _ = try ocloc.compile(try Fixtures.module("Kernels/saxpy.cl"), for: target)
+        _ = try await ocloc.compile(try Fixtures.module("Kernels/saxpy.cl"), for: target)
     }
 
     @Test("A kernel ocloc rejects is a compilation error with its log, the module's path and the fix")
-    func rejectedKernel() throws {
+    func rejectedKernel() async throws {
         let module = try SourceModule(name: "broken", path: "Kernels/broken.cl", language: .openCLC,
                                       text: "__kernel void k(__global float* x) { x[0] = y; }\n")
-        let error = try #require(throws: KilnError.self) { try ocloc.compile(module, for: TargetRegistry.standard.target(named: "pvc")!) }
+        let error = try await #require(throws: KilnError.self) { try await ocloc.compile(module, for: TargetRegistry.standard.target(named: "pvc")!) }
         #expect(error.code == .compilationFailed)
         #expect(error.message.contains("undeclared identifier 'y'"))
         #expect(error.message.contains("Kernels/broken.cl for pvc"))
@@ -75,19 +78,19 @@ struct OclocToolchainTests {
     }
 
     @Test("A device ocloc does not know is a toolchain error naming it and the fix")
-    func unknownDevice() throws {
-        let module = try Fixtures.module("Kernels/saxpy.cl")
+    func unknownDevice() async throws {
+        let module = try await Fixtures.module("Kernels/saxpy.cl")
         let target = Target(kind: .intelDevice(IntelIPVersion(20, 1, 0)), name: "xe3-imaginary")
-        let error = try #require(throws: KilnError.self) { try ocloc.compile(module, for: target) }
+        let error = try await #require(throws: KilnError.self) { try await ocloc.compile(module, for: target) }
         #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("does not know device 'xe3-imaginary'"))
         #expect(error.message.contains("intel-opencl-icd"))
     }
 
     @Test("The identity carries ocloc's driver version, and --verbose shows the command line")
-    func identity() throws {
+    func identity() async throws {
         #expect(ocloc.identity.range(of: #"^ocloc \d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
-        let line = ocloc.invocation(for: try Fixtures.module("Kernels/saxpy.cl"), target: TargetRegistry.standard.target(named: "pvc")!)
+        let line = ocloc.invocation(for: try await Fixtures.module("Kernels/saxpy.cl"), target: TargetRegistry.standard.target(named: "pvc")!)
         #expect(line.hasSuffix("compile -file Kernels/saxpy.cl -output saxpy -out_dir TMP -device pvc --format zebin") || line.contains("-device pvc --format zebin"))
     }
 }
@@ -95,15 +98,15 @@ struct OclocToolchainTests {
 @Suite("Finding ocloc")
 struct OclocDiscoveryTests {
     @Test("Without ocloc on PATH the error says how to install it")
-    func missing() throws {
-        let error = try #require(throws: KilnError.self) { try OclocToolchain(environment: ["PATH": "/nonexistent"]) }
+    func missing() async throws {
+        let error = try await #require(throws: KilnError.self) { try await OclocToolchain(environment: ["PATH": "/nonexistent"]) }
         #expect(error.code == .toolchainUnavailable)
         #expect(error.message.contains("apt-get install intel-opencl-icd"))
     }
 
     @Test("A KILN_OCLOC that is not a program is named in the error")
-    func badOverride() throws {
-        let error = try #require(throws: KilnError.self) { try OclocToolchain(environment: ["KILN_OCLOC": "/nonexistent/ocloc"]) }
+    func badOverride() async throws {
+        let error = try await #require(throws: KilnError.self) { try await OclocToolchain(environment: ["KILN_OCLOC": "/nonexistent/ocloc"]) }
         #expect(error.message.contains("KILN_OCLOC='/nonexistent/ocloc'"))
     }
 }

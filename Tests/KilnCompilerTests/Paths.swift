@@ -8,21 +8,22 @@ enum Fixtures {
     /// NVRTC, loaded once; nil where it is not installed.
     static let nvrtc = try? NVRTCToolchain()
     /// clang 16 with libclc; nil where they are not installed.
-    static let clang = try? ClangOpenCL()
+    static var clang: ClangOpenCL? { get async { await foundClang.value } }
+    private static let foundClang = Task { try? await ClangOpenCL() }
     /// OpenCL C for NVIDIA (clang + libclc + nvJitLink); nil where any of them is missing.
-    static let nvidiaCL = clang.flatMap { try? ClangNVIDIAToolchain(clang: $0) }
+    static var nvidiaCL: ClangNVIDIAToolchain? { get async { await clang.flatMap { try? ClangNVIDIAToolchain(clang: $0) } } }
 
     /// A module read from a path relative to the project root, with its kernels listed as a build lists them.
-    static func module(_ path: String, options: SourceOptions = SourceOptions()) throws -> SourceModule {
+    static func module(_ path: String, options: SourceOptions = SourceOptions()) async throws -> SourceModule {
         var module = try SourceModule(path: root.appendingPathComponent(path).path, options: options)
-        if module.language == .openCLC, let clang { module.kernels = try clang.kernels(of: module) }
+        if module.language == .openCLC, let clang = await clang { module.kernels = try await clang.kernels(of: module) }
         return module
     }
 
     /// A `.cl` module from text, with its kernels listed by clang.
-    static func module(name: String, text: String) throws -> SourceModule {
+    static func module(name: String, text: String) async throws -> SourceModule {
         var module = try SourceModule(name: name, path: "\(name).cl", language: .openCLC, text: text)
-        if let clang { module.kernels = try clang.kernels(of: module) }
+        if let clang = await clang { module.kernels = try await clang.kernels(of: module) }
         return module
     }
 }

@@ -20,13 +20,13 @@ private let cudaSource = """
     """
 
 /// A bundle holding only the CUDA source of one module, as `kiln build --devices none,no-ptx` makes it.
-private func sourceOnlyBundle() throws -> BundleReader {
+private func sourceOnlyBundle() async throws -> BundleReader {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-nvrtc-\(UInt64.random(in: 0...UInt64.max))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let source = folder.appendingPathComponent("kernels.cu").path
     try cudaSource.write(toFile: source, atomically: true, encoding: .utf8)
     let output = folder.appendingPathComponent("app.kiln").path
-    _ = try Builder(deviceList: try DeviceList.parse("none,no-ptx"), toolchains: [SourceToolchain()],
+    _ = try await Builder(deviceList: try DeviceList.parse("none,no-ptx"), toolchains: [SourceToolchain()],
                     options: .init(jobs: 1, cache: nil)).build(sources: [try SourceModule(path: source)], output: output)
     return try BundleReader(path: output)
 }
@@ -61,8 +61,8 @@ private final class NVRTCLoader: ImageLoader {
 @Suite("CUDA source through NVRTC at run time")
 struct CUDASourceCompilerTests {
     @Test("A bundle with only CUDA source resolves to the source on an NVIDIA GPU, through NVRTC")
-    func planChoosesSource() throws {
-        let reader = try sourceOnlyBundle()
+    func planChoosesSource() async throws {
+        let reader = try await sourceOnlyBundle()
         let manifest = try reader.manifest()
         let record = try #require(manifest.module(named: "kernels"))
         let images = try reader.availableImages(for: record, in: manifest)
@@ -75,8 +75,8 @@ struct CUDASourceCompilerTests {
 
     @Test("NVRTC compiles the source for sm_90 with the build's options, and finds every kernel's symbol",
           .enabled(if: NVRTC.isInstalled, "NVRTC is not installed here: run scripts/setup.sh"))
-    func compilesSource() throws {
-        let reader = try sourceOnlyBundle()
+    func compilesSource() async throws {
+        let reader = try await sourceOnlyBundle()
         let record = try #require(try reader.manifest().module(named: "kernels"))
         let source = try reader.image(try #require(try reader.entry(module: "kernels", target: "source")))
         let build = try CUDASourceCompiler(target: .sm(90)).compile(source, module: record)
@@ -92,8 +92,8 @@ struct CUDASourceCompilerTests {
 
     @Test("The module table compiles the source once and takes it from the JIT cache after",
           .enabled(if: NVRTC.isInstalled, "NVRTC is not installed here: run scripts/setup.sh"))
-    func cachedLikeAnyJIT() throws {
-        let reader = try sourceOnlyBundle()
+    func cachedLikeAnyJIT() async throws {
+        let reader = try await sourceOnlyBundle()
         let cache = MemoryCache()
         let first = NVRTCLoader(manifest: try reader.manifest())
         let table = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: first, policy: .auto, cache: cache)
@@ -112,8 +112,8 @@ struct CUDASourceCompilerTests {
     }
 
     @Test("Without NVRTC, the error names the library and the fix, and why nothing else serves")
-    func missingNVRTC() throws {
-        let reader = try sourceOnlyBundle()
+    func missingNVRTC() async throws {
+        let reader = try await sourceOnlyBundle()
         let locator = NVRTCLocator(environment: ["KILN_NVRTC": "/nonexistent/libnvrtc.so.13"], toolchainRoots: [])
         let table = ModuleTable(reader: reader, manifest: try reader.manifest(), loader: NVRTCLoader(manifest: try reader.manifest(), locator: locator),
                                 policy: .auto, cache: MemoryCache())

@@ -102,14 +102,15 @@ struct DiskJITCacheTests {
                                               "the probe compiles with clang 16: run scripts/setup.sh first"))
 struct JITCacheProcessTests {
     @Test("8 processes on a cold cache compile once; all 8 get the same bytes")
-    func eightProcesses() throws {
+    func eightProcesses() async throws {
         let root = try DiskJITCacheTests.folder()
         let log = root + "/compiles.log"
         let runs = try (0..<8).map { _ in
-            try KilnProcess.start(["compile", DiskJITCacheTests.source, log], program: "KilnCacheProbe",
+            KilnProcess.start(["compile", DiskJITCacheTests.source, log], program: "KilnCacheProbe",
                                   environment: ["KILN_CACHE_DIR": root])
         }
-        let outcomes = runs.map { $0.wait() }
+        var outcomes: [KilnProcess.Outcome] = []
+        for run in runs { outcomes.append(try await run.wait()) }
         for outcome in outcomes { #expect(outcome.status == 0, "\(outcome.stderr)") }
         let compiles = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         #expect(compiles.count == 1, "compiled \(compiles.count) times")
@@ -119,9 +120,9 @@ struct JITCacheProcessTests {
     }
 
     @Test("a writer killed midway leaves nothing that is used, and prune clears its leftovers")
-    func killedWriter() throws {
+    func killedWriter() async throws {
         let root = try DiskJITCacheTests.folder()
-        let running = try KilnProcess.start(["store-big", "400"], program: "KilnCacheProbe", environment: ["KILN_CACHE_DIR": root])
+        let running = KilnProcess.start(["store-big", "400"], program: "KilnCacheProbe", environment: ["KILN_CACHE_DIR": root])
         let jit = root + "/jit"
         var sawTemporary = false
         for _ in 0..<2000 {
@@ -129,11 +130,11 @@ struct JITCacheProcessTests {
                 sawTemporary = true
                 break
             }
-            usleep(1000)
+            try await Task.sleep(for: .milliseconds(1))  // not usleep: the probe's run needs this thread's pool
         }
-        kill(running.process.processIdentifier, SIGKILL)
-        _ = running.wait()
-        #expect(running.process.terminationReason == .uncaughtSignal)
+        kill(try #require(running.processIdentifier, "the probe started"), SIGKILL)
+        let outcome = try await running.wait()
+        #expect(outcome.signal == SIGKILL)
         let cache = try DiskJITCache(configuration: CacheConfiguration(root: root))
         let key = JITCacheKey(portableSHA256: "big", target: "compute_80", device: "probe", compiler: "probe")
         if let bytes = cache.lookup(key: key) {
@@ -146,13 +147,13 @@ struct JITCacheProcessTests {
     }
 
     @Test("a cache that cannot be written still compiles, with one warning")
-    func unwritable() throws {
+    func unwritable() async throws {
         let root = try DiskJITCacheTests.folder()
         let log = root + "/compiles.log"
         // The cache folder would be inside a regular file: nothing can be created there.
         let environment = ["KILN_CACHE_DIR": log + "/cache"]
         FileManager.default.createFile(atPath: log, contents: nil)
-        let first = try KilnProcess.run(["compile", DiskJITCacheTests.source, log + ".2"], program: "KilnCacheProbe", environment: environment)
+        let first = try await KilnProcess.run(["compile", DiskJITCacheTests.source, log + ".2"], program: "KilnCacheProbe", environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasPrefix("compiled"))
         // The library logs it once (swift-log's default handler writes it to stderr in a program
@@ -160,7 +161,7 @@ struct JITCacheProcessTests {
         #expect(first.stderr.components(separatedBy: "cannot write the JIT cache").count == 2, "exactly one warning: \(first.stderr)")
         #expect(first.stderr.contains("warning kiln.cache"), "through swift-log: \(first.stderr)")
         #expect(first.stderr.contains("not cached"))
-        let second = try KilnProcess.run(["compile", DiskJITCacheTests.source, log + ".2"], program: "KilnCacheProbe", environment: environment)
+        let second = try await KilnProcess.run(["compile", DiskJITCacheTests.source, log + ".2"], program: "KilnCacheProbe", environment: environment)
         #expect(second.stdout.hasPrefix("compiled"), "nothing was cached")
     }
 }

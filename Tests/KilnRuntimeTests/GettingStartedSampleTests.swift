@@ -33,7 +33,8 @@ struct GettingStartedSampleTests {
 
     @Test("the samples run in the article's order on PoCL: 5.0, the refused launch's message, the resolution",
           .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"), "needs PoCL's CPU device (pocl-opencl-icd)"))
-    func runs() throws {
+    func runs() async throws {
+        try await SampleBundle.prepare()
         let printed = try Self.sample()
         #expect(printed.contains("5.0"), "\(printed)")
         #expect(printed.contains { $0.hasPrefix("kernel 'saxpy' takes 4 arguments") }, "\(printed)")
@@ -42,23 +43,16 @@ struct GettingStartedSampleTests {
 
     @Test("the Package.swift block is a manifest SwiftPM loads, with KilnRuntime and the plugin",
           .enabled(if: Self.swift != nil, "needs `swift` on PATH"))
-    func manifestLoads() throws {
+    func manifestLoads() async throws {
         let manifest = try #require(try Self.blocks("swift").first { $0.hasPrefix("// swift-tools-version") })
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-article-\(UUID().uuidString)/MyApp")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         try manifest.write(to: folder.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = Self.swift
-        process.arguments = ["package", "dump-package"]
-        process.currentDirectoryURL = folder
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let run = try await KilnProcess.run(executable: try #require(Self.swift).path, ["package", "dump-package"],
+                                            in: folder.path, combined: true)
+        let text = run.stdout
+        #expect(run.status == 0, "\(text) \(run.stderr)")
         #expect(text.contains("\"KilnBuildPlugin\"") && text.contains("\"KilnRuntime\""), "\(text)")
     }
 

@@ -11,8 +11,8 @@ import Testing
 @Suite("Images checked lazily", .enabled(if: OpenCLFixtures.pocl != nil, "PoCL (pocl-opencl-icd) is not installed"))
 struct LazyImageCheckTests {
     /// A copy of the cpu bundle of the reference kernels whose `saxpy × source` image has one byte flipped.
-    static func damagedSource() throws -> BundleReader {
-        let original = try OpenCLFixtures.bundle("cpu")
+    static func damagedSource() async throws -> BundleReader {
+        let original = try await OpenCLFixtures.bundle("cpu")
         let entry = try #require(try original.entry(module: "saxpy", target: "source"))
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: original.path)))
         bytes[Int(entry.offset + entry.storedSize / 2)] ^= 0x20
@@ -21,9 +21,9 @@ struct LazyImageCheckTests {
     }
 
     @Test("a bundle whose unused source image is damaged loads and runs its cpu image")
-    func unusedDamageIgnored() throws {
+    func unusedDamageIgnored() async throws {
         let device = try #require(OpenCLFixtures.pocl)
-        let reader = try Self.damagedSource()
+        let reader = try await Self.damagedSource()
         let session = try BundleSession(reader: reader, device: .openCL(device), policy: .never, cache: NoJITCache(),
                                         trustedKeys: TrustedKeys.none)
         let n = 1000
@@ -35,9 +35,9 @@ struct LazyImageCheckTests {
     }
 
     @Test("the damaged image is refused when asked for: read directly, or by a session that resolves to it")
-    func damageRefusedWhenUsed() throws {
+    func damageRefusedWhenUsed() async throws {
         let device = try #require(OpenCLFixtures.pocl)
-        let reader = try Self.damagedSource()
+        let reader = try await Self.damagedSource()
         let direct = try #require(throws: KilnError.self) { try reader.image(module: "saxpy", target: "source") }
         #expect(direct.code == .corruptBundle && direct.message.contains("saxpy × source"), "\(direct.message)")
         // KILN_JIT=always resolves to the source: it is checked before the driver compiles it.
@@ -51,8 +51,8 @@ struct LazyImageCheckTests {
     }
 
     @Test("Verifier reads every image: the damaged one fails the report though no device here uses it")
-    func verifierChecksEverything() throws {
-        let reader = try Self.damagedSource()
+    func verifierChecksEverything() async throws {
+        let reader = try await Self.damagedSource()
         let report = try Verifier.verify(bundle: reader.path, policy: .never, devices: ([.openCL(try #require(OpenCLFixtures.pocl))], []))
         #expect(report.images.checked == (try reader.entries()).count)
         #expect(report.images.damaged.count == 1 && report.images.damaged[0].hasPrefix("saxpy × source"), "\(report.images.damaged)")

@@ -9,8 +9,8 @@ struct OpenCLBackendTests {
     let device = OpenCLFixtures.pocl!
 
     @Test("With cpu in the list, every module loads its AOT PoCL binary and matches a float64 reference")
-    func aotOnPoCL() throws {
-        let backend = try BundleSession(reader: try OpenCLFixtures.bundle("cpu"), device: .openCL(device))
+    func aotOnPoCL() async throws {
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device))
         let results = try OpenCLFixtures.run(backend)
         for (kernel, error) in results.errors { #expect(error < 1e-6, "\(kernel): relative error \(error)") }
         for record in backend.resolutions {
@@ -21,10 +21,10 @@ struct OpenCLBackendTests {
     }
 
     @Test("With cpu left out, the same kernels run through JIT from source and give the same results",
-          .enabled(if: OpenCLFixtures.ocloc != nil, "ocloc (intel-opencl-icd) is not installed"))
-    func jitOnPoCL() throws {
-        let aot = try OpenCLFixtures.run(try BundleSession(reader: try OpenCLFixtures.bundle("cpu"), device: .openCL(device), cache: NoJITCache()))
-        let backend = try BundleSession(reader: try OpenCLFixtures.bundle("ats-m150,pvc"), device: .openCL(device), cache: NoJITCache())
+          .enabled("ocloc (intel-opencl-icd) is not installed") { await OpenCLFixtures.ocloc != nil })
+    func jitOnPoCL() async throws {
+        let aot = try OpenCLFixtures.run(try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device), cache: NoJITCache()))
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("ats-m150,pvc"), device: .openCL(device), cache: NoJITCache())
         let jit = try OpenCLFixtures.run(backend)
         for (kernel, error) in jit.errors { #expect(error < 1e-6, "\(kernel): relative error \(error)") }
         for record in backend.resolutions {
@@ -39,9 +39,9 @@ struct OpenCLBackendTests {
     }
 
     @Test("KILN_JIT=never on a bundle without cpu fails clearly, naming the device and the fix",
-          .enabled(if: OpenCLFixtures.ocloc != nil, "ocloc (intel-opencl-icd) is not installed"))
-    func strictMode() throws {
-        let backend = try BundleSession(reader: try OpenCLFixtures.bundle("ats-m150,pvc"), device: .openCL(device), policy: .never)
+          .enabled("ocloc (intel-opencl-icd) is not installed") { await OpenCLFixtures.ocloc != nil })
+    func strictMode() async throws {
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("ats-m150,pvc"), device: .openCL(device), policy: .never)
         let error = try #require(throws: KilnError.self) { try backend.kernel("saxpy", in: "saxpy") }
         #expect(error.code == .jitForbidden)
         #expect(error.message.contains("KILN_JIT=never"))
@@ -51,16 +51,16 @@ struct OpenCLBackendTests {
     }
 
     @Test("KILN_JIT=always ignores the cpu binary and compiles the source")
-    func alwaysJIT() throws {
-        let backend = try BundleSession(reader: try OpenCLFixtures.bundle("cpu"), device: .openCL(device), policy: .always, cache: NoJITCache())
+    func alwaysJIT() async throws {
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device), policy: .always, cache: NoJITCache())
         let results = try OpenCLFixtures.run(backend)
         #expect(results.errors.values.allSatisfy { $0 < 1e-6 })
         #expect(backend.resolutions.allSatisfy { $0.path == .jit && $0.target == "source" })
     }
 
     @Test("A PoCL binary for another host string is not used: the source serves instead")
-    func otherHost() throws {
-        let reader = try OpenCLFixtures.bundle("cpu")
+    func otherHost() async throws {
+        let reader = try await OpenCLFixtures.bundle("cpu")
         var manifest = try reader.manifest()
         let index = try #require(manifest.targets.firstIndex { $0.name == "cpu" })
         manifest.targets[index].hostString = "pthread-aarch64-unknown-linux-gnu-neoverse-v2"
@@ -75,8 +75,8 @@ struct OpenCLBackendTests {
     }
 
     @Test("Launches are checked with the shared checker before the driver sees them")
-    func checkedLaunches() throws {
-        let backend = try BundleSession(reader: try OpenCLFixtures.bundle("cpu"), device: .openCL(device))
+    func checkedLaunches() async throws {
+        let backend = try BundleSession(reader: try await OpenCLFixtures.bundle("cpu"), device: .openCL(device))
         let saxpy = try backend.kernel("saxpy", in: "saxpy")
         let x = try device.makeBuffer([Float](repeating: 1, count: 16))
         let ints = try device.makeBuffer([Int32](repeating: 1, count: 16))
@@ -105,8 +105,8 @@ struct OpenCLBackendTests {
     }
 
     @Test("A binary for another device is refused with the driver's status and the fix")
-    func refusedBinary() throws {
-        let reader = try OpenCLFixtures.bundle("cpu")
+    func refusedBinary() async throws {
+        let reader = try await OpenCLFixtures.bundle("cpu")
         var bytes = try reader.image(module: "saxpy", target: "cpu")
         bytes[12] ^= 0xFF  // inside the header's device id
         let error = try #require(throws: KilnError.self) { try OpenCLProgram(binary: bytes, name: "saxpy", device: device) }

@@ -4,6 +4,7 @@ import KilnCompiler
 import KilnCore
 @testable import KilnRuntime
 import KilnTestSupport
+import Synchronization
 
 /// What the OpenCL tests share: the PoCL device, bundles of the reference kernels built with
 /// the real toolchains, and the kernels run against a float64 reference.
@@ -11,33 +12,52 @@ enum OpenCLFixtures {
     /// PoCL's CPU device, where PoCL is installed.
     static let pocl: OpenCLDevice? = (try? OpenCLRuntime.load())?.poclDevice
     /// clang 16 with libclc, which lists a `.cl` module's kernels as a build does; nil where it is not installed.
-    static let clang: ClangOpenCL? = try? ClangOpenCL()
-    /// Whether ocloc is installed.
-    static let ocloc: OclocToolchain? = try? OclocToolchain()
+    static var clang: ClangOpenCL? { get async { await foundClang.value } }
+    private static let foundClang = Task { try? await ClangOpenCL() }
+    /// ocloc, where it is installed.
+    static var ocloc: OclocToolchain? { get async { await foundOcloc.value } }
+    private static let foundOcloc = Task { try? await OclocToolchain() }
     /// The reference kernels the tests run.
     static let modules = ["saxpy", "transpose", "reduce_sum", "histogram"]
 
     /// A bundle of the reference kernels for a device list, built once per list into a temporary folder.
-    static func bundle(_ devices: String) throws -> BundleReader {
-        try built.withLock { cache in
-            if let path = cache[devices] { return try BundleReader(path: path) }
+    static func bundle(_ devices: String) async throws -> BundleReader {
+        let build = built.withLock { built in
+            if let started = built[devices] { return started }
+            let started = Task { try await Self.build(devices) }
+            built[devices] = started
+            return started
+        }
+        let path = try await build.value
+        finished.withLock { $0[devices] = path }
+        return try BundleReader(path: path)
+    }
+
+    /// The path of a device list's bundle if ``bundle(_:)`` has built it; nil before.
+    static func built(_ devices: String) -> String? {
+        finished.withLock { $0[devices] }
+    }
+
+    /// Builds the reference kernels for a device list and returns the bundle's path.
+    private static func build(_ devices: String) async throws -> String {
             let root = KilnProcess.projectRoot()
             let sources = try modules.map { try SourceModule(path: root.appendingPathComponent("Kernels/\($0).cl").path) }
             let list = try DeviceList.parse(devices)
             var toolchains: [any Toolchain] = [SourceToolchain()]
-            if list.targets.contains(where: { $0.family == .intel }), let ocloc { toolchains.append(ocloc) }
+            if list.targets.contains(where: { $0.family == .intel }), let ocloc = await ocloc { toolchains.append(ocloc) }
             if list.targets.contains(.cpu) { toolchains.append(try PoCLToolchain()) }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-opencl-tests-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let path = folder.appendingPathComponent("bundle.kiln").path
-            _ = try Builder(deviceList: list, toolchains: toolchains, options: .init(jobs: 2, cache: nil))
+            _ = try await Builder(deviceList: list, toolchains: toolchains, options: .init(jobs: 2, cache: nil))
                 .build(sources: sources, output: path)
-            cache[devices] = path
-            return try BundleReader(path: path)
-        }
+            return path
     }
 
-    private static let built = LockedDictionary()
+    /// Each device list's bundle, built once.
+    private static let built = Mutex<[String: Task<String, any Error>]>([:])
+    /// The bundles built so far, by device list.
+    private static let finished = Mutex<[String: String]>([:])
 
     /// ‖out − ref‖ / ‖ref‖ over float64; a NaN (a poisoned output never written) fails.
     static func relativeError(_ out: [Float], _ ref: [Double]) -> Double {
@@ -123,13 +143,4 @@ struct SplitMix64 {
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-/// Bundle paths by device list, behind a lock.
-final class LockedDictionary: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String: String] = [:]
-    func withLock<R>(_ body: (inout [String: String]) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&storage)
-    }
-}
+

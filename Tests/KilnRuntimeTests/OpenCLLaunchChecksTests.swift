@@ -8,7 +8,7 @@ import Testing
 /// work-group size a kernel requires, the kernel's own limits as PoCL reports them, and integer
 /// arguments narrowed to each parameter's width.
 @Suite("Launch checks on PoCL, with records from clang",
-       .enabled(if: OpenCLFixtures.pocl != nil && OpenCLFixtures.clang != nil, "needs PoCL and clang-16 with libclc"))
+       .enabled("needs PoCL and clang-16 with libclc") { let clang = await OpenCLFixtures.clang; return OpenCLFixtures.pocl != nil && clang != nil })
 struct OpenCLLaunchChecksTests {
     let device = OpenCLFixtures.pocl!
 
@@ -33,16 +33,16 @@ struct OpenCLLaunchChecksTests {
         """
 
     /// A kernel of the source, compiled by PoCL, with the record clang made for it.
-    func kernel(_ name: String) throws -> DeviceKernel {
+    func kernel(_ name: String) async throws -> DeviceKernel {
         var module = try SourceModule(name: "checks", path: "checks.cl", language: .openCLC, text: Self.source)
-        module.kernels = try #require(OpenCLFixtures.clang).kernels(of: module)
+        module.kernels = try await #require(await OpenCLFixtures.clang).kernels(of: module)
         let record = try #require(module.kernels.first { $0.name == name })
         return try OpenCLProgram(source: Array(Self.source.utf8), name: "checks", device: device).kernel(record)
     }
 
     @Test("a block other than reqd_work_group_size is refused before PoCL sees it; the required block runs")
-    func requiredSize() throws {
-        let fixed = try kernel("fixed")
+    func requiredSize() async throws {
+        let fixed = try await kernel("fixed")
         #expect(fixed.record.requiredWorkGroupSize == [8, 1, 1])
         let x = try device.makeBuffer([Int32](repeating: 0, count: 16))
         let error = try #require(throws: KilnError.self) { try fixed.launch(grid: Dim3(1), block: Dim3(16), arguments: [.buffer(x)]) }
@@ -54,8 +54,8 @@ struct OpenCLLaunchChecksTests {
     }
 
     @Test("a block over the device's work-group limit is refused before PoCL sees it")
-    func deviceLimit() throws {
-        let fixed = try kernel("widths")
+    func deviceLimit() async throws {
+        let fixed = try await kernel("widths")
         let out = try device.makeBuffer([Int64](repeating: 0, count: 4))
         let limit = device.launchLimits.maxThreadsPerBlock
         let error = try #require(throws: KilnError.self) {
@@ -65,20 +65,20 @@ struct OpenCLLaunchChecksTests {
     }
 
     @Test("a kernel's limits are read when it is looked up: its work-group size and the local memory it declares")
-    func limitsRead() throws {
-        let staged = try kernel("staged").limits
+    func limitsRead() async throws {
+        let staged = try await kernel("staged").limits
         #expect(staged.staticLocalBytes == 1024, "local int tile[256]")
         #expect(staged.deviceLocalBytes == device.localMemory && device.localMemory > 1024)
         // PoCL 3.1 reports the device's work-group size for every kernel (measured: plain, with
         // reqd_work_group_size, with 16 KiB of private memory), so here the kernel's limit is the device's.
         #expect(staged.maxThreadsPerBlock >= 1 && staged.maxThreadsPerBlock <= device.launchLimits.maxThreadsPerBlock)
         #expect(staged.deviceMaxThreadsPerBlock == device.launchLimits.maxThreadsPerBlock)
-        #expect(try kernel("widths").limits.staticLocalBytes == 0)
+        await #expect(try kernel("widths").limits.staticLocalBytes == 0)
     }
 
     @Test("local memory asked for at launch beyond what the kernel leaves of the device's is refused before PoCL sees it; within it runs")
-    func localOverLimit() throws {
-        let staged = try kernel("staged")
+    func localOverLimit() async throws {
+        let staged = try await kernel("staged")
         let out = try device.makeBuffer([Int32](repeating: -1, count: 64))
         let over = device.localMemory - 1024 + 4
         let error = try #require(throws: KilnError.self) {
@@ -93,8 +93,8 @@ struct OpenCLLaunchChecksTests {
     }
 
     @Test("a kernel whose own local arrays are over the device's local memory is refused at every launch, before PoCL sees it")
-    func oversizedKernel() throws {
-        let oversized = try kernel("oversized")
+    func oversizedKernel() async throws {
+        let oversized = try await kernel("oversized")
         #expect(oversized.limits.staticLocalBytes == 4 << 20)
         #expect(device.localMemory < 4 << 20, "PoCL's CPU device has less than 4 MiB of local memory")
         let out = try device.makeBuffer([Int32](repeating: -1, count: 4))
@@ -104,8 +104,8 @@ struct OpenCLLaunchChecksTests {
     }
 
     @Test("Int arguments arrive at each parameter's recorded width: long, uint, int and ulong")
-    func narrowed() throws {
-        let widths = try kernel("widths")
+    func narrowed() async throws {
+        let widths = try await kernel("widths")
         let out = try device.makeBuffer([Int64](repeating: 0, count: 4))
         try widths.launch(grid: Dim3(1), block: Dim3(1),
                           arguments: [.buffer(out), .int(-5_000_000_000), .int(4_000_000_000), .int(-7), .int(1 << 40)])
@@ -113,8 +113,8 @@ struct OpenCLLaunchChecksTests {
     }
 
     @Test("an Int that does not fit its parameter is refused, naming it, before PoCL sees it")
-    func tooWide() throws {
-        let widths = try kernel("widths")
+    func tooWide() async throws {
+        let widths = try await kernel("widths")
         let out = try device.makeBuffer([Int64](repeating: 0, count: 4))
         for (arguments, parameter) in [([KernelArgument.int(1), .int(-1), .int(0), .int(0)], "'b' (index 2, uint)"),
                                        ([.int(1), .int(1), .int(3_000_000_000), .int(0)], "'c' (index 3, int)"),

@@ -28,7 +28,8 @@ struct ReadmeSampleTests {
 
     @Test("the sample runs and prints 5.0", .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"),
                                                    "needs PoCL's CPU device (pocl-opencl-icd)"))
-    func runs() throws {
+    func runs() async throws {
+        try await SampleBundle.prepare()
         let printed = try Self.sample()
         #expect(printed.first == 5)
     }

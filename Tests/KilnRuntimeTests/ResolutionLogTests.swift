@@ -40,10 +40,10 @@ struct ResolutionLogTests {
 
     @Test("KILN_REPORT=1 in a program that does not ask for the report prints nothing at exit",
           .enabled(if: OpenCLFixtures.pocl != nil && StartupProbeTests.firstIsPoCL, "needs PoCL as the first device"))
-    func noReportAtExit() throws {
+    func noReportAtExit() async throws {
         let environment = ["KILN_REPORT": "1",
                            "KILN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID())").path]
-        let run = try KilnProcess.run(["first-kernel", try StartupProbeTests.bundle.get()], program: "KilnStartupProbe", environment: environment)
+        let run = try await KilnProcess.run(["first-kernel", try await StartupProbeTests.bundle.value], program: "KilnStartupProbe", environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("gemm_variants aot cpu"), "the module was loaded: \(run.stdout)")
         #expect(!run.stderr.contains("module loads"), "no report written at exit by the library: \(run.stderr)")

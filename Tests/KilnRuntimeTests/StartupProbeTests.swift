@@ -11,7 +11,7 @@ import Testing
 @Suite("Start-up trace and device choice", .enabled(if: OpenCLFixtures.pocl != nil, "PoCL (pocl-opencl-icd) is not installed"))
 struct StartupProbeTests {
     /// A bundle for `cpu` (and the source) of the first kernel of Kernels/gemm_variants.cl, as module `gemm_variants`.
-    static let bundle: Result<String, any Error> = Result {
+    static let bundle = Task<String, any Error> {
         let text = try String(contentsOf: KilnProcess.projectRoot().appendingPathComponent("Kernels/gemm_variants.cl"), encoding: .utf8)
         guard let second = text.ranges(of: "__kernel void").dropFirst().first else {
             throw KilnError(.invalidArgument, "Kernels/gemm_variants.cl holds fewer than two kernels")
@@ -21,7 +21,7 @@ struct StartupProbeTests {
         let source = folder.appendingPathComponent("gemm_variants.cl")
         try String(text[..<second.lowerBound]).write(to: source, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("gemm.kiln").path
-        _ = try Builder(deviceList: DeviceList.parse("cpu"), toolchains: [SourceToolchain(), PoCLToolchain()],
+        _ = try await Builder(deviceList: DeviceList.parse("cpu"), toolchains: [SourceToolchain(), PoCLToolchain()],
                         options: .init(jobs: 1, cache: nil))
             .build(sources: [SourceModule(path: source.path)], output: output)
         return output
@@ -48,10 +48,10 @@ struct StartupProbeTests {
 
     @Test("KILN_TRACE=FILE: a first kernel writes each phase from process start to the first download, and checks only the image it loads",
           .enabled(if: firstIsPoCL, "a CUDA GPU is the first device here, and the test bundle is for cpu"))
-    func phases() throws {
-        let bundle = try Self.bundle.get()
+    func phases() async throws {
+        let bundle = try await Self.bundle.value
         let trace = Self.traceFile()
-        let run = try KilnProcess.run(["first-kernel", bundle], program: "KilnStartupProbe", environment: Self.environment(trace: trace))
+        let run = try await KilnProcess.run(["first-kernel", bundle], program: "KilnStartupProbe", environment: Self.environment(trace: trace))
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("gemm_variants aot cpu"), "\(run.stdout)")
         #expect(run.stderr.isEmpty, "a trace to a file writes nothing on stderr: \(run.stderr)")
@@ -78,26 +78,26 @@ struct StartupProbeTests {
     }
 
     @Test("ComputeDevice.first([.nvidia]) never enumerates OpenCL; with CUDA missing, first() falls back to OpenCL")
-    func openCLOnlyWhenNeeded() throws {
+    func openCLOnlyWhenNeeded() async throws {
         let trace = Self.traceFile()
-        let nvidia = try KilnProcess.run(["first-device", "nvidia"], program: "KilnStartupProbe", environment: Self.environment(trace: trace))
+        let nvidia = try await KilnProcess.run(["first-device", "nvidia"], program: "KilnStartupProbe", environment: Self.environment(trace: trace))
         let phases = try Self.lines(trace).compactMap { $0["phase"] as? String }
         #expect(!phases.contains("opencl.enumerate"), "\(phases)")
         #expect(phases.contains("cuda.dlopen"), "CUDA was tried: \(phases)")
         if nvidia.status == 0 { return }  // a machine with a GPU: nothing more to see here
         let fallback = Self.traceFile()
-        let any = try KilnProcess.run(["first-device"], program: "KilnStartupProbe", environment: Self.environment(trace: fallback))
+        let any = try await KilnProcess.run(["first-device"], program: "KilnStartupProbe", environment: Self.environment(trace: fallback))
         #expect(any.status == 0 && any.stdout.contains("OpenCL device"), "\(any.stdout)\(any.stderr)")
         #expect(try Self.lines(fallback).contains { $0["phase"] as? String == "opencl.enumerate" })
         let cpu = Self.traceFile()
-        _ = try KilnProcess.run(["first-device", "cpu"], program: "KilnStartupProbe", environment: Self.environment(trace: cpu))
+        _ = try await KilnProcess.run(["first-device", "cpu"], program: "KilnStartupProbe", environment: Self.environment(trace: cpu))
         #expect(!(try Self.lines(cpu).contains { ($0["phase"] as? String)?.hasPrefix("cuda.") == true }), "asking for cpu alone leaves CUDA alone")
     }
 
     @Test("with KILN_TRACE unset or 0 nothing is written; KILN_TRACE=1 writes the lines to stderr",
           .enabled(if: firstIsPoCL, "a CUDA GPU is the first device here, and the test bundle is for cpu"), arguments: ["", "0", "1"])
-    func offAndStderr(value: String) throws {
-        let run = try KilnProcess.run(["first-kernel", try Self.bundle.get()], program: "KilnStartupProbe",
+    func offAndStderr(value: String) async throws {
+        let run = try await KilnProcess.run(["first-kernel", try await Self.bundle.value], program: "KilnStartupProbe",
                                       environment: Self.environment(trace: value))
         #expect(run.status == 0, "\(run.stderr)")
         if value == "1" {

@@ -70,25 +70,18 @@ func firstResult(bundle: String, module: String) throws -> Bool {
 }
 
 /// Runs this program as a child and returns its wall time in seconds and its output.
-func child(_ arguments: [String], environment: [String: String]) throws -> (Double, Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+func child(_ arguments: [String], environment: [String: String]) async throws -> (Double, Int32, String) {
+    let program = ChildProcess(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                               arguments: arguments, environment: environment.mapValues { $0 }, timeLimit: .seconds(600))
     let start = DispatchTime.now().uptimeNanoseconds
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let outcome = try await program.run()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (seconds, process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return (seconds, outcome.status, outcome.text)
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-func compare(runs: Int) throws {
+func compare(runs: Int) async throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-opencl-startup-\(getpid())")
@@ -98,7 +91,7 @@ func compare(runs: Int) throws {
     let pocl = try PoCLToolchain()
     let bundles = ["aot": folder.appendingPathComponent("aot.kiln").path, "jit": folder.appendingPathComponent("jit.kiln").path]
     // AOT: cpu + source; JIT: source only (a device list must name a device, so build cpu and drop it below).
-    _ = try Builder(deviceList: try DeviceList.parse("cpu"), toolchains: [SourceToolchain(), pocl], options: .init(jobs: 2, cache: nil))
+    _ = try await Builder(deviceList: try DeviceList.parse("cpu"), toolchains: [SourceToolchain(), pocl], options: .init(jobs: 2, cache: nil))
         .build(sources: sources, output: bundles["aot"]!)
     var jitManifest = try BundleReader(path: bundles["aot"]!).manifest()
     jitManifest.targets.removeAll { $0.name == "cpu" }
@@ -121,7 +114,7 @@ func compare(runs: Int) throws {
             var samples: [Double] = []
             for run in 0..<runs {
                 let cache = folder.appendingPathComponent("pocl-\(label)-\(module.name)-\(run)").path
-                let (seconds, status, output) = try child(["first-result", bundles[label]!, module.name],
+                let (seconds, status, output) = try await child(["first-result", bundles[label]!, module.name],
                     environment: ["POCL_KERNEL_CACHE": "0", "POCL_CACHE_DIR": cache])
                 guard status == 0, output.contains("ok") else {
                     print("FAIL \(label) \(module.name): \(output)")
@@ -142,7 +135,7 @@ func compare(runs: Int) throws {
     print("\nWhat PoCL compiles on the AOT path (POCL_DEBUG=general,llvm, POCL_KERNEL_CACHE=0):")
     for module in sources {
         let cache = folder.appendingPathComponent("pocl-debug-\(module.name)").path
-        let (_, _, output) = try child(["first-result", bundles["aot"]!, module.name],
+        let (_, _, output) = try await child(["first-result", bundles["aot"]!, module.name],
             environment: ["POCL_KERNEL_CACHE": "0", "POCL_CACHE_DIR": cache, "POCL_DEBUG": "general,llvm"])
         let lines = output.split(separator: "\n")
         let built = lines.filter { $0.contains("Built a specialized WG function") }.count
@@ -162,7 +155,7 @@ do {
         print(ok ? "ok" : "MISMATCH")
         exit(ok ? 0 : 1)
     case "compare":
-        try compare(runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
+        try await compare(runs: arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
     default:
         print("usage: OpenCLStartup compare [RUNS] | first-result BUNDLE MODULE")
         exit(2)

@@ -49,12 +49,12 @@ public struct ClangNVIDIAToolchain: Toolchain {
         target.computeCapability.map { "clang ptx sm_\(clang.architecture(for: $0))" }
     }
 
-    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         guard let capability = target.computeCapability, module.language == .openCLC else {
             throw KilnError(.toolchainUnavailable, "\(identity) builds OpenCL C for NVIDIA targets, not \(module.path) for \(target.name)")
         }
-        let ptx = try made.ptx(module: module, architecture: clang.architecture(for: capability)) { () throws(KilnError) in
-            let text = String(decoding: try clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
+        let ptx = try await made.ptx(module: module, architecture: clang.architecture(for: capability)) { () async throws(KilnError) in
+            let text = String(decoding: try await clang.ptx(module, capability: capability, target: target.name), as: UTF8.self)
             try Self.checkResolved(text, module: module, target: target)
             return try PTXLocalParameters.rewrite(text, kernels: module.kernels)
         }
@@ -77,7 +77,7 @@ public struct ClangNVIDIAToolchain: Toolchain {
         var kernel = "a kernel"
         var entry: String?
         for (index, line) in lines.enumerated() {
-            if let range = line.range(of: ".entry ") { entry = String(line[range.upperBound...].prefix { $0 != "(" && !$0.isWhitespace }) }
+            if let range = line.firstRange(of: ".entry ") { entry = String(line[range.upperBound...].prefix { $0 != "(" && !$0.isWhitespace }) }
             if line.contains("call"), lines[index...].prefix(3).contains(where: { $0.contains(symbol) }), let entry {
                 kernel = "kernel '\(entry)'"
                 break
@@ -100,26 +100,25 @@ public struct ClangNVIDIAToolchain: Toolchain {
 /// PTX already made, by module text and architecture; two jobs that need the same PTX at once
 /// wait for one compile.
 private final class PTXMemo: Sendable {
-    private final class Slot: Sendable {
-        let ptx = Mutex<String?>(nil)
-    }
-    private let slots = Mutex<[String: Slot]>([:])
+    private let made = Mutex<[String: Task<String, any Error>]>([:])
 
     /// The PTX under a key, made by `make` the first time (a failure is not kept: it is made, and
     /// reported, again for the next target).
-    func ptx(module: SourceModule, architecture: Int, make: () throws(KilnError) -> String) throws(KilnError) -> String {
+    func ptx(module: SourceModule, architecture: Int, make: @escaping @Sendable () async throws(KilnError) -> String) async throws(KilnError) -> String {
         let key = "\(module.sha256) sm_\(architecture)"
-        let slot = slots.withLock { slots in
-            if let slot = slots[key] { return slot }
-            let slot = Slot()
-            slots[key] = slot
-            return slot
+        let task = made.withLock { made in
+            if let task = made[key] { return task }
+            let task = Task { try await make() }
+            made[key] = task
+            return task
         }
-        return try slot.ptx.withLock { ptx throws(KilnError) -> String in
-            if let ptx { return ptx }
-            let made = try make()
-            ptx = made
-            return made
+        do {
+            return try await task.value
+        } catch {
+            made.withLock { made in
+                if made[key] == task { made[key] = nil }
+            }
+            throw .wrapping(error, as: .compilationFailed, "making PTX for sm_\(architecture)")
         }
     }
 }

@@ -1,7 +1,8 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
 import KilnBundle
 import KilnCore
 
@@ -29,22 +30,20 @@ public struct ClangOpenCL: Sendable {
 
     /// Finds clang (`KILN_CLANG`, else `clang-16` on PATH) and libclc (`KILN_LIBCLC`, else `/usr/lib/clc`).
     ///
+    /// - Parameter environment: Where `KILN_CLANG`, `KILN_LIBCLC` and `PATH` are read.
     /// - Throws: `KilnError.toolchainUnavailable` naming what is missing and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KilnError) {
-        executable = try KilnError.catching(.toolchainUnavailable, "finding clang-16") { try Subprocess.tool("clang-16", override: "KILN_CLANG", environment: environment,
-            missing: "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)") }
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) async throws(KilnError) {
+        executable = try ChildProcess.tool("clang-16", override: "KILN_CLANG", environment: environment,
+            missing: "clang 16 (clang-16), which compiles OpenCL C (.cl) for NVIDIA and lists every .cl module's kernels, was not found on PATH — \(Self.install)")
         let bitcode = environment["KILN_LIBCLC"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/lib/clc/nvptx64--nvidiacl.bc"
         guard FileManager.default.isReadableFile(atPath: bitcode) else {
             throw KilnError(.toolchainUnavailable,
                 "libclc's NVPTX library '\(bitcode)' is missing; OpenCL C for NVIDIA needs it — \(Self.install)")
         }
         libclc = bitcode
-        let clang = executable
-        let output = try KilnError.catching(.toolchainUnavailable, "running '\(clang) --version'") {
-            try Subprocess(executable: clang).run(["--version"])
-        }
+        let output = try await ChildProcess(executable: executable, arguments: ["--version"]).run()
         let first = output.text.split(separator: "\n").first.map(String.init) ?? ""
-        guard output.status == 0, let range = first.range(of: "version ") else {
+        guard output.status == 0, let range = first.firstRange(of: "version ") else {
             throw KilnError(.toolchainUnavailable, "'\(executable) --version' failed: \(output.text.trimmingWhitespace()) — \(Self.install)")
         }
         version = String(first[range.upperBound...].prefix { !$0.isWhitespace })
@@ -86,8 +85,8 @@ public struct ClangOpenCL: Sendable {
     /// Compiles a module to PTX for a compute capability.
     ///
     /// - Throws: `KilnError.compilationFailed` with clang's messages, naming the user's file.
-    public func ptx(_ module: SourceModule, capability: ComputeCapability, target: String) throws(KilnError) -> [UInt8] {
-        try run(module, options: ptxOptions(capability: capability), suffix: "ptx", what: target)
+    public func ptx(_ module: SourceModule, capability: ComputeCapability, target: String) async throws(KilnError) -> [UInt8] {
+        try await run(module, options: ptxOptions(capability: capability), suffix: "ptx", what: target)
     }
 
     /// The analysis profiles a module's kernels are listed under: every OpenCL extension clang
@@ -104,11 +103,11 @@ public struct ClangOpenCL: Sendable {
     /// - Returns: Kernels in source order; a kernel seen under both profiles is listed once.
     /// - Throws: `KilnError.compilationFailed` if clang rejects the module, or if one kernel name
     ///   has two different signatures under the two profiles.
-    public func kernels(of module: SourceModule) throws(KilnError) -> [KernelRecord] {
+    public func kernels(of module: SourceModule) async throws(KilnError) -> [KernelRecord] {
         var kernels: [KernelRecord] = []
         for profile in Self.analysisProfiles {
             let options = Self.languageOptions + ["-target", "spir64", "-cl-kernel-arg-info", "-O0", "-emit-llvm"] + profile
-            let ir = try run(module, options: options, suffix: "ll", what: "its kernel list")
+            let ir = try await run(module, options: options, suffix: "ll", what: "its kernel list")
             for kernel in try KernelArgumentInfo.kernels(inLLVMIR: String(decoding: ir, as: UTF8.self), file: module.path) {
                 if let seen = kernels.first(where: { $0.name == kernel.name }) {
                     guard seen.parameters == kernel.parameters else {
@@ -124,8 +123,8 @@ public struct ClangOpenCL: Sendable {
     }
 
     /// Runs clang over the module's text in a private folder and returns the output file.
-    private func run(_ module: SourceModule, options: [String], suffix: String, what: String) throws(KilnError) -> [UInt8] {
-        try KilnError.catching(.compilationFailed, "\(module.path): \(what)") { try TemporaryDirectory.with(prefix: "kiln-clang") { folder in
+    private func run(_ module: SourceModule, options: [String], suffix: String, what: String) async throws(KilnError) -> [UInt8] {
+        try await TemporaryDirectory.with(prefix: "kiln-clang") { (folder) async throws(KilnError) -> [UInt8] in
             let input = "\(folder)/\(module.name).cl"
             let output = "\(folder)/\(module.name).\(suffix)"
             do {
@@ -133,18 +132,18 @@ public struct ClangOpenCL: Sendable {
             } catch {
                 throw KilnError(.io, "cannot write '\(input)': \(error) — check TMPDIR", cause: error)
             }
-            let result = try Subprocess(executable: executable).run(options + ["-S", input, "-o", output], in: folder)
+            let result = try await ChildProcess(executable: executable, arguments: options + ["-S", input, "-o", output], directory: folder).run()
             let log = result.text.replacingAll(input, with: module.path).trimmingWhitespace()
             guard result.status == 0, let bytes = FileManager.default.contents(atPath: output) else {
                 throw KilnError(.compilationFailed, "\(module.path) for \(what): \(identity) rejected it:\n\(Self.explain(log))")
             }
             return Array(bytes)
-        } }
+        }
     }
 
     /// clang's log, with a sentence for the backend errors that mean "not on NVIDIA".
     static func explain(_ log: String) -> String {
-        if let range = log.range(of: "Undefined external symbol \"") {
+        if let range = log.firstRange(of: "Undefined external symbol \"") {
             let symbol = log[range.upperBound...].prefix { $0 != "\"" }
             return log + "\n— '\(symbol)' has no NVIDIA implementation in libclc (OpenCL images and samplers, and some builtins, do not exist on NVIDIA); keep that kernel out of NVIDIA builds with #ifdef, or leave NVIDIA targets out"
         }

@@ -21,7 +21,7 @@ enum KernelArgumentInfo {
         for line in ir.split(separator: "\n") {
             if line.hasPrefix("define "), line.contains(" spir_kernel ") {
                 definitions.append(line)
-            } else if line.hasPrefix("!"), let equals = line.range(of: " = !{"), line.hasSuffix("}") {
+            } else if line.hasPrefix("!"), let equals = line.firstRange(of: " = !{"), line.hasSuffix("}") {
                 let id = String(line[..<equals.lowerBound])
                 nodes[id] = operands(String(line[equals.upperBound..<line.index(before: line.endIndex)]))
             }
@@ -32,7 +32,7 @@ enum KernelArgumentInfo {
             }
             let name = String(line[line.index(after: at)...].prefix { $0 != "(" }.filter { $0 != "\"" })
             func node(_ key: String) -> [String]? {
-                guard let range = line.range(of: "!\(key) !") else { return nil }
+                guard let range = line.firstRange(of: "!\(key) !") else { return nil }
                 let id = "!" + line[range.upperBound...].prefix { $0.isNumber }
                 return nodes[String(id)]
             }

@@ -32,7 +32,7 @@ enum PTXLocalParameters {
                 lines.append(".extern .shared .align 16 .b8 \(arrayName)[];")
                 declared = true
             }
-            if let range = line.range(of: ".entry ") {
+            if let range = line.firstRange(of: ".entry ") {
                 current = String(line[range.upperBound...].prefix { !$0.isWhitespace && $0 != "(" })
             }
             guard let kernel = current, let indices = locals[kernel],

@@ -1,7 +1,8 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
 import KilnBundle
 import KilnCore
 import Synchronization
@@ -29,25 +30,28 @@ public struct OclocToolchain: Toolchain {
 
     /// Finds `ocloc` (`KILN_OCLOC`, else `PATH`) and reads its version.
     ///
+    /// - Parameters:
+    ///   - environment: Where `KILN_OCLOC` and `PATH` are read.
+    ///   - deviceList: The build's devices, which pick the device SPIR-V is compiled with.
     /// - Throws: `KilnError.toolchainUnavailable` naming where it looked and how to install it.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) throws(KilnError) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, deviceList: DeviceList? = nil) async throws(KilnError) {
         let intel = (deviceList?.targets ?? []).compactMap { target -> (IntelIPVersion, String)? in
             if case .intelDevice(let ip) = target.kind { return (ip, target.name) }
             return nil
         }
         spirvDevice = intel.max { ($0.0.major, $0.0.minor, $0.0.revision) < ($1.0.major, $1.0.minor, $1.0.revision) }?.1 ?? "pvc"
-        let path = try KilnError.catching(.toolchainUnavailable, "finding ocloc") { try Subprocess.tool("ocloc", override: "KILN_OCLOC", environment: environment,
-                                       missing: "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)") }
+        let path = try ChildProcess.tool("ocloc", override: "KILN_OCLOC", environment: environment,
+                                       missing: "ocloc (Intel's offline compiler) was not found on PATH, and Intel targets need it — \(Self.install)")
         executable = path
-        version = try KilnError.catching(.toolchainUnavailable, "asking ocloc its version") { try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
-            let output = try Subprocess(executable: path).run(["query", "OCL_DRIVER_VERSION"], in: folder)
+        version = try await TemporaryDirectory.with(prefix: "kiln-ocloc") { (folder) async throws(KilnError) -> String in
+            let output = try await ChildProcess(executable: path, arguments: ["query", "OCL_DRIVER_VERSION"], directory: folder).run()
             let file = folder + "/OCL_DRIVER_VERSION"
             guard output.status == 0, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw KilnError(.toolchainUnavailable,
                     "'\(path) query OCL_DRIVER_VERSION' failed (exit \(output.status)): \(output.text.trimmingWhitespace()) — reinstall intel-opencl-icd")
             }
             return String(text.filter { $0 != "\u{0}" }).trimmingWhitespace()
-        } }
+        }
     }
 
     /// `ocloc VERSION`.
@@ -77,23 +81,24 @@ public struct OclocToolchain: Toolchain {
         ([executable] + arguments(file: module.path, module: module, target: target, outputFolder: "TMP")).joined(separator: " ")
     }
 
-    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         guard builds(target) else {
             throw KilnError(.toolchainUnavailable, "ocloc does not build target \(target.name)")
         }
         guard module.language == .openCLC else {
             throw KilnError(.invalidArgument, "\(module.path): ocloc compiles OpenCL C (.cl), not \(module.language.rawValue)")
         }
-        if case .intelDevice(let ip) = target.kind { try confirm(target, ipVersion: ip) }
-        return try KilnError.catching(.compilationFailed, "\(module.path) for \(target.name)") { try TemporaryDirectory.with(prefix: "kiln-ocloc") { folder in
+        if case .intelDevice(let ip) = target.kind { try await confirm(target, ipVersion: ip) }
+        return try await TemporaryDirectory.with(prefix: "kiln-ocloc") { (folder) async throws(KilnError) -> CompiledImage in
             let file = "\(folder)/\(module.name).cl"
             do {
                 try Data(module.text.utf8).write(to: URL(fileURLWithPath: file))
             } catch {
                 throw KilnError(.io, "cannot write '\(file)': \(error) — check TMPDIR", cause: error)
             }
-            let output = try Subprocess(executable: executable)
-                .run(arguments(file: file, module: module, target: target, outputFolder: folder), in: folder)
+            let output = try await ChildProcess(executable: executable,
+                                                arguments: arguments(file: file, module: module, target: target, outputFolder: folder),
+                                                directory: folder).run()
             let log = output.text.replacingAll(file, with: module.path).trimmingWhitespace()
             if output.status != 0 {
                 throw failure(log, status: output.status, module: module, target: target)
@@ -106,7 +111,7 @@ public struct OclocToolchain: Toolchain {
             }
             let quiet = log.split(separator: "\n").filter { $0 != "Build succeeded." && !$0.isEmpty }.joined(separator: "\n")
             return CompiledImage(bytes: Array(bytes), log: quiet)
-        } }
+        }
     }
 
     /// The error for a failed ocloc run: an unknown device, or a kernel it rejects.
@@ -120,11 +125,9 @@ public struct OclocToolchain: Toolchain {
     }
 
     /// Checks once per device that `ocloc ids NAME` gives the IP version the registry records.
-    private func confirm(_ target: Target, ipVersion: IntelIPVersion) throws(KilnError) {
+    private func confirm(_ target: Target, ipVersion: IntelIPVersion) async throws(KilnError) {
         if confirmed.contains(target.name) { return }
-        let output = try KilnError.catching(.toolchainUnavailable, "asking ocloc about '\(target.name)'") {
-            try Subprocess(executable: executable).run(["ids", target.name])
-        }
+        let output = try await ChildProcess(executable: executable, arguments: ["ids", target.name]).run()
         let ids = output.text.split(whereSeparator: \.isNewline).compactMap { IntelIPVersion($0.trimmingWhitespace()) }
         guard output.status == 0, !ids.isEmpty else {
             throw KilnError(.toolchainUnavailable,

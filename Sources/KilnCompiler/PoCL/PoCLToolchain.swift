@@ -51,7 +51,7 @@ public struct PoCLToolchain: Toolchain {
 
     public func cacheSalt(for module: SourceModule) -> String { hostString }
 
-    public func compile(_ module: SourceModule, for target: Target) throws(KilnError) -> CompiledImage {
+    public func compile(_ module: SourceModule, for target: Target) async throws(KilnError) -> CompiledImage {
         guard builds(target) else {
             throw KilnError(.toolchainUnavailable, "PoCL does not build target \(target.name)")
         }

@@ -1,0 +1,74 @@
+import KilnCompiler
+import KilnCore
+import KilnTestSupport
+import Testing
+
+/// Kiln's one way to run a child process, on `/bin/sh`: both pipes read at once, a time limit and
+/// an output limit, each failure a `KilnError` naming the command.
+@Suite("ChildProcess")
+struct ChildProcessTests {
+    /// A shell command that writes `bytes` bytes to standard error before it writes `done` to standard output.
+    static func errorFirst(_ bytes: Int) -> [String] {
+        ["-c", "head -c \(bytes) /dev/zero | tr '\\0' e >&2; echo done"]
+    }
+
+    @Test("a child that writes 1 MiB to stderr before any stdout ends, with both streams whole (a reader of stdout first would wait forever at 64 KiB)")
+    func fullStandardError() async throws {
+        let child = ChildProcess(executable: "/bin/sh", arguments: Self.errorFirst(1 << 20), combinesOutput: false,
+                                 timeLimit: .seconds(60))
+        let outcome = try await child.run()
+        #expect(outcome.status == 0)
+        #expect(outcome.text == "done\n")
+        #expect(outcome.errorOutput.count == 1 << 20)
+        #expect(outcome.errorOutput.allSatisfy { $0 == UInt8(ascii: "e") })
+    }
+
+    @Test("the test helper KilnProcess gets the same: 1 MiB on stderr, then stdout, and the run ends")
+    func kilnProcessFullStandardError() async throws {
+        let run = try await KilnProcess.run(executable: "/bin/sh", Self.errorFirst(1 << 20), limit: .seconds(60))
+        #expect(!run.timedOut)
+        #expect(run.status == 0)
+        #expect(run.stdout == "done\n")
+        #expect(run.stderr.utf8.count == 1 << 20)
+    }
+
+    @Test("combined output keeps stderr and stdout in one stream, as 2>&1 does")
+    func combined() async throws {
+        let outcome = try await ChildProcess(executable: "/bin/sh", arguments: ["-c", "echo one >&2; echo two"]).run()
+        #expect(outcome.text == "one\ntwo\n")
+        #expect(outcome.errorOutput.isEmpty)
+    }
+
+    @Test("a child past its time limit is killed, and the error names the command and its limit")
+    func timeLimit() async throws {
+        let start = ContinuousClock.now
+        let child = ChildProcess(executable: "/bin/sh", arguments: ["-c", "sleep 60"], timeLimit: .seconds(1))
+        let error = await #expect(throws: KilnError.self) { try await child.run() }
+        #expect(error?.code == .timedOut)
+        #expect(error?.message.contains("'/bin/sh -c sleep 60' ran past its limit of 1 s") == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - start < .seconds(30), "the run ended when the limit passed, not when the child would have")
+    }
+
+    @Test("a child that prints more than its output limit is stopped, and the error names the command and the limit")
+    func outputLimit() async throws {
+        let child = ChildProcess(executable: "/bin/sh", arguments: ["-c", "head -c 1000000 /dev/zero"], outputLimit: 4096)
+        let error = await #expect(throws: KilnError.self) { try await child.run() }
+        #expect(error?.code == .io)
+        #expect(error?.message.contains("printed more than 4096 bytes") == true, "\(String(describing: error))")
+    }
+
+    @Test("a program that does not exist is toolchainUnavailable, naming the path")
+    func missingProgram() async throws {
+        let error = await #expect(throws: KilnError.self) {
+            try await ChildProcess(executable: "/nonexistent/ocloc", arguments: ["--version"]).run()
+        }
+        #expect(error?.code == .toolchainUnavailable)
+        #expect(error?.message.contains("/nonexistent/ocloc") == true, "\(String(describing: error))")
+    }
+
+    @Test("a child ended by a signal reports the signal")
+    func signaled() async throws {
+        let outcome = try await ChildProcess(executable: "/bin/sh", arguments: ["-c", "kill -9 $$"]).run()
+        #expect(outcome.signal == 9)
+    }
+}
