@@ -18,17 +18,17 @@ import Synchronization
 
 /// One result, handed from a task to the thread that waits for it.
 final class ResultBox<T: Sendable>: Sendable {
-    let result = Mutex<Result<T, any Error>?>(nil)
+    let result = Mutex<Result<T, KilnError>?>(nil)
 }
 
 /// Runs async work from the cache's synchronous compile closure and waits for it. Safe here only:
 /// the closure runs on the main thread, outside the pool of threads the work runs on.
-func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws(KilnError) -> T) throws(KilnError) -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task {
-        let result: Result<T, any Error>
-        do { result = .success(try await work()) } catch { result = .failure(error) }
+        let result: Result<T, KilnError>
+        do throws(KilnError) { result = .success(try await work()) } catch { result = .failure(error) }
         box.result.withLock { $0 = result }
         done.signal()
     }
@@ -62,7 +62,7 @@ do {
             let line = Array("compiled \(getpid())\n".utf8)
             _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }
             close(log)
-            return try waitFor { try await clang.ptx(module, capability: ComputeCapability(8, 0), target: "compute_80") }
+            return try waitFor { () async throws(KilnError) in try await clang.ptx(module, capability: ComputeCapability(8, 0), target: "compute_80") }
         }
         print("\(cached ? "cached" : "compiled") \(SHA256Digest.hex(of: bytes))")
         cache.finishUploads(timeout: 30)  // a global cache is never deinitialised
