@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KilnCore
 
 /// The OpenCL entry points, found once per process: `libOpenCL.so.1` (the ICD loader,
