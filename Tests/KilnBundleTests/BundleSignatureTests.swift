@@ -159,12 +159,12 @@ struct BundleSignatureTests {
     @Test("the signature block is checked: a header that says signed needs the block at the end")
     func blockLayout() throws {
         var bundle = BundleBytes(bytes: try Self.unsigned())
-        bundle.bytes[BundleFormat.flagsOffset] = 1
+        bundle.bytes[BundleHeader.Field.flags] = 1
         bundle.resealHeader()
         let error = try #require(throws: KilnError.self) { try BundleReader(path: SyntheticBundle.temporaryFile(bundle.bytes)) }
         #expect(error.code == .corruptBundle)
         var unknown = BundleBytes(bytes: try Self.unsigned())
-        unknown.bytes[BundleFormat.flagsOffset] = 2
+        unknown.bytes[BundleHeader.Field.flags] = 2
         unknown.resealHeader()
         #expect(throws: KilnError.self) { try BundleReader(path: SyntheticBundle.temporaryFile(unknown.bytes)) }
     }
