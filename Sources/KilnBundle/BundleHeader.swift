@@ -34,11 +34,8 @@ struct BundleHeader: Sendable, Equatable {
     /// The header's flags.
     var flags: BundleFlags
     /// The manifest's size after decompression; the writer records the stored size with
-    /// ``ImageCodec/none``, and a reader then ignores it (see ``manifestJSONSize``).
+    /// ``ImageCodec/none``, and a reader then ignores it.
     var manifestRawSize: UInt64
-
-    /// The manifest's JSON size: the raw size with zstd, the stored size without.
-    var manifestJSONSize: UInt64 { manifestCodec == .none ? manifest.size : manifestRawSize }
 
     /// The byte size of the image table.
     var tableSize: UInt64 { UInt64(imageCount) * UInt64(BundleFormat.entrySize) }
