@@ -28,12 +28,6 @@ public enum BundleFormat {
     /// The most JSON objects and arrays a manifest may hold (2^19, about 50,000 kernels of ten
     /// parameters), counted before it is decoded, so a small hostile manifest cannot cost minutes.
     public static let maximumManifestContainers = 1 << 19
-    /// Where the writer's Kiln version is, in every format version: 16 bytes of UTF-8, NUL-padded.
-    static let writerVersionRange = 16..<32
-    /// The header's flags byte (in version 1, the first of the bytes once reserved at 137).
-    static let flagsOffset = 137
-    /// The flag of a signed bundle: the file ends with a ``BundleSignature`` block.
-    static let signedFlag: UInt8 = 1
 }
 
 /// How an image's bytes are stored.

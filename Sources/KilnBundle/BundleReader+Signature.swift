@@ -7,16 +7,10 @@ extension BundleReader {
     /// Reads the signature block that the header's flags announce: the last 128 bytes of the
     /// file, which must start where the data region ends, rounded up to 64.
     ///
-    /// - Throws: `KilnError.corruptBundle` for a damaged block, `.unsupportedBundleVersion` for flags
-    ///   this Kiln does not know.
-    static func signatureBlock(header: [UInt8], file: BundleFile, data: (offset: UInt64, size: UInt64),
-                               path: String) throws(KilnError) -> BundleSignature? {
-        let flags = header[BundleFormat.flagsOffset]
-        guard flags & ~BundleFormat.signedFlag == 0, header[(BundleFormat.flagsOffset + 1)..<144].allSatisfy({ $0 == 0 }) else {
-            throw KilnError(.unsupportedBundleVersion,
-                "bundle '\(path)' sets header flags (\(flags)) that this Kiln (\(KilnVersion.current)) does not know — it was damaged, or written by a newer Kiln; read it with that Kiln")
-        }
-        guard flags & BundleFormat.signedFlag != 0 else { return nil }
+    /// - Throws: `KilnError.corruptBundle` for a damaged block.
+    static func signatureBlock(header: BundleHeader, file: BundleFile, path: String) throws(KilnError) -> BundleSignature? {
+        guard header.flags.contains(.signed) else { return nil }
+        let data = header.data
         let blockOffset = UInt64(align(Int(data.offset + data.size), BundleFormat.alignment))
         guard file.size >= UInt64(BundleSignature.blockSize), blockOffset == file.size - UInt64(BundleSignature.blockSize) else {
             throw KilnError(.corruptBundle,
@@ -50,21 +44,21 @@ extension BundleReader {
         }
         if verifiedSigner.withLock({ $0 }) == signer { return signer }
         let end = file.size - UInt64(BundleSignature.blockSize)
-        let tableRange = (offset: tableOffset, size: UInt64(imageCount) * UInt64(BundleFormat.entrySize))
-        var tableBytes = [UInt8](repeating: 0, count: Int(tableRange.size))
-        var stringBytes = [UInt8](repeating: 0, count: Int(strings.size))
+        var tableBytes = [UInt8](repeating: 0, count: Int(header.tableSize))
+        var stringBytes = [UInt8](repeating: 0, count: Int(header.strings.size))
+        let headerBytes = header.bytes
         var hasher = try SHA256Hasher()
         var offset: UInt64 = 0
         while offset < end {
             let chunk = try file.read(offset, min(1 << 20, end - offset), subject: subject, "the signed bytes")
-            if offset == 0, Array(chunk.prefix(BundleFormat.headerSize)) != header {
+            if offset == 0, Array(chunk.prefix(BundleFormat.headerSize)) != headerBytes {
                 throw KilnError(.untrustedBundle, "bundle '\(path)' changed while it was read — read it again when nothing is writing it")
             }
             do { try chunk.withUnsafeBytes { try hasher.update($0) } } catch {
                 throw .wrapping(error, as: .io, "bundle '\(path)': cannot hash the signed bytes: \(error)")
             }
-            Self.copy(chunk, at: offset, into: &tableBytes, from: tableRange.offset)
-            Self.copy(chunk, at: offset, into: &stringBytes, from: strings.offset)
+            Self.copy(chunk, at: offset, into: &tableBytes, from: header.tableOffset)
+            Self.copy(chunk, at: offset, into: &stringBytes, from: header.strings.offset)
             offset += UInt64(chunk.count)
         }
         let message = BundleSignature.message(fileDigest: try hasher.finalize(), signedPart: signature.signedPart)
@@ -72,7 +66,7 @@ extension BundleReader {
             throw KilnError(.untrustedBundle,
                 "bundle '\(path)' does not match its signature by \(signer): it was altered or damaged after it was signed — get the bundle again from its author")
         }
-        let table = try ImageTable(entries: tableBytes, strings: stringBytes, count: imageCount, data: data, path: path,
+        let table = try ImageTable(entries: tableBytes, strings: stringBytes, count: imageCount, data: header.data, path: path,
                                    formatVersion: formatVersion)
         loadedTable.withLock { $0 = table }
         verifiedSigner.withLock { $0 = signer }

@@ -18,13 +18,13 @@ public final class BundleReader: Sendable {
     /// The path the bundle was opened from.
     public let path: String
     /// The Kiln version that wrote the bundle.
-    public let writerVersion: String
+    public var writerVersion: String { header.writerVersion }
     /// The format version of the file.
-    public let formatVersion: UInt32
+    public var formatVersion: UInt32 { header.formatVersion }
     /// The file's size in bytes.
-    public let fileSize: UInt64
+    public var fileSize: UInt64 { header.fileSize }
     /// The number of images in the image table.
-    public let imageCount: Int
+    public var imageCount: Int { Int(header.imageCount) }
 
     /// The signature block of a signed bundle, parsed but not checked (see
     /// ``requireSignature(trustedBy:)``); nil for an unsigned bundle.
@@ -32,15 +32,8 @@ public final class BundleReader: Sendable {
 
     let file: BundleFile
     let subject: String
-    /// The header as read on open, which a signature check compares with what it hashes.
-    let header: [UInt8]
-    let tableOffset: UInt64
-    let strings: (offset: UInt64, size: UInt64)
-    private let manifestRange: (offset: UInt64, size: UInt64)
-    private let manifestDigest: [UInt8]
-    private let manifestCodec: ImageCodec
-    private let manifestRawSize: UInt64
-    let data: (offset: UInt64, size: UInt64)
+    /// The header as read and checked on open, which a signature check compares with what it hashes.
+    let header: BundleHeader
     /// The image table and string table, read and checked on first use (or taken from the bytes
     /// a signature check hashed).
     let loadedTable = Mutex<ImageTable?>(nil)
@@ -64,80 +57,26 @@ public final class BundleReader: Sendable {
         subject = "bundle '\(path)'"
         file = try BundleFile(path: path)
         let size = file.size
-        let head = try file.read(0, min(size, UInt64(BundleFormat.headerSize)), subject: subject, "the header")
-        let r = ByteReader(bytes: head, subject: subject)
-        guard head.count >= BundleFormat.magic.count, Array(head[0..<BundleFormat.magic.count]) == BundleFormat.magic else {
-            throw KilnError(.corruptBundle,
-                "'\(path)' is not a Kiln bundle (it does not start with 'KILNBNDL') — give a file that `kiln build` wrote")
-        }
-        formatVersion = try r.integer(UInt32.self, at: 8, "the format version")
-        let written = try r.slice(UInt64(BundleFormat.writerVersionRange.lowerBound),
-                                  UInt64(BundleFormat.writerVersionRange.count), "the writer's version")
-        writerVersion = String(decoding: written.prefix { $0 != 0 }, as: UTF8.self)
-        guard BundleFormat.readableVersions.contains(formatVersion) else {
-            throw KilnError(.unsupportedBundleVersion,
-                "bundle '\(path)' is format version \(formatVersion), written by Kiln \(writerVersion); this Kiln (\(KilnVersion.current)) reads format version \(BundleFormat.readableVersions.upperBound) and older — read it with Kiln \(writerVersion) or newer")
-        }
-        let headerSize = try r.integer(UInt32.self, at: 12, "the header size")
-        guard headerSize == BundleFormat.headerSize else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': header size \(headerSize), expected \(BundleFormat.headerSize) — the file is damaged; rebuild it")
-        }
-        let header = try r.slice(0, UInt64(BundleFormat.headerSize), "the header")
-        self.header = Array(header)
-        let check = try r.integer(UInt64.self, at: BundleFormat.headerSize - 8, "the header check")
-        guard Array(header.prefix(BundleFormat.headerSize - 8)).withUnsafeBytes({ Digest.check($0) }) == check else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': the header's checksum does not match — the file is damaged; rebuild it or copy it again")
-        }
-        fileSize = try r.integer(UInt64.self, at: 32, "the file size")
-        guard fileSize == UInt64(size) else {
-            throw KilnError(.corruptBundle, "bundle '\(path)' is \(size) bytes but its header says \(fileSize) — the file is truncated or was appended to; copy it again")
-        }
-        tableOffset = try r.integer(UInt64.self, at: 40, "the image table offset")
-        let count = try r.integer(UInt32.self, at: 48, "the image count")
-        let entrySize = try r.integer(UInt32.self, at: 52, "the entry size")
-        guard entrySize == BundleFormat.entrySize else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': entry size \(entrySize), expected \(BundleFormat.entrySize) — the file is damaged; rebuild it")
-        }
-        let label = subject
-        func inFile(_ offset: UInt64, _ count: UInt64, _ what: String) throws(KilnError) {
-            try ByteReader.check(offset, count, within: size, label, what)
-        }
-        try inFile(tableOffset, UInt64(count) * UInt64(entrySize), "the image table")
-        imageCount = Int(count)
-        strings = (try r.integer(at: 56, "the string table offset"), try r.integer(at: 64, "the string table size"))
-        try inFile(strings.offset, strings.size, "the string table")
-        manifestRange = (try r.integer(at: 72, "the manifest offset"), try r.integer(at: 80, "the manifest size"))
-        try inFile(manifestRange.offset, manifestRange.size, "the manifest")
-        data = (try r.integer(at: 88, "the data offset"), try r.integer(at: 96, "the data size"))
-        try inFile(data.offset, data.size, "the data region")
-        manifestDigest = Array(try r.slice(104, 32, "the manifest checksum"))
-        let codec: UInt8 = try r.integer(at: 136, "the manifest codec")
-        guard let manifestCodec = ImageCodec(rawValue: codec), manifestCodec != .zstdReferenced else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': manifest codec \(codec) is unknown — the file is damaged; rebuild it")
-        }
-        self.manifestCodec = manifestCodec
-        manifestRawSize = manifestCodec == .none ? manifestRange.size : try r.integer(at: 144, "the manifest's raw size")
-        guard manifestRawSize <= BundleFormat.maximumManifestSize, manifestRange.size <= BundleFormat.maximumManifestSize else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': its manifest claims \(max(manifestRawSize, manifestRange.size)) bytes, over the limit of \(BundleFormat.maximumManifestSize) — the file is damaged or hostile; rebuild it")
-        }
-        signature = try Self.signatureBlock(header: self.header, file: file, data: data, path: path)
+        header = try BundleHeader(bytes: file.read(0, min(size, UInt64(BundleFormat.headerSize)), subject: subject, "the header"),
+                                  fileSize: size, path: path)
+        signature = try Self.signatureBlock(header: header, file: file, path: path)
     }
 
     /// The manifest, checked against the header's SHA-256 of it.
     ///
     /// - Throws: `KilnError.corruptBundle` if it is damaged.
     public func manifest() throws(KilnError) -> Manifest {
-        let bytes = try StartupTrace.measure("manifest.read", bytes: Int(manifestRange.size)) { () throws(KilnError) in
-            try file.read(manifestRange.offset, manifestRange.size, subject: subject, "the manifest")
+        let bytes = try StartupTrace.measure("manifest.read", bytes: Int(header.manifest.size)) { () throws(KilnError) in
+            try file.read(header.manifest.offset, header.manifest.size, subject: subject, "the manifest")
         }
         let digest = StartupTrace.measure("manifest.sha256") { Digest.sha256(bytes) }
-        guard digest == manifestDigest else {
+        guard digest == header.manifestSHA256 else {
             throw KilnError(.corruptBundle, "bundle '\(path)': the manifest's checksum does not match — the file is damaged; rebuild it")
         }
-        let json: [UInt8] = switch manifestCodec {
+        let json: [UInt8] = switch header.manifestCodec {
         case .none, .zstdReferenced: bytes  // the header refuses a referenced manifest
-        case .zstd: try StartupTrace.measure("manifest.decompress", bytes: Int(manifestRawSize)) { () throws(KilnError) in
-            try Zstd.decompress(bytes, rawSize: manifestRawSize, limit: BundleFormat.maximumManifestSize, what: "bundle '\(path)': the manifest")
+        case .zstd: try StartupTrace.measure("manifest.decompress", bytes: Int(header.manifestRawSize)) { () throws(KilnError) in
+            try Zstd.decompress(bytes, rawSize: header.manifestRawSize, limit: BundleFormat.maximumManifestSize, what: "bundle '\(path)': the manifest")
         }
         }
         let containers = Self.countContainers(json, limit: BundleFormat.maximumManifestContainers)
@@ -206,9 +145,9 @@ public final class BundleReader: Sendable {
         let span = StartupTrace.begin("bundle.table")
         defer { span?.end() }
         let table = try ImageTable(
-            entries: file.read(tableOffset, UInt64(imageCount) * UInt64(BundleFormat.entrySize), subject: subject, "the image table"),
-            strings: file.read(strings.offset, strings.size, subject: subject, "the string table"),
-            count: imageCount, data: data, path: path, formatVersion: formatVersion)
+            entries: file.read(header.tableOffset, header.tableSize, subject: subject, "the image table"),
+            strings: file.read(header.strings.offset, header.strings.size, subject: subject, "the string table"),
+            count: imageCount, data: header.data, path: path, formatVersion: formatVersion)
         loadedTable.withLock { $0 = table }
         return table
     }
@@ -279,7 +218,7 @@ public final class BundleReader: Sendable {
 
     /// The raw bytes of an entry whose reference (if it has one) is `prefix`, checked against its SHA-256.
     private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true) throws(KilnError) -> [UInt8] {
-        try ByteReader.check(entry.offset, entry.storedSize, within: data.offset + data.size, subject, "\(entry.module) × \(entry.target)")
+        try ByteReader.check(entry.offset, entry.storedSize, within: header.data.offset + header.data.size, subject, "\(entry.module) × \(entry.target)")
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
         }

@@ -68,12 +68,13 @@ public struct BundleSignature: Sendable, Equatable {
     ///   check, file size).
     /// - Complexity: one SHA-256 of the bundle.
     public static func sign(_ bundle: [UInt8], with key: SigningKey) throws(KilnError) -> [UInt8] {
-        var out = ByteWriter(bytes: try unsigned(bundle))
+        let plain = try unsigned(bundle)
+        var header = try Self.header(of: plain)
+        var out = ByteWriter(bytes: plain)
         out.pad(to: BundleFormat.alignment)
-        let fileSize = out.bytes.count + blockSize
-        out.bytes[BundleFormat.flagsOffset] |= BundleFormat.signedFlag
-        out.set(UInt64(fileSize), at: 32)
-        resealHeader(&out)
+        header.flags.insert(.signed)
+        header.fileSize = UInt64(out.bytes.count + blockSize)
+        out.bytes.replaceSubrange(0..<BundleFormat.headerSize, with: header.bytes)
         var block = ByteWriter()
         block.append(magic)
         block.append(ed25519)
@@ -90,31 +91,25 @@ public struct BundleSignature: Sendable, Equatable {
     ///
     /// - Throws: `KilnError.corruptBundle` if the bytes are not a bundle.
     public static func unsigned(_ bundle: [UInt8]) throws(KilnError) -> [UInt8] {
-        let subject = "bundle"
-        let r = ByteReader(bytes: bundle, subject: subject)
-        guard bundle.count >= BundleFormat.headerSize, Array(bundle[0..<8]) == BundleFormat.magic,
-              BundleFormat.readableVersions.contains(try r.integer(UInt32.self, at: 8, "the version")),
-              try r.integer(UInt64.self, at: 32, "the file size") == UInt64(bundle.count),
-              Array(bundle[0..<(BundleFormat.headerSize - 8)]).withUnsafeBytes({ Digest.check($0) })
-                == (try r.integer(UInt64.self, at: BundleFormat.headerSize - 8, "the header check")) else {
-            throw KilnError(.corruptBundle, "these bytes are not a whole Kiln bundle (magic, version, size or header check) — sign a bundle that `kiln build` wrote")
+        var header = try Self.header(of: bundle)
+        guard header.flags.contains(.signed) else { return bundle }
+        header.flags.remove(.signed)
+        header.fileSize = header.data.offset + header.data.size
+        guard header.fileSize >= UInt64(BundleFormat.headerSize) else {
+            throw KilnError(.corruptBundle, "the bundle's data region lies inside its header — the file is damaged; rebuild it")
         }
-        guard bundle[BundleFormat.flagsOffset] & BundleFormat.signedFlag != 0 else { return bundle }
-        let (dataOffset, dataSize): (UInt64, UInt64) = (try r.integer(at: 88, "the data offset"), try r.integer(at: 96, "the data size"))
-        let (end, overflow) = dataOffset.addingReportingOverflow(dataSize)
-        guard !overflow, end <= UInt64(bundle.count) else {
-            throw KilnError(.corruptBundle, "the bundle's data region lies outside it — the file is damaged; rebuild it")
-        }
-        var out = ByteWriter(bytes: Array(bundle[..<Int(end)]))
-        out.bytes[BundleFormat.flagsOffset] &= ~BundleFormat.signedFlag
-        out.set(end, at: 32)
-        resealHeader(&out)
-        return out.bytes
+        return header.bytes + bundle[BundleFormat.headerSize..<Int(header.fileSize)]
     }
 
-    /// Recomputes the header check after a header field changed.
-    private static func resealHeader(_ out: inout ByteWriter) {
-        let check = Array(out.bytes[0..<(BundleFormat.headerSize - 8)]).withUnsafeBytes { Digest.check($0) }
-        out.set(check, at: BundleFormat.headerSize - 8)
+    /// The checked header of a whole bundle's bytes.
+    ///
+    /// - Throws: `KilnError.corruptBundle` if the bytes are not a whole bundle.
+    private static func header(of bundle: [UInt8]) throws(KilnError) -> BundleHeader {
+        do {
+            return try BundleHeader(bytes: Array(bundle.prefix(BundleFormat.headerSize)), fileSize: UInt64(bundle.count),
+                                    path: "(bytes to sign)")
+        } catch {
+            throw KilnError(.corruptBundle, "these bytes are not a whole Kiln bundle (magic, version, size or header check) — sign a bundle that `kiln build` wrote", cause: error)
+        }
     }
 }

@@ -115,52 +115,29 @@ public struct BundleWriter: Sendable {
             : rows.contains { $0.stored.codec == .zstdReferenced } ? BundleFormat.referencesVersion : 1
         let fileSize = dataOffset + data.bytes.count
 
-        var out = ByteWriter()
-        out.append(BundleFormat.magic)
-        out.append(version)
-        out.append(UInt32(BundleFormat.headerSize))
-        let writer = Array(KilnVersion.current.utf8.prefix(16))
-        out.append(writer + [UInt8](repeating: 0, count: 16 - writer.count))
-        out.append(UInt64(fileSize))
-        out.append(UInt64(tableOffset))
-        out.append(UInt32(sorted.count))
-        out.append(UInt32(BundleFormat.entrySize))
-        out.append(UInt64(stringOffset))
-        out.append(UInt64(stringTable.bytes.count))
-        out.append(UInt64(manifestOffset))
-        out.append(UInt64(manifestBytes.count))
-        out.append(UInt64(dataOffset))
-        out.append(UInt64(data.bytes.count))
-        out.append(Digest.sha256(manifestBytes))
-        out.append(manifestCodec.rawValue)
-        out.append(repeatElement(0, count: 7))
-        out.append(UInt64(manifestJSON.count))
-        out.append(out.bytes.withUnsafeBytes { Digest.check($0) })
-        assert(out.bytes.count == BundleFormat.headerSize)
-
+        let header = BundleHeader(
+            formatVersion: version, writerVersion: KilnVersion.current, fileSize: UInt64(fileSize),
+            tableOffset: UInt64(tableOffset), imageCount: UInt32(sorted.count),
+            strings: .init(offset: UInt64(stringOffset), size: UInt64(stringTable.bytes.count)),
+            manifest: .init(offset: UInt64(manifestOffset), size: UInt64(manifestBytes.count)),
+            data: .init(offset: UInt64(dataOffset), size: UInt64(data.bytes.count)),
+            manifestSHA256: Digest.sha256(manifestBytes), manifestCodec: manifestCodec, flags: [],
+            manifestRawSize: UInt64(manifestJSON.count))
+        var out = ByteWriter(bytes: header.bytes)
         out.pad(to: a)
         for row in rows {
-            var entry = ByteWriter()
-            for string in [row.0.module, row.0.target, row.0.toolchain] {
+            func name(_ string: String) -> ImageEntry.Layout.Name {
                 let (offset, length) = stringRefs[string]!
-                entry.append(offset)
-                entry.append(length)
+                return .init(offset: offset, length: length)
             }
-            entry.append(row.0.format.code)
-            entry.append(row.stored.codec.rawValue)
-            entry.append(row.stored.transform.rawValue)
-            entry.append(repeatElement(0, count: 5))
-            entry.append(UInt64(row.offset))
-            entry.append(UInt64(row.stored.body.count))
-            entry.append(UInt64(row.0.bytes.count))
-            entry.append(row.digest)
-            entry.append(UInt32(row.stored.reference ?? 0))
-            entry.append(UInt64(row.stored.transformedSize ?? 0))
-            entry.append(repeatElement(0, count: 20))
+            let entry = ImageEntry.Layout(
+                module: name(row.0.module), target: name(row.0.target), toolchain: name(row.0.toolchain),
+                format: row.0.format.code, codec: row.stored.codec.rawValue, transform: row.stored.transform.rawValue,
+                offset: UInt64(row.offset), storedSize: UInt64(row.stored.body.count), rawSize: UInt64(row.0.bytes.count),
+                sha256: row.digest, reference: UInt32(row.stored.reference ?? 0), codedSize: UInt64(row.stored.transformedSize ?? 0),
+                check: 0)
             // The check covers the entry and the strings it names.
-            let checked = entry.bytes + Array(row.0.module.utf8) + Array(row.0.target.utf8) + Array(row.0.toolchain.utf8)
-            entry.append(checked.withUnsafeBytes { Digest.check($0) })
-            out.append(entry.bytes)
+            out.append(entry.bytes(names: Array(row.0.module.utf8) + Array(row.0.target.utf8) + Array(row.0.toolchain.utf8)))
         }
         out.pad(to: a)
         out.append(stringTable.bytes)

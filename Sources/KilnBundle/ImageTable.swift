@@ -11,11 +11,13 @@ import KilnCore
 struct ImageTable: Sendable {
     /// The table's bytes: count × 128.
     let table: ByteReader
+    /// Each entry as stored, decoded but not yet checked, in table order.
+    let layouts: [ImageEntry.Layout]
     /// The string table's bytes.
     let strings: [UInt8]
     /// Each entry's search key, as ``imageKey(_:_:)`` builds it, in table order.
     let keys: [[UInt8]]
-    let data: (offset: UInt64, size: UInt64)
+    let data: BundleHeader.Region
     let path: String
     /// The positions that some entry names as its reference — read without the entries' checks,
     /// so only a hint of what to keep once read (what is kept has passed its SHA-256).
@@ -28,32 +30,32 @@ struct ImageTable: Sendable {
     /// - Throws: `KilnError.corruptBundle` if a name lies outside the string table, or the keys
     ///   are not strictly increasing.
     init(entries: [UInt8], strings: [UInt8], count: Int,
-         data: (offset: UInt64, size: UInt64), path: String, formatVersion: UInt32) throws(KilnError) {
+         data: BundleHeader.Region, path: String, formatVersion: UInt32) throws(KilnError) {
         table = ByteReader(bytes: entries, subject: "bundle '\(path)'")
         self.formatVersion = formatVersion
         self.strings = strings
         self.data = data
         self.path = path
+        var layouts: [ImageEntry.Layout] = []
         var keys: [[UInt8]] = []
+        layouts.reserveCapacity(count)
         keys.reserveCapacity(count)
         for index in 0..<count {
-            let base = index * BundleFormat.entrySize
-            let key = Array(try Self.name(table, strings, base, 0, index, "module", path)) + [0]
-                + Array(try Self.name(table, strings, base, 8, index, "target", path))
+            let what = "image table entry \(index)"
+            let layout = try ImageEntry.Layout(table, at: index * BundleFormat.entrySize, what)
+            let key = Array(try Self.name(layout.module, strings, what, "module", path)) + [0]
+                + Array(try Self.name(layout.target, strings, what, "target", path))
             if let previous = keys.last, !previous.lexicographicallyPrecedes(key) {
                 throw KilnError(.corruptBundle,
                     "bundle '\(path)': image table entry \(index) is \(previous == key ? "a duplicate of" : "out of order after") entry \(index - 1) — the file is damaged or was edited; rebuild it")
             }
+            layouts.append(layout)
             keys.append(key)
         }
+        self.layouts = layouts
         self.keys = keys
-        var referenced = Set<Int>()
-        for index in 0..<count where (try? table.integer(UInt8.self, at: index * BundleFormat.entrySize + 25, "")) == ImageCodec.zstdReferenced.rawValue {
-            if let reference = try? table.integer(UInt32.self, at: index * BundleFormat.entrySize + 88, ""), Int(reference) < count {
-                referenced.insert(Int(reference))
-            }
-        }
-        self.referenced = referenced
+        referenced = Set(layouts.lazy.filter { $0.codec == ImageCodec.zstdReferenced.rawValue && Int($0.reference) < count }
+            .map { Int($0.reference) })
     }
 
     /// The position of the entry for a module and target, by binary search over the checked-sorted keys.
@@ -75,53 +77,45 @@ struct ImageTable: Sendable {
         return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " × ")
     }
 
-    /// The bytes of one name field of an entry, in bounds but not yet checked against the entry's check.
-    private static func name(_ table: ByteReader, _ strings: [UInt8], _ base: Int, _ at: Int, _ index: Int,
-                             _ name: String, _ path: String) throws(KilnError) -> ArraySlice<UInt8> {
-        let what = "image table entry \(index)"
-        let offset: UInt32 = try table.integer(at: base + at, what)
-        let length: UInt32 = try table.integer(at: base + at + 4, what)
-        guard UInt64(offset) + UInt64(length) <= UInt64(strings.count) else {
-            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) names a \(name) outside the string table — the file is damaged; rebuild it")
+    /// The bytes of one name of an entry, in bounds but not yet checked against the entry's check.
+    private static func name(_ name: ImageEntry.Layout.Name, _ strings: [UInt8], _ what: String,
+                             _ field: String, _ path: String) throws(KilnError) -> ArraySlice<UInt8> {
+        guard UInt64(name.offset) + UInt64(name.length) <= UInt64(strings.count) else {
+            throw KilnError(.corruptBundle, "bundle '\(path)': \(what) names a \(field) outside the string table — the file is damaged; rebuild it")
         }
-        return strings[Int(offset)..<Int(offset + length)]
+        return strings[Int(name.offset)..<Int(name.offset + name.length)]
     }
 
     /// The entry at a position, with its check, its strings, its codes and its ranges verified.
     ///
     /// - Throws: `KilnError.corruptBundle` if the entry is damaged or points outside the data region.
     func entry(at index: Int) throws(KilnError) -> ImageEntry {
-        let base = index * BundleFormat.entrySize
+        let layout = layouts[index]
         let what = "image table entry \(index)"
-        let raw = try table.slice(UInt64(base), UInt64(BundleFormat.entrySize), what)
-        func string(_ at: Int, _ name: String) throws(KilnError) -> String {
-            let bytes = try Self.name(table, strings, base, at, index, name, path)
+        func string(_ name: ImageEntry.Layout.Name, _ field: String) throws(KilnError) -> String {
+            let bytes = try Self.name(name, strings, what, field, path)
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has a \(name) that is not UTF-8 — the file is damaged; rebuild it")
+                throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has a \(field) that is not UTF-8 — the file is damaged; rebuild it")
             }
             return text
         }
-        let formatCode: UInt8 = try table.integer(at: base + 24, what)
-        let codecCode: UInt8 = try table.integer(at: base + 25, what)
+        let (formatCode, codecCode) = (layout.format, layout.codec)
         guard let format = ImageFormat(code: formatCode), let codec = ImageCodec(rawValue: codecCode),
               codec != .zstdReferenced || formatVersion >= BundleFormat.referencesVersion else {
             throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has format \(formatCode) / codec \(codecCode), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
         }
-        let module = try string(0, "module"), target = try string(8, "target"), toolchain = try string(16, "toolchain")
-        // The check covers the entry and the strings it names.
-        let check = try table.integer(UInt64.self, at: base + BundleFormat.entrySize - 8, what)
-        let checked = Array(raw.prefix(BundleFormat.entrySize - 8)) + Array(module.utf8) + Array(target.utf8) + Array(toolchain.utf8)
-        guard checked.withUnsafeBytes({ Digest.check($0) }) == check else {
+        let module = try string(layout.module, "module"), target = try string(layout.target, "target")
+        let toolchain = try string(layout.toolchain, "toolchain")
+        // The check covers the entry as stored and the strings it names.
+        let raw = try table.slice(UInt64(index * BundleFormat.entrySize), UInt64(BundleFormat.entrySize), what)
+        guard ImageEntry.Layout.check(raw, names: Array(module.utf8) + Array(target.utf8) + Array(toolchain.utf8)) == layout.check else {
             throw KilnError(.corruptBundle, "bundle '\(path)': \(what) fails its checksum — the file is damaged; rebuild it")
         }
         var entry = ImageEntry(
-            module: module, target: target, toolchain: toolchain,
-            format: format, codec: codec,
-            offset: try table.integer(at: base + 32, what), storedSize: try table.integer(at: base + 40, what),
-            rawSize: try table.integer(at: base + 48, what),
-            sha256: Array(try table.slice(UInt64(base + 56), 32, what)))
+            module: module, target: target, toolchain: toolchain, format: format, codec: codec,
+            offset: layout.offset, storedSize: layout.storedSize, rawSize: layout.rawSize, sha256: layout.sha256)
         // Version 2: the reference's position in the table, zero unless the codec uses one.
-        let reference: UInt32 = try table.integer(at: base + 88, what)
+        let reference = layout.reference
         if codec == .zstdReferenced {
             guard Int(reference) < keys.count, Int(reference) != index else {
                 throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) names image table entry \(reference) as its reference, which \(Int(reference) == index ? "is itself" : "does not exist") — the file is damaged; rebuild it")
@@ -131,8 +125,7 @@ struct ImageTable: Sendable {
             throw KilnError(.corruptBundle, "bundle '\(path)': the image \(entry.module) × \(entry.target) is stored without a reference but names one — the file is damaged; rebuild it")
         }
         // Version 3: how the raw bytes were rewritten, and the rewritten size.
-        let transformCode: UInt8 = try table.integer(at: base + 26, what)
-        let transformedSize: UInt64 = try table.integer(at: base + 92, what)
+        let (transformCode, transformedSize) = (layout.transform, layout.codedSize)
         guard let transform = ImageTransform(rawValue: transformCode),
               transform == .none || (formatVersion >= BundleFormat.transformsVersion && codec == .zstd
                                      && ImageTransform.candidate(for: format) == transform) else {

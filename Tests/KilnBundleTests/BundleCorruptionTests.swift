@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import KilnBundle
+@testable import KilnBundle
 import KilnCore
 import KilnTestSupport
 import Testing
@@ -65,7 +65,7 @@ struct BundleCorruptionTests {
     @Test("a newer format version names the Kiln that wrote it")
     func newerVersion() throws {
         var bytes = try Self.original()
-        bytes[8] = 7
+        bytes[BundleHeader.Field.formatVersion] = 7
         guard case .failure(let error) = Self.readEverything(bytes) else {
             Issue.record("format version 7 was accepted")
             return
@@ -94,7 +94,7 @@ struct BundleCorruptionTests {
         let bytes = try Self.original()
         // The image count, set to 2^32-1: the table would lie far outside the file.
         var huge = bytes
-        for i in 48..<52 { huge[i] = 0xFF }
+        for i in 0..<4 { huge[BundleHeader.Field.imageCount + i] = 0xFF }
         guard case .failure = Self.readEverything(huge) else {
             Issue.record("an image count of 2^32-1 was accepted")
             return
@@ -107,7 +107,7 @@ struct BundleCorruptionTests {
     @Test("5,000 mutated bundles never crash and never yield wrong bytes", arguments: [false, true])
     func mutations(withReferences: Bool) throws {
         let original = withReferences ? try Self.referenced() : try Self.original()
-        if withReferences { #expect(original[8] == 2, "the bundle holds no reference") }
+        if withReferences { #expect(original[BundleHeader.Field.formatVersion] == 2, "the bundle holds no reference") }
         guard case .success(let (expected, expectedManifest)) = Self.readEverything(original) else {
             Issue.record("the original bundle does not read")
             return

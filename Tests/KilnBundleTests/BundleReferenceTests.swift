@@ -123,7 +123,7 @@ struct BundleReferenceTests {
     func versionOneWithoutReferences() throws {
         let bytes = try SyntheticBundle.bytes(modules: ["m"], deviceList: "pvc,sm_90,cpu")
         #expect(try BundleReader(path: try SyntheticBundle.temporaryFile(bytes)).formatVersion == 1)
-        #expect(bytes[8] == 1)
+        #expect(bytes[BundleHeader.Field.formatVersion] == 1)
     }
 
     @Test("a damaged reference fails the image that uses it, naming both")
@@ -166,7 +166,7 @@ struct BundleReferenceTests {
         let entries = try reader.entries()
         let users = entries.indices.filter { entries[$0].module == "gemm" && entries[$0].codec == .zstdReferenced }
         try #require(users.count >= 2)
-        file.set(UInt32(users[1]), at: file.entryBase(users[0]) + 88)
+        file.set(UInt32(users[1]), at: file.entryBase(users[0]) + ImageEntry.Layout.Field.reference)
         file.resealEntry(users[0])
         let edited = try BundleReader(path: try SyntheticBundle.temporaryFile(file.bytes))
         let error = try #require(throws: KilnError.self) { _ = try edited.image(module: "gemm", target: entries[users[0]].target).count }
@@ -182,9 +182,9 @@ struct BundleReferenceTests {
         let user = try #require(entries.firstIndex { $0.codec == .zstdReferenced })
         let plain = try #require(entries.firstIndex { $0.codec != .zstdReferenced })
         switch kind {
-        case 0: file.set(UInt32(entries.count), at: file.entryBase(user) + 88); file.resealEntry(user)
-        case 1: file.set(UInt32(user), at: file.entryBase(user) + 88); file.resealEntry(user)
-        default: file.set(UInt32(user), at: file.entryBase(plain) + 88); file.resealEntry(plain)
+        case 0: file.set(UInt32(entries.count), at: file.entryBase(user) + ImageEntry.Layout.Field.reference); file.resealEntry(user)
+        case 1: file.set(UInt32(user), at: file.entryBase(user) + ImageEntry.Layout.Field.reference); file.resealEntry(user)
+        default: file.set(UInt32(user), at: file.entryBase(plain) + ImageEntry.Layout.Field.reference); file.resealEntry(plain)
         }
         let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(file.bytes))
         let error = try #require(throws: KilnError.self) { try reader.entries() }
@@ -194,7 +194,7 @@ struct BundleReferenceTests {
     @Test("a version-1 bundle may not hold a referenced image")
     func versionOneRefusesReferences() throws {
         var file = BundleBytes(bytes: try Self.bundle())
-        file.set(UInt32(1), at: 8)
+        file.set(UInt32(1), at: BundleHeader.Field.formatVersion)
         file.resealHeader()
         let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(file.bytes))
         let error = try #require(throws: KilnError.self) { try reader.entries() }

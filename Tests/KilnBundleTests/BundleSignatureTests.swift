@@ -126,10 +126,11 @@ struct BundleSignatureTests {
                                                    kernels: [.init(name: "saxpy_kernel", files: [])]).prefix(Int(entry.storedSize)))
         let base = bundle.entryBase(index)
         bundle.bytes.replaceSubrange(Int(entry.offset)..<Int(entry.offset) + evil.count, with: evil)
-        bundle.bytes[base + 25] = 0
-        bundle.set(UInt64(evil.count), at: base + 40)
-        bundle.set(UInt64(evil.count), at: base + 48)
-        bundle.bytes.replaceSubrange((base + 56)..<(base + 88), with: Digest.sha256(evil))
+        typealias Field = ImageEntry.Layout.Field
+        bundle.bytes[base + Field.codec] = ImageCodec.none.rawValue
+        bundle.set(UInt64(evil.count), at: base + Field.storedSize)
+        bundle.set(UInt64(evil.count), at: base + Field.rawSize)
+        bundle.bytes.replaceSubrange((base + Field.sha256.lowerBound)..<(base + Field.sha256.upperBound), with: Digest.sha256(evil))
         bundle.resealEntry(index)
         let tampered = try BundleReader(path: SyntheticBundle.temporaryFile(bundle.bytes))
         #expect(try tampered.image(module: "saxpy", target: "cpu") == evil)  // every unkeyed check passes
@@ -159,12 +160,12 @@ struct BundleSignatureTests {
     @Test("the signature block is checked: a header that says signed needs the block at the end")
     func blockLayout() throws {
         var bundle = BundleBytes(bytes: try Self.unsigned())
-        bundle.bytes[BundleFormat.flagsOffset] = 1
+        bundle.bytes[BundleHeader.Field.flags] = 1
         bundle.resealHeader()
         let error = try #require(throws: KilnError.self) { try BundleReader(path: SyntheticBundle.temporaryFile(bundle.bytes)) }
         #expect(error.code == .corruptBundle)
         var unknown = BundleBytes(bytes: try Self.unsigned())
-        unknown.bytes[BundleFormat.flagsOffset] = 2
+        unknown.bytes[BundleHeader.Field.flags] = 2
         unknown.resealHeader()
         #expect(throws: KilnError.self) { try BundleReader(path: SyntheticBundle.temporaryFile(unknown.bytes)) }
     }

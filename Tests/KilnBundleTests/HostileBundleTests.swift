@@ -24,23 +24,22 @@ struct BundleBytes {
         withUnsafeBytes(of: value.littleEndian) { for (i, byte) in $0.enumerated() { bytes[offset + i] = byte } }
     }
 
-    var count: Int { Int(integer(UInt32.self, at: 48)) }
-    func entryBase(_ index: Int) -> Int { Int(integer(UInt64.self, at: 40)) + index * BundleFormat.entrySize }
+    var count: Int { Int(integer(UInt32.self, at: BundleHeader.Field.imageCount)) }
+    func entryBase(_ index: Int) -> Int { Int(integer(UInt64.self, at: BundleHeader.Field.tableOffset)) + index * BundleFormat.entrySize }
 
-    /// Recomputes the header check over bytes 0..<152.
+    /// Recomputes the header check over the bytes before it.
     mutating func resealHeader() {
-        set(Array(bytes[0..<152]).withUnsafeBytes { Digest.check($0) }, at: 152)
+        set(BundleHeader.check(bytes), at: BundleHeader.Field.check)
     }
 
     /// Recomputes an entry's check over its bytes and the strings it names.
     mutating func resealEntry(_ index: Int) {
-        let base = entryBase(index), strings = Int(integer(UInt64.self, at: 56))
-        func string(_ at: Int) -> [UInt8] {
-            let offset = Int(integer(UInt32.self, at: base + at)), length = Int(integer(UInt32.self, at: base + at + 4))
-            return Array(bytes[(strings + offset)..<(strings + offset + length)])
+        let base = entryBase(index), strings = Int(integer(UInt64.self, at: BundleHeader.Field.stringsOffset))
+        let entry = try! ImageEntry.Layout(ByteReader(bytes: bytes, subject: "test"), at: base, "entry")
+        let names = [entry.module, entry.target, entry.toolchain].flatMap {
+            bytes[(strings + Int($0.offset))..<(strings + Int($0.offset + $0.length))]
         }
-        let checked = Array(bytes[base..<(base + 120)]) + string(0) + string(8) + string(16)
-        set(checked.withUnsafeBytes { Digest.check($0) }, at: base + 120)
+        set(ImageEntry.Layout.check(bytes[base...], names: names), at: base + ImageEntry.Layout.Field.check)
     }
 
     /// Appends a region at the next 64-byte boundary, grows the header's file size, and returns its offset.
@@ -48,7 +47,7 @@ struct BundleBytes {
         while bytes.count % 64 != 0 { bytes.append(0) }
         let offset = bytes.count
         bytes += region
-        set(UInt64(bytes.count), at: 32)
+        set(UInt64(bytes.count), at: BundleHeader.Field.fileSize)
         return offset
     }
 }
@@ -87,11 +86,11 @@ struct HostileBundleTests {
         let block = UInt32(100_000) << 3 | 1
         frame += [UInt8(block & 0xFF), UInt8(block >> 8 & 0xFF), UInt8(block >> 16)] + Array(repeating: 0x41, count: 16)
         var bombs = 0
-        for index in 0..<file.count where file.bytes[file.entryBase(index) + 25] == ImageCodec.zstd.rawValue {
-            let base = file.entryBase(index), offset = Int(file.integer(UInt64.self, at: base + 32))
+        for index in 0..<file.count where file.bytes[file.entryBase(index) + ImageEntry.Layout.Field.codec] == ImageCodec.zstd.rawValue {
+            let base = file.entryBase(index), offset = Int(file.integer(UInt64.self, at: base + ImageEntry.Layout.Field.offset))
             file.bytes.replaceSubrange(offset..<(offset + frame.count), with: frame)
-            file.set(UInt64(frame.count), at: base + 40)
-            file.set(UInt64(1 << 30), at: base + 48)
+            file.set(UInt64(frame.count), at: base + ImageEntry.Layout.Field.storedSize)
+            file.set(UInt64(1 << 30), at: base + ImageEntry.Layout.Field.rawSize)
             file.resealEntry(index)
             bombs += 1
         }
@@ -121,11 +120,11 @@ struct HostileBundleTests {
         let stored = Zstd.compress(json, level: 3)
         #expect(stored.count < 64 << 10, "the bomb is small: \(stored.count) bytes")
         let offset = file.append(stored)
-        file.set(UInt64(offset), at: 72)
-        file.set(UInt64(stored.count), at: 80)
-        file.bytes.replaceSubrange(104..<136, with: Digest.sha256(stored))
-        file.bytes[136] = ImageCodec.zstd.rawValue
-        file.set(UInt64(json.count), at: 144)
+        file.set(UInt64(offset), at: BundleHeader.Field.manifestOffset)
+        file.set(UInt64(stored.count), at: BundleHeader.Field.manifestSize)
+        file.bytes.replaceSubrange(BundleHeader.Field.manifestSHA256, with: Digest.sha256(stored))
+        file.bytes[BundleHeader.Field.manifestCodec] = ImageCodec.zstd.rawValue
+        file.set(UInt64(json.count), at: BundleHeader.Field.manifestRawSize)
         file.resealHeader()
         let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(file.bytes))
         var thrown: KilnError?
@@ -141,8 +140,8 @@ struct HostileBundleTests {
     @Test("a manifest declared larger than 64 MiB is refused on open")
     func manifestTooLarge() throws {
         var file = try Self.bundle()
-        file.bytes[136] = ImageCodec.zstd.rawValue
-        file.set(UInt64(65 << 20), at: 144)
+        file.bytes[BundleHeader.Field.manifestCodec] = ImageCodec.zstd.rawValue
+        file.set(UInt64(65 << 20), at: BundleHeader.Field.manifestRawSize)
         file.resealHeader()
         let error = try #require(throws: KilnError.self) { try BundleReader(path: try SyntheticBundle.temporaryFile(file.bytes)) }
         #expect(error.code == .corruptBundle)
@@ -152,8 +151,8 @@ struct HostileBundleTests {
           arguments: ["swap", "duplicate", "reverse"])
     func tableOrder(_ edit: String) throws {
         var file = try Self.bundle()
-        func entry(_ i: Int) -> [UInt8] { Array(file.bytes[file.entryBase(i)..<(file.entryBase(i) + 128)]) }
-        func put(_ bytes: [UInt8], _ i: Int) { file.bytes.replaceSubrange(file.entryBase(i)..<(file.entryBase(i) + 128), with: bytes) }
+        func entry(_ i: Int) -> [UInt8] { Array(file.bytes[file.entryBase(i)..<(file.entryBase(i) + BundleFormat.entrySize)]) }
+        func put(_ bytes: [UInt8], _ i: Int) { file.bytes.replaceSubrange(file.entryBase(i)..<(file.entryBase(i) + BundleFormat.entrySize), with: bytes) }
         switch edit {
         case "swap": let (a, b) = (entry(1), entry(2)); put(b, 1); put(a, 2)
         case "duplicate": put(entry(1), 2)

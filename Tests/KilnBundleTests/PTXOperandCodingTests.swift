@@ -156,32 +156,25 @@ struct PTXOperandCodingTests {
     /// The bundle's bytes with the PTX entry changed by `edit` (its entry check recomputed, so
     /// only the field's meaning is refused, not the checksum).
     static func edited(_ path: String, version: UInt32? = nil, _ edit: (inout [UInt8], Int) -> Void) throws -> String {
-        var bytes = try InputFile.bytes(path, what: "test bundle")
-        let reader = try BundleReader(path: path)
-        let index = try #require(try reader.entries().firstIndex { $0.target == "compute_80" })
-        let tableOffset = Int(bytes[40..<48].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        let base = tableOffset + index * BundleFormat.entrySize
-        edit(&bytes, base)
-        let entry = try reader.entry(at: index)
-        let checked = Array(bytes[base..<base + 120]) + Array(entry.module.utf8) + Array(entry.target.utf8) + Array(entry.toolchain.utf8)
-        let check = checked.withUnsafeBytes { Digest.check($0) }
-        withUnsafeBytes(of: check.littleEndian) { bytes.replaceSubrange(base + 120..<base + 128, with: $0) }
+        var file = BundleBytes(bytes: try InputFile.bytes(path, what: "test bundle"))
+        let index = try #require(try BundleReader(path: path).entries().firstIndex { $0.target == "compute_80" })
+        edit(&file.bytes, file.entryBase(index))
+        file.resealEntry(index)
         if let version {
-            withUnsafeBytes(of: version.littleEndian) { bytes.replaceSubrange(8..<12, with: $0) }
-            let header = Array(bytes[0..<152]).withUnsafeBytes { Digest.check($0) }
-            withUnsafeBytes(of: header.littleEndian) { bytes.replaceSubrange(152..<160, with: $0) }
+            file.set(version, at: BundleHeader.Field.formatVersion)
+            file.resealHeader()
         }
-        return try SyntheticBundle.temporaryFile(bytes)
+        return try SyntheticBundle.temporaryFile(file.bytes)
     }
 
     @Test("a transform the entry cannot have is refused: unknown, with another codec, before version 3, or a coded size without one")
     func refusedEntries() throws {
         let path = try Self.bundle(ptx: Self.ptx())
         let cases: [(String, UInt32?, (inout [UInt8], Int) -> Void)] = [
-            ("unknown transform", nil, { bytes, base in bytes[base + 26] = 9 }),
-            ("transform with codec none", nil, { bytes, base in bytes[base + 25] = ImageCodec.none.rawValue }),
+            ("unknown transform", nil, { bytes, base in bytes[base + ImageEntry.Layout.Field.transform] = 9 }),
+            ("transform with codec none", nil, { bytes, base in bytes[base + ImageEntry.Layout.Field.codec] = ImageCodec.none.rawValue }),
             ("transform in version 2", 2, { _, _ in }),
-            ("coded size without a transform", nil, { bytes, base in bytes[base + 26] = 0 }),
+            ("coded size without a transform", nil, { bytes, base in bytes[base + ImageEntry.Layout.Field.transform] = 0 }),
         ]
         for (name, version, edit) in cases {
             let reader = try BundleReader(path: try Self.edited(path, version: version, edit))
@@ -196,7 +189,7 @@ struct PTXOperandCodingTests {
     func damagedImage() throws {
         let path = try Self.bundle(ptx: Self.ptx())
         let entry = try #require(try BundleReader(path: path).entry(module: "m", target: "compute_80"))
-        let smaller = try Self.edited(path) { bytes, base in bytes[base + 92] &-= 1 }
+        let smaller = try Self.edited(path) { bytes, base in bytes[base + ImageEntry.Layout.Field.codedSize] &-= 1 }
         for damaged in [smaller] {
             let error = #expect(throws: KilnError.self) { _ = try BundleReader(path: damaged).image(module: "m", target: "compute_80") }
             #expect(error?.code == .corruptBundle && error?.message.contains("m × compute_80") == true)

@@ -97,18 +97,18 @@ func readCacheEntry(size: Int) {
 /// The input with its header check, file size and manifest SHA-256 made to match; nil if it is
 /// not bundle-shaped or already matches.
 func fixedHeader(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
-    let headerSize = BundleFormat.headerSize
-    guard input.count >= headerSize, input.starts(with: BundleFormat.magic) else { return nil }
+    guard input.count >= BundleFormat.headerSize, input.starts(with: BundleFormat.magic) else { return nil }
     var bytes = Array(input)
     func get(_ at: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) } }
     func put(_ value: UInt64, _ at: Int) { for i in 0..<8 { bytes[at + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) } }
-    put(UInt64(bytes.count), 32)
-    let (offset, size) = (get(72), get(80))
+    typealias Field = BundleHeader.Field
+    put(UInt64(bytes.count), Field.fileSize)
+    let (offset, size) = (get(Field.manifestOffset), get(Field.manifestSize))
     if offset <= UInt64(bytes.count), size <= UInt64(bytes.count) - offset {
         let digest = Digest.sha256(Array(bytes[Int(offset)..<Int(offset + size)]))
-        bytes.replaceSubrange(104..<136, with: digest)
+        bytes.replaceSubrange(Field.manifestSHA256, with: digest)
     }
-    put(bytes.withUnsafeBytes { Digest.check(UnsafeRawBufferPointer(rebasing: $0.prefix(headerSize - 8))) }, headerSize - 8)
+    put(BundleHeader.check(bytes), Field.check)
     return bytes.elementsEqual(input) ? nil : bytes
 }
 
