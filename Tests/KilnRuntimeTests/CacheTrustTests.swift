@@ -109,7 +109,7 @@ struct CacheTrustTests {
         cache.store(key: Self.key(1), bytes: [1])
         let live = cache.directory + "/.\(Self.key(2).digest).1.1.tmp", dead = cache.directory + "/.\(Self.key(3).digest).2.2.tmp"
         let foundation = cache.directory + "/.dat.nosync1234.abcdef"
-        for file in [live, dead, foundation] { FileManager.default.createFile(atPath: file, contents: Data(count: 300 << 10)) }
+        for file in [live, dead, foundation] { #expect(FileManager.default.createFile(atPath: file, contents: Data(count: 300 << 10)), "the test could not write \(file)") }
         let writer = open(live, O_RDWR)
         defer { close(writer) }
         #expect(flock(writer, LOCK_EX) == 0)

@@ -259,7 +259,7 @@ struct RemoteCacheTests {
         try TestStore.require()
         let prefix = "auth/t-\(UUID().uuidString.prefix(8))"
         let tokenFile = try DiskJITCacheTests.folder() + "/token"
-        FileManager.default.createFile(atPath: tokenFile, contents: Data("kiln-test-token\n".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: tokenFile, contents: Data("kiln-test-token\n".utf8), attributes: [.posixPermissions: 0o600]), "the test could not write its file")
         let writer = try Self.jitCache(try Self.remote("\(TestStore.url)/\(prefix)", tokenFile: tokenFile))
         _ = try Self.compileOnce(writer, 1)
         #expect(writer.finishUploads(timeout: 20))
@@ -321,13 +321,13 @@ struct RemoteCacheConfigurationTests {
     @Test("a token file others can read is refused with the chmod that fixes it; a private one is read")
     func tokenFilePermissions() throws {
         let file = try DiskJITCacheTests.folder() + "/token"
-        FileManager.default.createFile(atPath: file, contents: Data("abc\n".utf8), attributes: [.posixPermissions: 0o644])
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("abc\n".utf8), attributes: [.posixPermissions: 0o644]), "the test could not write its file")
         let configuration = try RemoteCacheConfiguration(url: "http://127.0.0.1:1/x", tokenFile: file)
         let error = #expect(throws: KilnError.self) { try configuration.token() }
         #expect(error?.message.contains("chmod 600 \(file)") == true, "\(error?.message ?? "")")
         chmod(file, 0o600)
         #expect(try configuration.token() == "abc")
-        FileManager.default.createFile(atPath: file, contents: Data("a\nb\n".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("a\nb\n".utf8), attributes: [.posixPermissions: 0o600]), "the test could not write its file")
         #expect(throws: KilnError.self) { try configuration.token() }
     }
 
