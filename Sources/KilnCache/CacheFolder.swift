@@ -137,6 +137,25 @@ public struct CacheFolder: Sendable {
         case dropped(String)
         /// An entry that is not safe to use (not a regular file, another user's): removed.
         case refused(KilnError)
+
+        /// The payload of a hit.
+        public var payload: [UInt8]? {
+            if case .hit(let payload) = self { return payload }
+            return nil
+        }
+    }
+
+    /// The warning for an entry ``take(keyText:)`` removed — its kind, to give it once, and its
+    /// text — or nil.
+    public func warning(_ taken: Taken) -> (kind: String, message: String)? {
+        switch taken {
+        case .dropped(let reason):
+            ("damaged", "dropped a damaged entry of the \(name) (\(reason.terminalSafe())); it is compiled again")
+        case .refused(let problem):
+            ("untrusted-entry", "dropped an entry of the \(name) that is not safe to use: \(problem.message); it is compiled again")
+        case .hit, .miss:
+            nil
+        }
     }
 
     /// Reads the entry of a key as ``read(keyText:)`` does, and acts on what it finds, the same

@@ -103,17 +103,9 @@ public struct BuildCache: Sendable {
 
     /// The local entry of a key (``CacheFolder/take(keyText:)``), warning once about one it dropped.
     func take(keyText: String) -> [UInt8]? {
-        switch folder.take(keyText: keyText) {
-        case .hit(let payload):
-            return payload
-        case .dropped(let reason):
-            warn("damaged", "dropped a damaged build cache entry (\(reason)); it is compiled again")
-        case .refused(let problem):
-            warn("untrusted-entry", "dropped a build cache entry that is not safe to use: \(problem.message); it is compiled again")
-        case .miss:
-            break
-        }
-        return nil
+        let taken = folder.take(keyText: keyText)
+        if let warning = folder.warning(taken) { warn(warning.kind, warning.message) }
+        return taken.payload
     }
 
     /// Writes an entry, evicting to the bound, and uploads it; a failure to write only warns.

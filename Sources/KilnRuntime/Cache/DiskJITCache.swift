@@ -104,16 +104,9 @@ public final class DiskJITCache: JITCache {
 
     public func lookup(key: JITCacheKey) -> [UInt8]? {
         if local.trustProblem() == nil {
-            switch local.take(keyText: key.canonicalText) {
-            case .hit(let payload):
-                return payload
-            case .dropped(let reason):
-                warn("damaged", "dropped a damaged JIT cache entry (\(reason)); it is compiled again")
-            case .refused(let problem):
-                warn("untrusted-entry", "dropped a JIT cache entry that is not safe to use: \(problem.message)")
-            case .miss:
-                break
-            }
+            let taken = local.take(keyText: key.canonicalText)
+            if let warning = local.warning(taken) { warn(warning.kind, warning.message) }
+            if let payload = taken.payload { return payload }
         }
         if let readOnly {
             if let problem = readOnly.trustProblem() {
