@@ -147,6 +147,8 @@ public struct CacheFolder: Sendable {
 
     /// The warning for an entry ``take(keyText:)`` removed — its kind, to give it once, and its
     /// text — or nil.
+    ///
+    /// - Parameter taken: What ``take(keyText:)`` found.
     public func warning(_ taken: Taken) -> (kind: String, message: String)? {
         switch taken {
         case .dropped(let reason):
