@@ -1,12 +1,14 @@
 import KilnCore
 
-/// Where the JIT cache lives and how large it may grow, from the environment.
+/// Where the cache store lives — the JIT cache's `jit` folder and the build cache's `build` —
+/// and how large each may grow, from the environment.
 public struct CacheConfiguration: Sendable, Equatable {
     /// The cache's root folder; entries go in `ROOT/jit`.
     public var root: String
     /// A read-only second layer (`KILN_CACHE_READONLY`), consulted after the local one.
     public var readOnlyRoot: String?
-    /// The size bound of the local layer, in bytes (`KILN_CACHE_MAX_BYTES`).
+    /// The size bound of the JIT cache's local layer, and of the build cache's folder, each, in
+    /// bytes (`KILN_CACHE_MAX_BYTES`).
     public var maximumBytes: Int64
 
     /// The default bound: 2 GiB.

@@ -127,6 +127,76 @@ public struct CacheFolder: Sendable {
         }
     }
 
+    /// What ``take(keyText:)`` found.
+    public enum Taken {
+        /// An intact entry, bound to the key: its payload. Its time of use is now.
+        case hit([UInt8])
+        /// No entry.
+        case miss
+        /// An entry that was damaged (truncated, failing its SHA-256, another key's): removed.
+        case dropped(String)
+        /// An entry that is not safe to use (not a regular file, another user's): removed.
+        case refused(KilnError)
+
+        /// The payload of a hit.
+        public var payload: [UInt8]? {
+            if case .hit(let payload) = self { return payload }
+            return nil
+        }
+    }
+
+    /// The warning for an entry ``take(keyText:)`` removed — its kind, to give it once, and its
+    /// text — or nil.
+    ///
+    /// - Parameter taken: What ``take(keyText:)`` found.
+    public func warning(_ taken: Taken) -> (kind: String, message: String)? {
+        switch taken {
+        case .dropped(let reason):
+            ("damaged", "dropped a damaged entry of the \(name) (\(reason.terminalSafe())); it is compiled again")
+        case .refused(let problem):
+            ("untrusted-entry", "dropped an entry of the \(name) that is not safe to use: \(problem.message); it is compiled again")
+        case .hit, .miss:
+            nil
+        }
+    }
+
+    /// Reads the entry of a key as ``read(keyText:)`` does, and acts on what it finds, the same
+    /// for every cache: an intact entry is marked used now (eviction takes the least recently
+    /// used first); a damaged or unsafe one is removed, so it is never used and the key is
+    /// compiled again. A writer's temporary file is never read: only the renamed entry is.
+    ///
+    /// - Parameter keyText: The key's text; the entry's file is named after its SHA-256.
+    /// - Returns: The payload, or why there is none.
+    public func take(keyText: String) -> Taken {
+        let file = entryPath(SHA256Digest.hex(of: keyText))
+        switch read(keyText: keyText) {
+        case .entry(let payload):
+            _ = utimes(file, nil)
+            return .hit(payload)
+        case .missing:
+            return .miss
+        case .damaged(let reason):
+            unlink(file)
+            return .dropped("\(file): \(reason)")
+        case .untrusted(let problem):
+            unlink(file)
+            return .refused(problem)
+        }
+    }
+
+    /// Writes an entry (``write(keyText:payload:)``), then evicts the least recently used
+    /// others until the folder fits a bound.
+    ///
+    /// - Parameters:
+    ///   - keyText: The key's text; the entry's file is named after its SHA-256.
+    ///   - payload: The bytes to keep.
+    ///   - maximumBytes: The folder's bound (`KILN_CACHE_MAX_BYTES`).
+    /// - Throws: `KilnError.io` if the folder cannot be created or the file written.
+    public func store(keyText: String, payload: [UInt8], maximumBytes: Int64) throws(KilnError) {
+        try write(keyText: keyText, payload: payload)
+        evict(maximumBytes: maximumBytes, keeping: entryPath(SHA256Digest.hex(of: keyText)))
+    }
+
     /// Writes an entry: a temporary file, locked while it is written so `prune` can tell it
     /// from a killed writer's, flushed, then renamed into place.
     ///

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KilnBundle
 
 /// The build cache also keeps compressed frames, keyed by (raw SHA-256, level, reference's raw
@@ -12,21 +9,10 @@ import KilnBundle
 extension BuildCache: CompressedImageCache {
     public func frame(for key: CompressionKey) -> [UInt8]? {
         guard usable() else { return nil }
-        if case .entry(let payload) = folder.read(keyText: key.text) {
-            _ = utimes(folder.entryPath(SHA256Digest.hex(of: key.text)), nil)  // recently used
-            return payload
-        }
-        return remote.flatMap { folder.fetch(from: $0, keyText: key.text) }
+        return take(keyText: key.text) ?? remote.flatMap { folder.fetch(from: $0, keyText: key.text) }
     }
 
     public func store(_ frame: [UInt8], for key: CompressionKey) {
-        guard usable() else { return }
-        do {
-            try folder.write(keyText: key.text, payload: frame)
-            folder.evict(maximumBytes: maximumBytes, keeping: folder.entryPath(SHA256Digest.hex(of: key.text)))
-        } catch {
-            warn("unwritable", "cannot write the build cache in '\(directory)' (\(error)); images are not cached")
-        }
-        if let remote { folder.upload(to: remote, keyText: key.text, payload: frame) }
+        put(keyText: key.text, payload: frame)
     }
 }

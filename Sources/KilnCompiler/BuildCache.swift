@@ -77,19 +77,12 @@ public struct BuildCache: Sendable {
 
     /// The image stored under a key, if there is one, it is intact and bound to the key, and
     /// the folder and entry are safe to use; else the remote cache's, checked the same way.
+    /// A damaged or unsafe entry is removed, and the image compiled again.
     public func lookup(_ key: String) -> CompiledImage? {
         guard usable() else { return nil }
-        switch folder.read(keyText: Self.keyText(key)) {
-        case .entry(let payload):
-            if let image = Self.decode(payload) {
-                _ = utimes(folder.entryPath(SHA256Digest.hex(of: Self.keyText(key))), nil)
-                folder.count { $0.localHits += 1 }
-                return image
-            }
-        case .untrusted(let problem):
-            warn("untrusted-entry", "\(problem.message); it is compiled again")
-        case .damaged, .missing:
-            break
+        if let payload = take(keyText: Self.keyText(key)), let image = Self.decode(payload) {
+            folder.count { $0.localHits += 1 }
+            return image
         }
         folder.count { $0.localMisses += 1 }
         guard let remote, let payload = folder.fetch(from: remote, keyText: Self.keyText(key), check: { Self.decode($0) != nil }) else {
@@ -100,21 +93,34 @@ public struct BuildCache: Sendable {
 
     /// Stores an image under a key; a failure to write only costs a recompile next time.
     public func store(_ image: CompiledImage, key: String) {
-        guard usable() else { return }
         let metadata = Metadata(log: image.log, ptxISAVersion: image.ptxISAVersion, symbols: image.symbols, hostString: image.hostString,
                                 kernelNames: image.kernelNames)
         guard let json = try? JSONEncoder().encode(metadata) else { return }
         var payload: [UInt8] = []
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { payload += $0 }
-        payload += Array(json) + image.bytes
-        do {
-            try folder.write(keyText: Self.keyText(key), payload: payload)
-            folder.evict(maximumBytes: maximumBytes, keeping: folder.entryPath(SHA256Digest.hex(of: Self.keyText(key))))
-        } catch {
-            warn("unwritable", "cannot write the build cache in '\(directory)' (\(error)); images are not cached")
-        }
-        if let remote { folder.upload(to: remote, keyText: Self.keyText(key), payload: payload) }
+        put(keyText: Self.keyText(key), payload: payload + Array(json) + image.bytes)
     }
+
+    /// The local entry of a key (``CacheFolder/take(keyText:)``), warning once about one it dropped.
+    func take(keyText: String) -> [UInt8]? {
+        let taken = folder.take(keyText: keyText)
+        if let warning = folder.warning(taken) { warn(warning.kind, warning.message) }
+        return taken.payload
+    }
+
+    /// Writes an entry, evicting to the bound, and uploads it; a failure to write only warns.
+    func put(keyText: String, payload: [UInt8]) {
+        guard usable() else { return }
+        do {
+            try folder.store(keyText: keyText, payload: payload, maximumBytes: maximumBytes)
+        } catch {
+            warn("unwritable", "cannot write the build cache in '\(directory)' (\(error.message)); images are not cached")
+        }
+        if let remote { folder.upload(to: remote, keyText: keyText, payload: payload) }
+    }
+
+    /// The entries, most recently used first.
+    public func entries() -> [CacheFolder.Entry] { folder.entries() }
 
     /// Waits for the remote uploads in flight, at most `timeout` seconds; true if none is left.
     @discardableResult

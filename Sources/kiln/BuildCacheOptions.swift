@@ -11,13 +11,15 @@ struct BuildCacheOptions: ParsableArguments {
     var noCache = false
 
     /// The build cache these options choose, reading through to the remote cache that
-    /// KILN_REMOTE_CACHE (or `remoteCache`, from a --config file) names; nil with `--no-cache`.
+    /// KILN_REMOTE_CACHE (or `remoteCache`, from a --config file) names, bounded by
+    /// KILN_CACHE_MAX_BYTES as the JIT cache is; nil with `--no-cache`.
     ///
-    /// - Throws: `KilnError.invalidArgument` when no default folder can be found or the remote
-    ///   cache's settings are malformed.
+    /// - Throws: `KilnError.invalidArgument` when no default folder can be found, or
+    ///   KILN_CACHE_MAX_BYTES or the remote cache's settings are malformed.
     func cache(environment: [String: String], remoteCache url: String? = nil) throws -> BuildCache? {
         guard !noCache else { return nil }
         return BuildCache(directory: try buildCache ?? BuildCache.defaultDirectory(environment: environment),
+                          maximumBytes: try CacheConfiguration(environment: environment).maximumBytes,
                           remote: try RemoteCache.fromEnvironment(environment, url: url))
     }
 

@@ -9,17 +9,19 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `kiln cache list|stats|clear|prune|warm`: the JIT cache.
+/// `kiln cache list|stats|clear|prune|warm`: the JIT cache and the build cache.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cache",
-        abstract: "Look after the JIT cache: list, stats, clear, prune, or warm it for a bundle.",
+        abstract: "Look after the JIT cache and the build cache: list, stats, clear, prune, or warm the JIT cache for a bundle.",
         discussion: """
-        The cache lives in KILN_CACHE_DIR/jit (default XDG_CACHE_HOME/kiln/jit, else ~/.cache/kiln/jit) \
-        and is bounded by KILN_CACHE_MAX_BYTES; a read-only layer in KILN_CACHE_READONLY is read after it, \
-        on a miss, then the remote cache KILN_REMOTE_CACHE names. \
-        stats, clear and prune also cover the build cache in KILN_CACHE_DIR/build; stats shows each \
-        cache's local and remote hits, misses and bytes, counted across processes.
+        Both caches keep their entries in one store, the cache root KILN_CACHE_DIR (default XDG_CACHE_HOME/kiln, \
+        else ~/.cache/kiln), with one integrity scheme: JIT results in its jit folder, compiled images and \
+        compressed frames of kiln build in its build folder, each folder bounded by KILN_CACHE_MAX_BYTES. \
+        The JIT cache comes first; a read-only layer in KILN_CACHE_READONLY is read after it, on a miss, \
+        then the remote cache KILN_REMOTE_CACHE names (which the build cache reads through to as well). list, stats, clear and prune cover both folders and name the cache \
+        of each entry (jit or build); stats shows each cache's local and remote hits, misses and bytes, \
+        counted across processes.
         """,
         subcommands: [List.self, Stats.self, Clear.self, Prune.self, Warm.self])
 
@@ -80,17 +82,46 @@ struct CacheCommand: ParsableCommand {
         var build: CacheFolder.Pruned
     }
 
+    /// One entry of either cache, for `list`.
+    struct Listed: Encodable {
+        /// `jit` or `build`.
+        var cache: String
+        var entry: CacheFolder.Entry
+
+        private enum Keys: String, CodingKey { case cache }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(cache, forKey: .cache)
+            try entry.encode(to: encoder)
+        }
+
+        /// What the entry holds, from its key's lines: the JIT cache's target, device, compiler and
+        /// options; the build cache's compiled image or compressed frame (with its level).
+        var summary: String {
+            guard let lines = entry.key?.split(separator: "\n") else { return "damaged" }
+            switch lines.first?.split(separator: " ").first {
+            case "kiln-jit-key": return lines.dropFirst(2).joined(separator: "; ")
+            case "kiln-build-key": return "compiled image"
+            case "kiln-zstd": return (["compressed frame"] + lines.filter { $0.hasPrefix("level ") }).joined(separator: "; ")
+            default: return lines.joined(separator: "; ")
+            }
+        }
+    }
+
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the cache's entries, most recently used first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the entries of the JIT cache and of the build cache, most recently used first.")
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let entries = try CacheCommand.open().entries()
+            let entries = (try CacheCommand.open().entries().map { Listed(cache: "jit", entry: $0) }
+                           + CacheCommand.openBuild().entries().map { Listed(cache: "build", entry: $0) })
+                .sorted { $0.entry.lastUsed > $1.entry.lastUsed }
             if output.json { return try output.printJSON(entries) }
-            if entries.isEmpty { print("the JIT cache is empty") }
-            print(TextTable(header: ["entry", "bytes", "key"], rows: entries.map { entry in
-                let key = entry.key?.split(separator: "\n").dropFirst(2).joined(separator: "; ") ?? "damaged"
-                return [String(entry.digest.prefix(16)), formatBytes(UInt64(entry.bytes)), key]
+            if entries.isEmpty { return print("the JIT cache and the build cache are empty") }
+            print(TextTable(header: ["cache", "entry", "bytes", "key"], rows: entries.map { listed in
+                [listed.cache, String(listed.entry.digest.prefix(16)), formatBytes(UInt64(listed.entry.bytes)), listed.summary.terminalSafe()]
             }).render())
         }
     }

@@ -51,7 +51,10 @@ struct BuildCacheTests {
         let digest = { (key: String) in SHA256Digest.hex(of: BuildCache.keyText(key)) }
         try FileManager.default.copyItem(atPath: cache.folder.entryPath(digest("a")), toPath: cache.folder.entryPath(digest("b")))
         #expect(cache.lookup("b") == nil)
+        #expect(!FileManager.default.fileExists(atPath: cache.folder.entryPath(digest("b"))), "the lookup dropped it")
+        try FileManager.default.copyItem(atPath: cache.folder.entryPath(digest("a")), toPath: cache.folder.entryPath(digest("b")))
         #expect(cache.prune().damaged == 1, "prune drops an entry whose key text does not hash to its name")
+        #expect(cache.lookup("a") != nil)
     }
 
     @Test("a folder or entry another user owns or can write to is not used", arguments: ["folder-owner", "folder-mode", "entry-owner", "entry-mode"])
@@ -85,6 +88,70 @@ struct BuildCacheTests {
         #expect(cache.totals().leftovers == 0)
         #expect(cache.totals().bytes <= 10_000)
         #expect(cache.lookup("c") != nil, "the newest entry stays")
+        #expect(cache.lookup("a") == nil, "the oldest went")
+    }
+
+    /// The entry file of a key.
+    static func entry(_ cache: BuildCache, _ key: String) -> String {
+        cache.folder.entryPath(SHA256Digest.hex(of: BuildCache.keyText(key)))
+    }
+
+    @Test("a damaged entry is a miss and is removed, never used; the key is stored again", arguments: ["payload", "header", "truncated"])
+    func damaged(_ damage: String) throws {
+        let cache = try Self.cache()
+        cache.store(Self.image, key: "a")
+        let file = Self.entry(cache, "a")
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        switch damage {
+        case "payload": bytes[bytes.count - 1] ^= 0xFF  // the image's last byte: fails the SHA-256
+        case "header": bytes[12] ^= 0x01  // the payload length: no longer fits the file
+        default: bytes.removeLast(100)  // a short write
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        #expect(cache.lookup("a") == nil, "a damaged image would be embedded")
+        #expect(!FileManager.default.fileExists(atPath: file), "the damaged entry is removed")
+        cache.store(Self.image, key: "a")
+        #expect(cache.lookup("a")?.bytes == Self.image.bytes)
+    }
+
+    @Test("a damaged compressed frame is a miss and is removed")
+    func damagedFrame() throws {
+        let cache = try Self.cache()
+        let key = CompressionKey(rawSHA256: [UInt8](repeating: 1, count: 32), level: 19, referenceSHA256: nil)
+        cache.store([9, 8, 7], for: key)
+        let file = cache.folder.entryPath(SHA256Digest.hex(of: key.text))
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[bytes.count - 1] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        #expect(cache.frame(for: key) == nil)
+        #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
+    @Test("a writer's temporary file is never read, whole or half-written, and is not an entry", arguments: [false, true])
+    func temporaryNotRead(_ halfWritten: Bool) throws {
+        let source = try Self.cache()
+        source.store(Self.image, key: "a")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Self.entry(source, "a")))
+        let cache = try Self.cache()
+        try cache.folder.createFolder()
+        // What a writer killed before its rename leaves: `.DIGEST.PID.RANDOM.tmp`, beside no entry.
+        let temporary = "\(cache.directory)/.\(SHA256Digest.hex(of: BuildCache.keyText("a"))).4242.77.tmp"
+        try (halfWritten ? whole.prefix(whole.count / 2) : whole).write(to: URL(fileURLWithPath: temporary))
+        #expect(cache.lookup("a") == nil, "only a renamed entry is read")
+        #expect(cache.entries().isEmpty)
+        #expect(cache.totals().entries == 0 && cache.totals().leftovers == 1)
+        #expect(cache.prune().leftovers == 1, "no live writer holds it, so prune removes it")
+        #expect(!FileManager.default.fileExists(atPath: temporary))
+    }
+
+    @Test("storing evicts the least recently used entries, images and frames alike, to the bound")
+    func evictsOnStore() throws {
+        let cache = try Self.cache(maximumBytes: 10_000)
+        for key in ["a", "b", "c"] { cache.store(Self.image, key: key); usleep(20_000) }
+        let frame = CompressionKey(rawSHA256: [UInt8](repeating: 3, count: 32), level: 19, referenceSHA256: nil)
+        cache.store([UInt8](repeating: 5, count: 3000), for: frame)
+        #expect(cache.totals().bytes <= 10_000, "\(cache.totals())")
+        #expect(cache.frame(for: frame) != nil && cache.lookup("c") != nil, "the newest stay")
         #expect(cache.lookup("a") == nil, "the oldest went")
     }
 }

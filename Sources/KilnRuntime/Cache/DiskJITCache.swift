@@ -104,19 +104,9 @@ public final class DiskJITCache: JITCache {
 
     public func lookup(key: JITCacheKey) -> [UInt8]? {
         if local.trustProblem() == nil {
-            switch local.read(keyText: key.canonicalText) {
-            case .entry(let payload):
-                _ = utimes(path(key, in: directory), nil)  // least recently used goes first
-                return payload
-            case .damaged(let reason):
-                unlink(path(key, in: directory))
-                warn("damaged", "dropped a damaged JIT cache entry (\(path(key, in: directory)): \(reason)); it is compiled again")
-            case .untrusted(let problem):
-                unlink(path(key, in: directory))
-                warn("untrusted-entry", "dropped a JIT cache entry that is not safe to use: \(problem.message)")
-            case .missing:
-                break
-            }
+            let taken = local.take(keyText: key.canonicalText)
+            if let warning = local.warning(taken) { warn(warning.kind, warning.message) }
+            if let payload = taken.payload { return payload }
         }
         if let readOnly {
             if let problem = readOnly.trustProblem() {
@@ -141,8 +131,7 @@ public final class DiskJITCache: JITCache {
 
     private func storeLocally(key: JITCacheKey, bytes: [UInt8]) {
         do {
-            try local.write(keyText: key.canonicalText, payload: bytes)
-            local.evict(maximumBytes: configuration.maximumBytes, keeping: path(key, in: directory))
+            try local.store(keyText: key.canonicalText, payload: bytes, maximumBytes: configuration.maximumBytes)
         } catch {
             warn("unwritable", "cannot write the JIT cache in '\(directory)' (\(error.message)); JIT results are not cached — free disk space or set KILN_CACHE_DIR to a writable folder")
         }
@@ -210,26 +199,10 @@ public final class DiskJITCache: JITCache {
     }
 
     /// One entry of the local layer.
-    public struct Entry: Sendable, Encodable {
-        /// The key's digest: the entry's file name.
-        public var digest: String
-        /// The file.
-        public var path: String
-        /// Its size on disk.
-        public var bytes: Int64
-        /// When it was last used (seconds since 1970).
-        public var lastUsed: Double
-        /// The key, as its canonical text lines: target, device, compiler, options; nil if unreadable.
-        public var key: String?
-    }
+    public typealias Entry = CacheFolder.Entry
 
     /// The entries of the local layer, newest use first.
-    public func entries() -> [Entry] {
-        local.list().entries.map { item in
-            Entry(digest: String(item.name.dropLast(5)), path: item.path, bytes: item.bytes,
-                  lastUsed: item.lastUsed, key: local.keyText(item))
-        }.sorted { $0.lastUsed > $1.lastUsed }
-    }
+    public func entries() -> [Entry] { local.entries() }
 
     /// Waits for the remote uploads in flight, at most `timeout` seconds; true if none is left.
     @discardableResult
