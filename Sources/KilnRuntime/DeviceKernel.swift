@@ -12,9 +12,12 @@ public final class DeviceKernel: Sendable {
     /// The device it runs on.
     public let device: ComputeDevice
     let handle: any KernelHandle
+    /// Each parameter's type, parsed from the record's C text once, here, not at every launch.
+    let parameterTypes: [ParameterType]
 
     init(record: KernelRecord, limits: KernelLimits, device: ComputeDevice, handle: any KernelHandle) {
         self.record = record
+        parameterTypes = record.parameters.map(ParameterType.init)
         self.limits = limits
         self.device = device
         self.handle = handle
@@ -71,7 +74,7 @@ public final class DeviceKernel: Sendable {
                 "kernel '\(name)' runs on \(device.summary), but its stream belongs to \(stream.device.summary) — make the stream on the kernel's device")
         }
         try LaunchArguments.checkRequiredSize(block: block, kernel: record)
-        let values = try LaunchArguments.check(arguments, against: record)
+        let values = try LaunchArguments.check(arguments, against: record, types: parameterTypes)
         // Each local argument starts 16-byte aligned after the ones before it (CUDA passes the
         // offset into one dynamic shared array; OpenCL's drivers align each the same way or less).
         var localOffsets: [Int: Int] = [:]

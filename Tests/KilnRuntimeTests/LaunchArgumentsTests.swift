@@ -35,6 +35,24 @@ private func bytes(_ value: LaunchValue) -> [UInt8]? {
 struct LaunchArgumentsTests {
     let saxpy = kernel([("y", "float*"), ("x", "const float*"), ("a", "float"), ("n", "int")])
 
+    @Test("Types parsed once are the ones a launch is checked against; a list of another length is refused")
+    func typesParsedOnce() throws {
+        let arguments: [KernelArgument] = [.buffer(FakeBuffer(.float32)), .buffer(FakeBuffer(.float32)), .float32(2.5), .int32(1024)]
+        let parsed = saxpy.parameters.map(ParameterType.init)
+        let once = try LaunchArguments.check(arguments, against: saxpy, types: parsed)
+        let now = try LaunchArguments.check(arguments, against: saxpy)
+        #expect(once.map(bytes) == now.map(bytes))
+        // The given types rule, not the record's text: `n` read as a 64-bit integer takes 8 bytes.
+        var wide = parsed
+        wide[3] = ParameterType(type: "long")
+        let widened = try LaunchArguments.check([arguments[0], arguments[1], arguments[2], .int64(1024)], against: saxpy, types: wide)
+        #expect(bytes(widened[3])?.count == 8)
+        let error = try #require(throws: KilnError.self) {
+            try LaunchArguments.check(arguments, against: saxpy, types: Array(parsed.prefix(3)))
+        }
+        #expect(error.code == .invalidArgument && error.message.contains("one type per parameter"))
+    }
+
     @Test("Arguments that match pass, as buffers and little-endian scalar bytes")
     func matching() throws {
         let y = FakeBuffer(.float32), x = FakeBuffer(.float32)

@@ -13,12 +13,20 @@ public enum LaunchArguments {
     /// - Parameters:
     ///   - arguments: One argument per parameter, in order.
     ///   - kernel: The kernel's record from the bundle's manifest.
+    ///   - types: Each parameter's type as ``ParameterType`` reads it, parsed once when the kernel
+    ///     was looked up (``DeviceKernel`` keeps them); nil parses them from `kernel` now.
     /// - Returns: One ``LaunchValue`` per parameter: a buffer, or a scalar's bytes at the parameter's width.
-    /// - Throws: `KilnError.invalidLaunch` for a wrong count, a scalar for a pointer, a buffer for a
+    /// - Throws: `KilnError.invalidArgument` when `types` does not have one type per parameter;
+    ///   `KilnError.invalidLaunch` for a wrong count, a scalar for a pointer, a buffer for a
     ///   scalar, a buffer whose element type differs from the pointer's, a scalar of the wrong kind or
     ///   width, or a value the parameter's signedness cannot hold.
-    public static func check(_ arguments: [KernelArgument], against kernel: KernelRecord) throws(KilnError) -> [LaunchValue] {
+    public static func check(_ arguments: [KernelArgument], against kernel: KernelRecord,
+                             types: [ParameterType]? = nil) throws(KilnError) -> [LaunchValue] {
         let parameters = kernel.parameters
+        let types = types ?? parameters.map(ParameterType.init)
+        guard types.count == parameters.count else {
+            throw KilnError(.invalidArgument, "kernel '\(kernel.name)' has \(parameters.count) parameters but \(types.count) types were given — pass one type per parameter, or nil")
+        }
         guard arguments.count == parameters.count else {
             let signature = parameters.map { "\($0.type) \($0.name)" }.joined(separator: ", ")
             throw KilnError(.invalidLaunch,
@@ -26,8 +34,8 @@ public enum LaunchArguments {
         }
         var values: [LaunchValue] = []
         values.reserveCapacity(arguments.count)
-        for (index, (parameter, argument)) in zip(parameters, arguments).enumerated() {
-            values.append(try value(argument, for: parameter, at: index, of: kernel))
+        for index in parameters.indices {
+            values.append(try value(arguments[index], for: parameters[index], typed: types[index], at: index, of: kernel))
         }
         return values
     }
@@ -66,13 +74,13 @@ public enum LaunchArguments {
         }
     }
 
-    private static func value(_ argument: KernelArgument, for parameter: ParameterRecord, at index: Int,
-                              of kernel: KernelRecord) throws(KilnError) -> LaunchValue {
+    private static func value(_ argument: KernelArgument, for parameter: ParameterRecord, typed type: ParameterType,
+                              at index: Int, of kernel: KernelRecord) throws(KilnError) -> LaunchValue {
         let subject = "kernel '\(kernel.name)': parameter '\(parameter.name)' (index \(index), \(parameter.type))"
         func fail(_ expected: String, fix: String) -> KilnError {
             KilnError(.invalidLaunch, "\(subject) takes \(expected), but the launch gave \(argument.summary) — \(fix)")
         }
-        switch ParameterType(parameter) {
+        switch type {
         case .unsupported(let reason):
             throw KilnError(.invalidLaunch, "\(subject): \(reason)")
         case .pointer(let element, .local):
