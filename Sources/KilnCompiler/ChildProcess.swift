@@ -73,6 +73,10 @@ public struct ChildProcess: Sendable {
 
     /// Runs the program to its end.
     ///
+    /// The limits stop the child itself, not programs it started: one of those that keeps the
+    /// child's output open (a shell's own child) holds the run until it exits or closes it.
+    /// Kiln's tools (ocloc, clang) start none that outlive them.
+    ///
     /// - Parameter started: Called once with the child's process id, as soon as it runs.
     /// - Returns: Its status and output; a non-zero status is an outcome, not an error.
     /// - Throws: `KilnError.toolchainUnavailable` if it cannot be started; `.timedOut` if it ran past
