@@ -77,10 +77,10 @@ public enum Verifier {
         public var passed: Bool { !devices.isEmpty && devices.allSatisfy(\.passed) && images.damaged.isEmpty }
     }
 
-    /// Reads every image of a bundle and checks it against its SHA-256, one image per processor at once.
-    static func checkImages(_ reader: BundleReader) throws(KilnError) -> ImagesReport {
+    /// Reads every image of a bundle and checks it against its SHA-256, `jobs` images at once.
+    static func checkImages(_ reader: BundleReader, jobs: Int) throws(KilnError) -> ImagesReport {
         let entries = try reader.entries()
-        let damaged = reader.damagedImages(entries, jobs: onlineProcessorCount).map { "\($0.entry.module) × \($0.entry.target): \($0.error)" }
+        let damaged = reader.damagedImages(entries, jobs: jobs).map { "\($0.entry.module) × \($0.entry.target): \($0.error)" }
         return ImagesReport(checked: entries.count, damaged: damaged)
     }
 
@@ -93,17 +93,18 @@ public enum Verifier {
     ///     checks no signature.
     ///   - found: The devices to verify on, and the families found unavailable, as
     ///     ``ComputeDevice/all(_:)`` returns them.
+    ///   - jobs: How many images to read and check at once (`kiln verify` gives one per processor).
     ///   - progress: Called with a line of progress as each device is started.
     /// - Throws: `KilnError` only when the bundle cannot be opened at all, or (`.untrustedBundle`)
     ///   trusted keys are given and none of them signed it as it is; everything else is a report.
     public static func verify(bundle path: String, policy: JITPolicy, trustedKeys: TrustedKeys = .none,
                               devices found: (devices: [ComputeDevice], unavailable: [ComputeDevice.Unavailable]) = ComputeDevice.all(),
-                              progress: @Sendable (String) -> Void = { _ in }) throws(KilnError) -> Report {
+                              jobs: Int = 1, progress: @Sendable (String) -> Void = { _ in }) throws(KilnError) -> Report {
         let reader = try BundleReader.checked(path: path)
         try reader.requireSignature(trustedBy: trustedKeys)
         let manifest = try reader.manifest()
         progress("checking every image against its SHA-256")
-        let images = try checkImages(reader)
+        let images = try checkImages(reader, jobs: jobs)
         var reports: [DeviceReport] = []
         for device in found.devices {
             progress("verifying on \(device.summary)")

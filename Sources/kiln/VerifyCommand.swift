@@ -48,7 +48,8 @@ struct VerifyCommand: ParsableCommand {
         let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
         let environment = ProcessInfo.processInfo.environment
         let trusted = trust.isEmpty ? try TrustedKeys(environment: environment) : try TrustedKeys(files: trust)
-        let report = try Verifier.verify(bundle: file, policy: policy, trustedKeys: trusted)
+        let report = try Verifier.verify(bundle: file, policy: policy, trustedKeys: trusted,
+                                         jobs: ProcessInfo.processInfo.activeProcessorCount)
         if output.json {
             try output.printJSON(report)
         } else {

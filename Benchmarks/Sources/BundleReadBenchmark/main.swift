@@ -37,7 +37,7 @@ let referenced = entries.filter { $0.codec == .zstdReferenced }
 func raw(_ list: [ImageEntry]) -> Double { Double(list.reduce(0) { $0 + $1.rawSize }) }
 
 var all: [Double] = [], decodeOnly: [Double] = [], concurrent: [Double] = [], single: [Double] = [], withReference: [Double] = []
-let jobs = onlineProcessorCount
+let jobs = ProcessInfo.processInfo.activeProcessorCount
 for _ in 0..<rounds {
     decodeOnly.append(try seconds {
         let reader = try BundleReader(path: path)
