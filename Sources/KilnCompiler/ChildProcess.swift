@@ -73,9 +73,11 @@ public struct ChildProcess: Sendable {
 
     /// Runs the program to its end.
     ///
-    /// The limits stop the child itself, not programs it started: one of those that keeps the
-    /// child's output open (a shell's own child) holds the run until it exits or closes it.
-    /// Kiln's tools (ocloc, clang) start none that outlive them.
+    /// The limits stop the child itself, not programs it started: those keep running, though the
+    /// run does not wait for them (it ends when the child does, even while one of them holds the
+    /// output pipe open). Kiln's tools (ocloc, clang) start none that outlive them. The timer runs
+    /// on Swift's cooperative threads, so a caller that holds them all with synchronous work
+    /// delays it by that long.
     ///
     /// - Parameter started: Called once with the child's process id, as soon as it runs.
     /// - Returns: Its status and output; a non-zero status is an outcome, not an error.

@@ -1,7 +1,12 @@
 import KilnCompiler
 import KilnCore
 import KilnTestSupport
+import Foundation
+import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Kiln's one way to run a child process, on `/bin/sh`: both pipes read at once, a time limit and
 /// an output limit, each failure a `KilnError` naming the command.
@@ -42,13 +47,37 @@ struct ChildProcessTests {
     @Test("a child past its time limit is killed, and the error names the command and its limit")
     func timeLimit() async throws {
         let start = ContinuousClock.now
-        // `exec`: the shell becomes the sleep. A grandchild would keep the output pipe open after the
-        // child is killed, and the run waits for the pipe to close (see ChildProcess.run).
-        let child = ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec sleep 60"], timeLimit: .seconds(1))
+        let child = ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec sleep 600"], timeLimit: .seconds(1))
+        let started = Mutex<Int32?>(nil)
+        let error = await #expect(throws: KilnError.self) {
+            try await child.run { pid in started.withLock { $0 = pid } }
+        }
+        #expect(error?.code == .timedOut)
+        #expect(error?.message.contains("'/bin/sh -c exec sleep 600' ran past its limit of 1 s") == true, "\(String(describing: error))")
+        // Killed and reaped: no process has its id any more. The run's output pipe closes only when
+        // the sleep ends, so a run that returned before 600 s had it killed. The bound is wide on
+        // purpose: the timer runs on Swift's cooperative threads, which tests doing synchronous work
+        // (PoCL compiles) can hold for a minute on a 2-core machine (a CI run measured 65 s).
+        let pid = try #require(started.withLock { $0 })
+        #expect(kill(pid, 0) == -1 && errno == ESRCH, "the child \(pid) is still running")
+        #expect(ContinuousClock.now - start < .seconds(300), "the run ended when the limit passed, not when the child would have")
+    }
+
+    @Test("a child's own children are not waited for: the run ends when the child is killed")
+    func grandchild() async throws {
+        let start = ContinuousClock.now
+        let pidFile = "/tmp/kiln-grandchild-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        // The sleep runs in the background, so it is the shell's child; it inherits the output pipe.
+        let child = ChildProcess(executable: "/bin/sh", arguments: ["-c", "sleep 600 & echo $! > \(pidFile); wait"],
+                                 timeLimit: .seconds(1))
         let error = await #expect(throws: KilnError.self) { try await child.run() }
         #expect(error?.code == .timedOut)
-        #expect(error?.message.contains("'/bin/sh -c exec sleep 60' ran past its limit of 1 s") == true, "\(String(describing: error))")
-        #expect(ContinuousClock.now - start < .seconds(30), "the run ended when the limit passed, not when the child would have")
+        #expect(ContinuousClock.now - start < .seconds(300), "the run waited for the grandchild that holds its output pipe")
+        let written = try String(contentsOfFile: pidFile, encoding: .utf8)
+        let grandchild = try #require(Int32(written.filter(\.isNumber)), "\(pidFile) holds '\(written)'")
+        #expect(kill(grandchild, 0) == 0, "the grandchild is not the child, and is not killed with it")
+        kill(grandchild, SIGKILL)
+        unlink(pidFile)
     }
 
     @Test("a child that prints more than its output limit is stopped, and the error names the command and the limit")
