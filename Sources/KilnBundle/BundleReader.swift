@@ -43,6 +43,8 @@ public final class BundleReader: Sendable {
     /// at most ``referenceCacheBytes`` in all. A base read for itself is kept too when the table
     /// says another image is stored against it, so reading a module's images decodes each once.
     private let references = Mutex<[(index: Int, bytes: [UInt8])]>([])
+    /// zstd's decompression contexts, kept from one image to the next.
+    private let decompressionContexts = Zstd.DecompressionContexts()
     /// The most bytes of reference images a reader keeps.
     static let referenceCacheBytes = 32 << 20
 
@@ -76,7 +78,8 @@ public final class BundleReader: Sendable {
         let json: [UInt8] = switch header.manifestCodec {
         case .none, .zstdReferenced: bytes  // the header refuses a referenced manifest
         case .zstd: try StartupTrace.measure("manifest.decompress", bytes: Int(header.manifestRawSize)) { () throws(KilnError) in
-            try Zstd.decompress(bytes, rawSize: header.manifestRawSize, limit: BundleFormat.maximumManifestSize, what: "bundle '\(path)': the manifest")
+            try Zstd.decompress(bytes, rawSize: header.manifestRawSize, limit: BundleFormat.maximumManifestSize, what: "bundle '\(path)': the manifest",
+                                contexts: decompressionContexts)
         }
         }
         let containers = Self.countContainers(json, limit: BundleFormat.maximumManifestContainers)
@@ -231,7 +234,7 @@ public final class BundleReader: Sendable {
         case .zstd, .zstdReferenced:
             try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) { () throws(KilnError) in
                 try Zstd.decompress(stored, rawSize: entry.transformedSize ?? entry.rawSize, limit: BundleFormat.maximumImageSize,
-                                    what: what, prefix: prefix)
+                                    what: what, prefix: prefix, contexts: decompressionContexts)
             }
         }
         if entry.transform != .none {

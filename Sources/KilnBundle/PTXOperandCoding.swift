@@ -46,15 +46,18 @@ enum PTXOperandCoding {
     static let maximumClasses = 64
     static let labelPrefix = Array("$L__BB".utf8)
 
-    static func isCode(_ byte: UInt8) -> Bool {
+    @inline(__always) static func isCode(_ byte: UInt8) -> Bool {
         (next...nextFunction).contains(byte) || (recent..<recent + UInt8(recentCount)).contains(byte)
     }
 
     /// The coded text, or nil when the text holds a code byte or does not decode back to itself.
     static func encode(_ text: [UInt8]) -> [UInt8]? {
         guard !text.contains(where: isCode) else { return nil }
+        return Coder.withTable { (coder: inout Coder) -> [UInt8]? in encode(text, coder: &coder) }
+    }
+
+    private static func encode(_ text: [UInt8], coder: inout Coder) -> [UInt8]? {
         let input = text.span
-        var coder = Coder()
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var at = 0
@@ -112,43 +115,69 @@ enum PTXOperandCoding {
         // byte: a hostile raw size cannot make the reader reserve more than that.
         let capacity = Int(min(limit, UInt64(coded.count) * 19))
         return try [UInt8](capacity: capacity) { (out: inout OutputSpan<UInt8>) throws(ImageCodingFault) in
-            var decoder = Decoder(limit: limit)
-            try decoder.run(coded.span, into: &out)
+            try out.withUnsafeMutableBufferPointer { (text, written) throws(ImageCodingFault) in
+                try Coder.withTable { (coder: inout Coder) throws(ImageCodingFault) in
+                    var decoder = Decoder(text: text, limit: limit, coder: coder)
+                    try decoder.run(coded.span)
+                    written = decoder.written
+                }
+            }
         }
     }
 
-    /// The decoder's walk over the coded bytes (`input` in each method).
+    /// The decoder's walk over the coded bytes (`input` in each method), writing the text into a
+    /// buffer of its final capacity. Every write checks that capacity first: `text` is written
+    /// through its base address with no check of its own.
     private struct Decoder {
+        let text: UnsafeMutableBufferPointer<UInt8>
         let limit: UInt64
-        var coder = Coder()
+        var coder: Coder
+        /// The next coded byte.
         var at = 0
+        /// How many bytes of `text` are written.
+        var written = 0
 
-        mutating func run(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
+        init(text: UnsafeMutableBufferPointer<UInt8>, limit: UInt64, coder: Coder) {
+            self.text = text
+            self.limit = limit
+            self.coder = coder
+        }
+
+        mutating func run(_ input: Span<UInt8>) throws(ImageCodingFault) {
+            let special = specialBelow64
             while at < input.count {
                 coder.startLine(input, at)
-                let run = plainRunEnd(input, at)
-                if run > at {
-                    try put(input.extracting(at..<run), into: &out)
-                    at = run
-                    continue
+                // A plain run, copied as it is read: most of the bytes. (Locals, not the
+                // properties: the compiler cannot keep those in registers across the writes.)
+                let runStart = at
+                var from = at, to = written
+                let end = min(input.count, at + (text.count - written)), base = text.baseAddress.unsafelyUnwrapped
+                while from < end {
+                    let byte = input[from]
+                    if byte < 64, (special &>> UInt64(byte)) & 1 != 0 { break }
+                    base[to] = byte
+                    to += 1
+                    from += 1
                 }
+                (at, written) = (from, to)
+                if at > runStart { continue }
                 let byte = input[at]
                 if byte == UInt8(ascii: "%"), let clas = letters(input, at + 1) {
-                    if try codedRegister(input, clas, into: &out) { continue }
-                    if try plainRegister(input, into: &out) { continue }
+                    if try codedRegister(input, clas) { continue }
+                    if try plainRegister(input) { continue }
                 }
                 if byte == UInt8(ascii: "$"), startsWithLabelPrefix(input, at) {
-                    if try codedLabel(input, into: &out) { continue }
-                    if try plainLabel(input, into: &out) { continue }
+                    if try codedLabel(input) { continue }
+                    if try plainLabel(input) { continue }
                 }
                 guard !isCode(byte) else { throw ImageCodingFault("byte \(at) is a code outside a register or label") }
-                try put(input.extracting(at..<at + 1), into: &out)
+                try put(input, at..<at + 1)
                 at += 1
             }
         }
 
         /// A register whose number is coded: `%`, its class, a code (and a distance's digits).
-        mutating func codedRegister(_ input: Span<UInt8>, _ clas: Range<Int>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+        @inline(__always) mutating func codedRegister(_ input: Span<UInt8>, _ clas: Range<Int>) throws(ImageCodingFault) -> Bool {
             let end = clas.upperBound
             guard end < input.count, isCode(input[end]) else { return false }
             let code = input[end], name = try classIndex(input, clas)
@@ -177,124 +206,144 @@ enum PTXOperandCoding {
             default:
                 throw ImageCodingFault("a label code at byte \(end) follows a register")
             }
-            try put(input.extracting(at..<end), into: &out)
-            try putDecimal(number, into: &out)
+            try put(input, at..<end)
+            try putDecimal(number)
             if let recentIndex { coder.sawRecent(recentIndex, in: name) } else { coder.sawNew(number, in: name) }
             at = after
             return true
         }
 
         /// A register written as it is.
-        mutating func plainRegister(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+        @inline(__always) mutating func plainRegister(_ input: Span<UInt8>) throws(ImageCodingFault) -> Bool {
             guard let (clas, digits) = register(input, at) else { return false }
             let name = try classIndex(input, clas)
-            try put(input.extracting(at..<digits.upperBound), into: &out)
+            try put(input, at..<digits.upperBound)
             coder.saw(value(input, digits), in: name)
             at = digits.upperBound
             return true
         }
 
         /// A label whose function number is coded: `$L__BB` and a code.
-        mutating func codedLabel(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+        @inline(__always) mutating func codedLabel(_ input: Span<UInt8>) throws(ImageCodingFault) -> Bool {
             let start = at + labelPrefix.count
             guard start < input.count, input[start] == sameFunction || input[start] == nextFunction else { return false }
             let number = coder.function + (input[start] == nextFunction ? 1 : 0)
             guard number >= 0 else { throw ImageCodingFault("a label at byte \(at) continues a function before the first") }
-            try put(input.extracting(at..<start), into: &out)
-            try putDecimal(number, into: &out)
+            try put(input, at..<start)
+            try putDecimal(number)
             coder.function = number
             at = start + 1
             return true
         }
 
         /// A label written as it is.
-        mutating func plainLabel(_ input: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) -> Bool {
+        @inline(__always) mutating func plainLabel(_ input: Span<UInt8>) throws(ImageCodingFault) -> Bool {
             guard let digits = label(input, at) else { return false }
-            try put(input.extracting(at..<digits.upperBound), into: &out)
+            try put(input, at..<digits.upperBound)
             coder.function = value(input, digits)
             at = digits.upperBound
             return true
         }
 
-        mutating func classIndex(_ input: Span<UInt8>, _ clas: Range<Int>) throws(ImageCodingFault) -> Int {
+        @inline(__always) mutating func classIndex(_ input: Span<UInt8>, _ clas: Range<Int>) throws(ImageCodingFault) -> Int {
             guard let index = coder.index(of: classKey(input, clas)) else {
                 throw ImageCodingFault("more than \(maximumClasses) register classes in one function at byte \(at)")
             }
             return index
         }
 
-        /// Appends bytes, or fails when the text would pass its limit.
-        func put(_ bytes: Span<UInt8>, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
-            guard bytes.count <= out.freeCapacity else { throw tooLong }
-            for index in bytes.indices { out.append(bytes[index]) }
+        /// Appends coded bytes as they are, or fails when the text would pass its capacity.
+        @inline(__always) mutating func put(_ input: Span<UInt8>, _ bytes: Range<Int>) throws(ImageCodingFault) {
+            guard bytes.count <= text.count - written else { throw tooLong }
+            for index in bytes {
+                text.baseAddress.unsafelyUnwrapped[written] = input[index]
+                written += 1
+            }
         }
 
         /// Appends a non-negative number's decimal digits.
-        func putDecimal(_ number: Int, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
+        @inline(__always) mutating func putDecimal(_ number: Int) throws(ImageCodingFault) {
             var digits: UInt64 = 0, count = 0, rest = number
             repeat {
                 digits = digits << 8 | UInt64(UInt8(ascii: "0") + UInt8(rest % 10))
                 rest /= 10
                 count += 1
             } while rest > 0 && count < 8
-            guard rest == 0 else { return try putLongDecimal(number, into: &out) }
-            guard count <= out.freeCapacity else { throw tooLong }
+            guard rest == 0 else {
+                let long = Array(String(number).utf8)
+                return try put(long.span, long.indices)
+            }
+            guard count <= text.count - written else { throw tooLong }
             for _ in 0..<count {
-                out.append(UInt8(truncatingIfNeeded: digits))
+                text.baseAddress.unsafelyUnwrapped[written] = UInt8(truncatingIfNeeded: digits)
+                written += 1
                 digits >>= 8
             }
-        }
-
-        func putLongDecimal(_ number: Int, into out: inout OutputSpan<UInt8>) throws(ImageCodingFault) {
-            let digits = Array(String(number).utf8)
-            try put(digits.span, into: &out)
         }
 
         var tooLong: ImageCodingFault { ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
     }
 
     /// What each register class and the labels have seen so far, in one table of ``stride`` slots
-    /// a class: its key, its largest number, how many recent numbers it has, then those numbers,
-    /// newest first.
+    /// a class: its key, its largest number, how many recent numbers it has, where the newest is,
+    /// then a ring of ``ring`` slots holding them, newest first (so a new number, the commonest
+    /// case, is one write). The table is a stack allocation that ``withTable(_:)`` lends; every
+    /// index into it is a class below ``PTXOperandCoding/maximumClasses`` (``index(of:)`` refuses
+    /// more) and a slot below ``stride``, so it is read and written without a check of its own (a
+    /// checked array's uniqueness and bounds checks were a quarter of decoding).
     private struct Coder {
-        private static let stride = 3 + PTXOperandCoding.recentCount
-        private var table = [Int](repeating: 0, count: PTXOperandCoding.maximumClasses * stride)
+        private static let ring = 16
+        private static let stride = 4 + ring
+        private let table: UnsafeMutablePointer<Int>
         private var classCount = 0
         var function = -1
 
+        private init(table: UnsafeMutablePointer<Int>) { self.table = table }
+
+        /// Runs `body` with a coder whose table lives as long as the call.
+        static func withTable<R, E: Error>(_ body: (inout Coder) throws(E) -> R) throws(E) -> R {
+            try withUnsafeTemporaryAllocation(of: Int.self, capacity: PTXOperandCoding.maximumClasses * stride) { (table) throws(E) -> R in
+                var coder = Coder(table: table.baseAddress.unsafelyUnwrapped)
+                return try body(&coder)
+            }
+        }
+
         /// Forgets every class when `at` starts a line that starts with `.`.
-        mutating func startLine(_ text: Span<UInt8>, _ at: Int) {
+        @inline(__always) mutating func startLine(_ text: Span<UInt8>, _ at: Int) {
             if text[at] == UInt8(ascii: "."), at == 0 || text[at - 1] == UInt8(ascii: "\n") { classCount = 0 }
         }
 
         /// The position of a class, added if new; nil past ``PTXOperandCoding/maximumClasses``.
-        mutating func index(of key: UInt64) -> Int? {
+        @inline(__always) mutating func index(of key: UInt64) -> Int? {
             let key = Int(bitPattern: UInt(key))
             for position in 0..<classCount where table[position * Self.stride] == key { return position }
             guard classCount < PTXOperandCoding.maximumClasses else { return nil }
             let base = classCount * Self.stride
+            (table + base).update(repeating: 0, count: 4)
             table[base] = key
-            table[base + 1] = 0
-            table[base + 2] = 0
             classCount += 1
             return classCount - 1
         }
 
-        func largest(in clas: Int) -> Int { table[clas * Self.stride + 1] }
+        @inline(__always) func largest(in clas: Int) -> Int { table[clas * Self.stride + 1] }
 
-        func recentIndex(of number: Int, in clas: Int) -> Int? {
+        /// The slot of the `index`-th recent number of a class.
+        @inline(__always) private func slot(_ index: Int, in clas: Int) -> Int {
             let base = clas * Self.stride
-            for index in 0..<table[base + 2] where table[base + 3 + index] == number { return index }
+            return base + 4 + (table[base + 3] &+ index) & (Self.ring - 1)
+        }
+
+        @inline(__always) func recentIndex(of number: Int, in clas: Int) -> Int? {
+            for index in 0..<table[clas * Self.stride + 2] where table[slot(index, in: clas)] == number { return index }
             return nil
         }
 
-        func recentNumber(_ index: Int, in clas: Int) -> Int? {
-            let base = clas * Self.stride
-            return index < table[base + 2] ? table[base + 3 + index] : nil
+        @inline(__always) func recentNumber(_ index: Int, in clas: Int) -> Int? {
+            index < table[clas * Self.stride + 2] ? table[slot(index, in: clas)] : nil
         }
 
         /// Makes a number the newest of its class (moved up if it was recent, the oldest dropped if not).
-        mutating func saw(_ number: Int, in clas: Int) {
+        @inline(__always) func saw(_ number: Int, in clas: Int) {
             if let found = recentIndex(of: number, in: clas) {
                 sawRecent(found, in: clas)
             } else {
@@ -303,29 +352,23 @@ enum PTXOperandCoding {
         }
 
         /// Makes the recent number at `index` the newest.
-        mutating func sawRecent(_ index: Int, in clas: Int) {
-            let base = clas * Self.stride + 3
-            let number = table[base + index]
+        @inline(__always) func sawRecent(_ index: Int, in clas: Int) {
+            let number = table[slot(index, in: clas)]
             var position = index
             while position > 0 {
-                table[base + position] = table[base + position - 1]
+                table[slot(position, in: clas)] = table[slot(position - 1, in: clas)]
                 position -= 1
             }
-            table[base] = number
+            table[slot(0, in: clas)] = number
         }
 
         /// Makes a number that is not recent the newest, and the largest if it is.
-        mutating func sawNew(_ number: Int, in clas: Int) {
+        @inline(__always) func sawNew(_ number: Int, in clas: Int) {
             let base = clas * Self.stride
             if number > table[base + 1] { table[base + 1] = number }
-            let count = min(table[base + 2] + 1, PTXOperandCoding.recentCount)
-            table[base + 2] = count
-            var position = count - 1
-            while position > 0 {
-                table[base + 3 + position] = table[base + 2 + position]
-                position -= 1
-            }
-            table[base + 3] = number
+            table[base + 2] = min(table[base + 2] + 1, PTXOperandCoding.recentCount)
+            table[base + 3] = (table[base + 3] &- 1) & (Self.ring - 1)
+            table[slot(0, in: clas)] = number
         }
     }
 
@@ -351,7 +394,7 @@ enum PTXOperandCoding {
     }
 
     /// A register class's key: its letters, five bits each.
-    private static func classKey(_ text: Span<UInt8>, _ clas: Range<Int>) -> UInt64 {
+    @inline(__always) private static func classKey(_ text: Span<UInt8>, _ clas: Range<Int>) -> UInt64 {
         var key: UInt64 = 0
         for at in clas { key = key << 5 | UInt64(text[at] - UInt8(ascii: "`")) }
         return key
@@ -363,20 +406,20 @@ enum PTXOperandCoding {
     }
 
     /// A register token at `at`: its class's range and its digits' range.
-    private static func register(_ text: Span<UInt8>, _ at: Int) -> (Range<Int>, Range<Int>)? {
+    @inline(__always) private static func register(_ text: Span<UInt8>, _ at: Int) -> (Range<Int>, Range<Int>)? {
         guard text[at] == UInt8(ascii: "%"), let clas = letters(text, at + 1) else { return nil }
         guard let digits = number(text, clas.upperBound), !isWordByte(text, digits.upperBound) else { return nil }
         return (clas, digits)
     }
 
-    private static func startsWithLabelPrefix(_ text: Span<UInt8>, _ at: Int) -> Bool {
+    @inline(__always) private static func startsWithLabelPrefix(_ text: Span<UInt8>, _ at: Int) -> Bool {
         guard text.count - at >= labelPrefix.count else { return false }
         for (offset, byte) in labelPrefix.enumerated() where text[at + offset] != byte { return false }
         return true
     }
 
     /// A label token at `at`: its function number's digits.
-    private static func label(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
+    @inline(__always) private static func label(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
         guard text[at] == UInt8(ascii: "$"), startsWithLabelPrefix(text, at),
               let digits = number(text, at + labelPrefix.count),
               digits.upperBound < text.count, text[digits.upperBound] == UInt8(ascii: "_") else { return nil }
@@ -384,7 +427,7 @@ enum PTXOperandCoding {
     }
 
     /// A register class: the lowercase letters from `at`, if there are 1–``maximumClassLetters``.
-    private static func letters(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
+    @inline(__always) private static func letters(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
         var end = at
         while end < text.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(text[end]) {
             end += 1
@@ -393,28 +436,28 @@ enum PTXOperandCoding {
         return end > at ? at..<end : nil
     }
 
-    private static func decimalRun(_ text: Span<UInt8>, _ at: Int) -> Range<Int> {
+    @inline(__always) private static func decimalRun(_ text: Span<UInt8>, _ at: Int) -> Range<Int> {
         var end = at
         while end < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[end]) { end += 1 }
         return at..<end
     }
 
     /// A number token: 1–9 digits, no leading zero (but `0` itself), the whole digit run.
-    private static func number(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
+    @inline(__always) private static func number(_ text: Span<UInt8>, _ at: Int) -> Range<Int>? {
         let digits = decimalRun(text, at)
         guard !digits.isEmpty, digits.count <= maximumDigits,
               digits.count == 1 || text[at] != UInt8(ascii: "0") else { return nil }
         return digits
     }
 
-    private static func isWordByte(_ text: Span<UInt8>, _ at: Int) -> Bool {
+    @inline(__always) private static func isWordByte(_ text: Span<UInt8>, _ at: Int) -> Bool {
         guard at < text.count else { return false }
         let byte = text[at]
         return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
     }
 
-    private static func value(_ text: Span<UInt8>, _ digits: Range<Int>) -> Int {
+    @inline(__always) private static func value(_ text: Span<UInt8>, _ digits: Range<Int>) -> Int {
         var number = 0
         for at in digits { number = number * 10 + Int(text[at] - UInt8(ascii: "0")) }
         return number

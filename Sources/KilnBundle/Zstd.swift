@@ -1,5 +1,6 @@
 import CZstd
 import KilnCore
+import Synchronization
 
 /// zstd compression of single images, one frame each.
 enum Zstd {
@@ -39,6 +40,37 @@ enum Zstd {
         precondition(written != Int.max && ZSTD_isError(written) == 0, "zstd: out of memory or \(String(cString: ZSTD_getErrorName(written)))")
         out.removeSubrange(written...)
         return out
+    }
+
+    /// Decompression contexts one owner (a bundle reader) keeps between images: making one costs
+    /// about what decoding a small image does (a twentieth of reading a bundle's every image).
+    /// Each is used by one caller at a time; a few are kept for callers on several threads.
+    final class DecompressionContexts: Sendable {
+        private struct Context: @unchecked Sendable { let pointer: OpaquePointer }
+        private let idle = Mutex<[Context]>([])
+        private static let kept = 4
+
+        init() {}
+
+        /// A context with no parameters or prefix set, or nil when there is no memory for one.
+        func take() -> OpaquePointer? {
+            idle.withLock { $0.popLast()?.pointer } ?? ZSTD_createDCtx()
+        }
+
+        /// Takes back a context from ``take()``, cleared for its next use.
+        func give(_ context: OpaquePointer) {
+            ZSTD_DCtx_reset(context, ZSTD_reset_session_and_parameters)
+            let kept = idle.withLock { idle in
+                guard idle.count < Self.kept else { return false }
+                idle.append(Context(pointer: context))
+                return true
+            }
+            if !kept { ZSTD_freeDCtx(context) }
+        }
+
+        deinit {
+            for context in idle.withLock({ $0 }) { ZSTD_freeDCtx(context.pointer) }
+        }
     }
 
     /// Frames that declare at most this many bytes (16 MiB) are decoded in one call into a
@@ -85,10 +117,11 @@ enum Zstd {
     ///     must decode to exactly that many bytes.
     ///   - limit: the largest size accepted at all.
     ///   - prefix: the raw bytes the frame was compressed against (its reference image), or nil.
+    ///   - contexts: where to take the decompression context from and give it back; nil makes one.
     /// - Throws: `KilnError.corruptBundle` if the frame is damaged, truncated, followed by other
     ///   bytes, or its size differs from `rawSize` or passes `limit`.
     static func decompress(_ frame: [UInt8], rawSize: UInt64, limit: UInt64, what: String,
-                           prefix: [UInt8]? = nil) throws(KilnError) -> [UInt8] {
+                           prefix: [UInt8]? = nil, contexts: DecompressionContexts? = nil) throws(KilnError) -> [UInt8] {
         func damaged(_ reason: String) -> KilnError {
             KilnError(.corruptBundle, "\(what): zstd could not decompress it (\(reason)) — the bundle is damaged; rebuild it")
         }
@@ -99,8 +132,8 @@ enum Zstd {
         guard declared == rawSize else {
             throw KilnError(.corruptBundle, "\(what): its zstd frame declares \(declared) bytes, the bundle \(rawSize) — the bundle is damaged; rebuild it")
         }
-        guard let stream = ZSTD_createDCtx() else { throw damaged("out of memory") }
-        defer { ZSTD_freeDCtx(stream) }
+        guard let stream = contexts?.take() ?? ZSTD_createDCtx() else { throw damaged("out of memory") }
+        defer { if let contexts { contexts.give(stream) } else { ZSTD_freeDCtx(stream) } }
         if rawSize <= oneShotLimit {
             return try decompressOnce(frame, rawSize: Int(rawSize), context: stream, prefix: prefix, damaged: damaged)
         }

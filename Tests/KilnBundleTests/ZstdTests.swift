@@ -39,6 +39,28 @@ struct ZstdTests {
         }
     }
 
+    @Test("a kept decompression context carries nothing from one frame to the next: a prefix, a failure, either path")
+    func keptContexts() throws {
+        let contexts = Zstd.DecompressionContexts()
+        var generator = SplitMix64(seed: 7)
+        let base = (0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        var near = base
+        near[100] ^= 0xFF
+        let referenced = Zstd.compress(near, level: 3, prefix: base)
+        let alone = Zstd.compress(near, level: 3)
+        let large = Self.data(17 << 20, seed: 3)
+        let largeFrame = Zstd.compress(large, level: 3)
+        for _ in 0..<3 {
+            #expect(try Zstd.decompress(referenced, rawSize: 4096, limit: 1 << 30, what: "t", prefix: base, contexts: contexts) == near)
+            // The prefix was for that frame only: without it the same frame fails, and a frame
+            // stored alone reads back whole.
+            #expect(throws: KilnError.self) { try Zstd.decompress(referenced, rawSize: 4096, limit: 1 << 30, what: "t", contexts: contexts) }
+            #expect(try Zstd.decompress(alone, rawSize: 4096, limit: 1 << 30, what: "t", contexts: contexts) == near)
+            #expect(throws: KilnError.self) { try Zstd.decompress(Array(largeFrame.dropLast(9)), rawSize: UInt64(large.count), limit: 1 << 30, what: "t", contexts: contexts) }
+            #expect(try Zstd.decompress(largeFrame, rawSize: UInt64(large.count), limit: 1 << 30, what: "t", contexts: contexts) == large)
+        }
+    }
+
     @Test("trailing bytes, a cut frame or a wrong size are refused on either path", arguments: [4096, 17 << 20])
     func refused(_ size: Int) throws {
         let raw = Self.data(size, seed: 2)

@@ -69,7 +69,7 @@ struct BuildConfigTests {
         let folder = try Self.project()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.write(#"{"devices": "none", "include": ["inc"]}"#, in: folder)
-        let run = await try Self.build(folder)
+        let run = try await Self.build(folder)
         #expect(run.status != 0)
         #expect(run.stderr.hasPrefix(folder + "/kiln.json:1:21: error: unknown key \"include\" — did you mean \"includes\"?"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/app.kiln"))

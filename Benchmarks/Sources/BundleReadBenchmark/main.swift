@@ -1,6 +1,7 @@
 // How fast are a bundle's images read back? For a bundle that `kiln build` wrote, times, many
 // rounds each with a fresh reader:
 //   - every image in table order (what `kiln verify` does): raw MB/s;
+//   - the images of each format (ptx, cubin, …) alone, without their SHA-256: raw MB/s;
 //   - each image stored alone (zstd), one per fresh reader: raw MB/s;
 //   - each image stored against a reference, one per fresh reader, so its reference is read
 //     and checked too (the worst case): raw MB/s of the image asked for.
@@ -36,6 +37,8 @@ let alone = entries.filter { $0.codec == .zstd }
 let referenced = entries.filter { $0.codec == .zstdReferenced }
 func raw(_ list: [ImageEntry]) -> Double { Double(list.reduce(0) { $0 + $1.rawSize }) }
 
+let formats = Dictionary(grouping: entries, by: { "\($0.format)" })
+var decodeOnlyByFormat: [String: [Double]] = [:]
 var all: [Double] = [], decodeOnly: [Double] = [], concurrent: [Double] = [], single: [Double] = [], withReference: [Double] = []
 let jobs = ProcessInfo.processInfo.activeProcessorCount
 for _ in 0..<rounds {
@@ -43,6 +46,12 @@ for _ in 0..<rounds {
         let reader = try BundleReader(path: path)
         for entry in entries { _ = try reader.imageSkippingChecksum(entry) }
     })
+    for (format, list) in formats {
+        decodeOnlyByFormat[format, default: []].append(try seconds {
+            let reader = try BundleReader(path: path)
+            for entry in list { _ = try reader.imageSkippingChecksum(entry) }
+        })
+    }
     all.append(try seconds {
         let reader = try BundleReader(path: path)
         for entry in entries { _ = try reader.image(entry) }
@@ -74,6 +83,7 @@ let result: [String: Any] = [
     "allImagesMedianSeconds": median(all), "allImagesRawMBps": (raw(entries) / median(all) / mb).rounded(),
     "allImagesJobs": jobs, "allImagesJobsMedianSeconds": median(concurrent), "allImagesJobsRawMBps": (raw(entries) / median(concurrent) / mb).rounded(),
     "allImagesDecodeOnlyMedianSeconds": median(decodeOnly), "allImagesDecodeOnlyRawMBps": (raw(entries) / median(decodeOnly) / mb).rounded(),
+    "decodeOnlyRawMBpsByFormat": formats.mapValues { (raw($0) / median(decodeOnlyByFormat["\($0[0].format)"]!) / mb).rounded() },
     "zstdImagesRawMBps": alone.isEmpty ? 0 : (raw(alone) / median(single) / mb).rounded(),
     "referencedImagesRawMBps": referenced.isEmpty ? 0 : (raw(referenced) / median(withReference) / mb).rounded(),
 ]
