@@ -154,7 +154,10 @@ public struct Builder: Sendable {
             return (index, result, (ContinuousClock.now - began).seconds)
         }
         await withTaskGroup(of: (Int, Result<CompiledImage, KilnError>, Double).self) { group in
-            var waiting = plan.indices.filter { cached[$0] == nil }[...]
+            // Dearest first (``Shard/cost(sourceBytes:format:)``), so that one long compile (PoCL
+            // on a large module) starts at once, beside the rest, instead of last and alone.
+            let cost = { (index: Int) in Shard.cost(sourceBytes: plan[index].module.text.utf8.count, format: plan[index].target.format) }
+            var waiting = plan.indices.filter { cached[$0] == nil }.sorted { (cost($1), $0) < (cost($0), $1) }[...]
             for _ in 0..<options.jobs {
                 guard let index = waiting.popFirst() else { break }
                 group.addTask { await compile(index) }

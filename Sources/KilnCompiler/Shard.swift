@@ -58,16 +58,19 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         return shard
     }
 
-    /// What compiling one module for one target is reckoned to cost, for ``assign(costs:count:)``:
-    /// the module's expanded source size times a weight for the toolchain that makes the format
-    /// (ocloc and PoCL take longest; a `source` image is a copy).
+    /// What compiling one module for one target is reckoned to cost, for ``assign(costs:count:)``
+    /// and for the order a build starts its compiles in: the module's expanded source size times a
+    /// weight for the toolchain that makes the format. The weights follow a serial cold build of
+    /// `Kernels/` on the 2-core VM (2026-12-03): for gemm_variants (207 KB, 160 kernels) a cubin
+    /// took 4.5–5.0 s, a zebin 3.7 s and PoCL's binary 55 s; for the small modules ocloc's 0.3 s
+    /// start-up makes a zebin the dearest GPU image. A `source` image is a copy.
     public static func cost(sourceBytes: Int, format: ImageFormat) -> Int {
         let weight = switch format {
         case .source: 1
         case .ptx, .spirv: 3
         case .cubin: 4
-        case .poclBinary: 6
-        case .zebin: 10
+        case .zebin: 5
+        case .poclBinary: 48
         }
         return max(1, sourceBytes) * weight
     }

@@ -3,6 +3,7 @@ import Foundation
 @testable import KilnCompiler
 import KilnCore
 import KilnTestSupport
+import Synchronization
 import Testing
 
 @Suite("Builder", .enabled("NVRTC, clang 16 or nvJitLink is not installed here: run scripts/setup.sh") {
@@ -58,6 +59,28 @@ struct BuilderTests {
             #expect(coded == raw)
         }
         #expect(reader.formatVersion == 3)
+    }
+
+    @Test("compiles start dearest first (toolchain weight × source size), not in plan order")
+    func dearestFirst() async throws {
+        let folder = try Self.workspace()
+        let toolchains: [any Toolchain] = [SourceToolchain(), try #require(await Fixtures.nvidiaCL), try #require(Fixtures.nvrtc)]
+        let modules = try SourceModule.discover([folder.appendingPathComponent("src").path]).map { try SourceModule(path: $0) }
+        let builder = Builder(deviceList: try DeviceList.parse("sm_80"), toolchains: toolchains, options: .init(jobs: 1, cache: nil))
+        let started = Mutex<[(module: String, target: String)]>([])
+        _ = try await builder.build(sources: modules, output: folder.appendingPathComponent("app.kiln").path) { event in
+            if case .started(let module, let target, _) = event { started.withLock { $0.append((module, target)) } }
+        }
+        let order = started.withLock { $0 }
+        let formats: [String: ImageFormat] = ["sm_80": .cubin, "compute_80": .ptx, "source": .source]
+        let costs = try order.map { job in
+            let text = try #require(modules.first { $0.name == job.module }).text
+            return Shard.cost(sourceBytes: text.utf8.count, format: try #require(formats[job.target]))
+        }
+        #expect(order.count == 6)
+        #expect(costs == costs.sorted(by: >), "\(order)")
+        // The plan lists saxpy first within each target; transpose.cl is the larger file.
+        #expect(order.first.map { "\($0.module) × \($0.target)" } == "transpose × sm_80")
     }
 
     @Test("an unchanged rebuild compiles nothing and writes the same bytes; touching one module rebuilds only it")

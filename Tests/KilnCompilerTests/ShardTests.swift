@@ -52,6 +52,7 @@ struct ShardTests {
 
     @Test("a compile's cost grows with the source and is weighted by the format's toolchain")
     func cost() {
+        #expect(Shard.cost(sourceBytes: 1000, format: .poclBinary) > 10 * Shard.cost(sourceBytes: 1000, format: .cubin))
         #expect(Shard.cost(sourceBytes: 1000, format: .zebin) > Shard.cost(sourceBytes: 1000, format: .cubin))
         #expect(Shard.cost(sourceBytes: 1000, format: .cubin) > Shard.cost(sourceBytes: 1000, format: .source))
         #expect(Shard.cost(sourceBytes: 2000, format: .ptx) == 2 * Shard.cost(sourceBytes: 1000, format: .ptx))
