@@ -4,7 +4,8 @@
 # cache off (--no-cache) and a fresh KILN_CACHE_DIR, so PoCL's kernel cache for builds
 # (CACHE_ROOT/pocl-build) starts empty too — ROUNDS rounds (default 3) of --jobs 1 and
 # --jobs N (N = cores), their order alternating. Prints each time and the ratio of the medians,
-# with the load average before and after; writes bench/results/jobs-DATE.json.
+# with the load average before and after; writes bench/results/jobs-DATE.json (DATEb, DATEc, …
+# when that exists).
 #   bash bench/jobs.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,9 @@ ratio=$(awk -v p="$mp" -v s="$ms" 'BEGIN { printf "%.3f", p / s }')
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 echo "median --jobs 1 $ms s, --jobs $cores $mp s: ratio $ratio (load $load_before → $load_after)"
 join() { local IFS=,; echo "$*"; }
-cat > "bench/results/jobs-$(date -u +%Y-%m-%d).json" <<JSON
+out="bench/results/jobs-$(date -u +%Y-%m-%d).json"
+for suffix in b c d e f g h; do [[ -e $out ]] || break; out="bench/results/jobs-$(date -u +%Y-%m-%d)$suffix.json"; done
+cat > "$out" <<JSON
 {"benchmark": "cold build, serial vs parallel", "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "machine": "$cpu", "cores": $cores,
  "kiln": "$(git rev-parse --short HEAD)", "sources": "Kernels/ (11 modules, 170 kernels)", "devices": "$devices",
  "loadAverageBefore": "$load_before", "loadAverageAfter": "$load_after",
