@@ -127,7 +127,7 @@ struct BuildCommand: AsyncParsableCommand {
             try outputOptions.printJSON(report)
         } else {
             let part = report.shard.map { "shard \($0), " } ?? ""
-            print("\(report.output.terminalSafe()): \(part)\(report.images) images (\(report.modules.count) modules × \(report.targets.count) targets: \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
+            print("\(report.output.terminalSafe()): \(part)\(counted(report.images, "image")) (\(counted(report.modules.count, "module")) × \(counted(report.targets.count, "target")): \(report.targets.joined(separator: ", "))), \(formatBytes(UInt64(report.bundleBytes))); compiled \(report.compiled), reused \(report.reused) in \(formatSeconds(report.seconds)) s")
             if !report.skipped.isEmpty {
                 print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", ").terminalSafe())")
             }
@@ -184,7 +184,7 @@ final class ProgressReporter: Sendable {
         switch event {
         case .planned(let total, let cached):
             state.withLock { $0.total = total }
-            write("kiln: \(total) images to build, \(cached) in the build cache\n")
+            write("kiln: \(counted(total, "image")) to build, \(cached) in the build cache\n")
             if lines && total > cached { startTimer() }
         case .started(let module, let target, let invocation):
             let now = clock()

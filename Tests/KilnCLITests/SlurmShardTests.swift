@@ -46,7 +46,7 @@ struct SlurmShardTests {
         var planned = 0
         for index in 0..<4 {
             let log = (try? String(contentsOfFile: folder + "/parts/shard-\(index).log", encoding: .utf8)) ?? ""
-            let line = log.split(separator: "\n").first { $0.hasPrefix("kiln: ") && $0.hasSuffix(" images to build, 0 in the build cache") }
+            let line = log.split(separator: "\n").first { $0.hasPrefix("kiln: ") && $0.hasSuffix(" to build, 0 in the build cache") }
             planned += line.flatMap { Int($0.dropFirst("kiln: ".count).prefix { $0.isNumber }) } ?? 0
         }
         let images = try BundleReader.checked(path: single).imageCount
