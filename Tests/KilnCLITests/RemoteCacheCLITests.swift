@@ -82,7 +82,7 @@ struct RemoteCacheCLITests {
     func jitTwoMachines() async throws {
         try TestStore.require()
         let store = TestStore.freshPrefix("jit")
-        let bundle = await try VerifyCommandTests.bundle("sm_90")
+        let bundle = try await VerifyCommandTests.bundle("sm_90")
         let first = try await KilnProcess.run(["verify", bundle, "--jit", "always", "--json"],
                                         environment: ["KILN_CACHE_DIR": try Self.folder(), "KILN_REMOTE_CACHE": store.url])
         #expect(first.status == 0, "\(first.stderr)")
@@ -101,9 +101,9 @@ struct RemoteCacheCLITests {
     func fleetCompilesOnce() async throws {
         try TestStore.require()
         let store = TestStore.freshPrefix("fleet")
-        let bundle = await try VerifyCommandTests.bundle("sm_90")
+        let bundle = try await VerifyCommandTests.bundle("sm_90")
         let machines = [try Self.folder(), try Self.folder()]
-        let runs = try (0..<8).map { index in
+        let runs = (0..<8).map { index in
             KilnProcess.start(["verify", bundle, "--jit", "always", "--json"],
                                   environment: ["KILN_CACHE_DIR": machines[index % 2], "KILN_REMOTE_CACHE": store.url])
         }
@@ -124,7 +124,7 @@ struct RemoteCacheCLITests {
     func eightWriters() async throws {
         try TestStore.require()
         let store = TestStore.freshPrefix("eight", claims: false)
-        let bundle = await try VerifyCommandTests.bundle("sm_90")
+        let bundle = try await VerifyCommandTests.bundle("sm_90")
         let runs = try (0..<8).map { _ in
             KilnProcess.start(["verify", bundle, "--jit", "always", "--json"],
                                   environment: ["KILN_CACHE_DIR": try Self.folder(), "KILN_REMOTE_CACHE": store.url])

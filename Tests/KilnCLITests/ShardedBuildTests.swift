@@ -16,7 +16,7 @@ struct ShardedBuildTests {
           arguments: [1, 2, 3, 4])
     func byteIdentical(shards: Int) async throws {
         let fixture = try await F.shared.value
-        let (parts, compiled) = await try fixture.parts(shards)
+        let (parts, compiled) = try await fixture.parts(shards)
         #expect(compiled == fixture.singleImages, "compiles across \(shards) shards: \(compiled), the single build made \(fixture.singleImages)")
         // Each pair is in exactly one part: the parts' image tables are disjoint and cover the bundle's.
         var held: [String] = []
@@ -53,7 +53,7 @@ struct ShardedBuildTests {
     @Test("a part is a bundle that says which shard it is; inspect reads it")
     func partIsBundle() async throws {
         let fixture = try await F.shared.value
-        let (parts, _) = await try fixture.parts(2)
+        let (parts, _) = try await fixture.parts(2)
         let manifest = try BundleReader.checked(path: parts[1]).manifest()
         let shard = try #require(manifest.shard)
         #expect(shard.index == 1 && shard.count == 2 && shard.plannedImages == fixture.singleImages)
@@ -66,7 +66,7 @@ struct ShardedBuildTests {
     @Test("merge refuses a missing shard and a duplicated shard, naming them and the fix")
     func missingAndDuplicated() async throws {
         let fixture = try await F.shared.value
-        let (parts, _) = await try fixture.parts(3)
+        let (parts, _) = try await fixture.parts(3)
         let missing = try await KilnProcess.run(["merge", parts[0], parts[2], "-o", fixture.folder + "/x.kiln"])
         #expect(missing.status != 0 && missing.stderr.contains("shard 1/3 is missing") && missing.stderr.contains("--shard 1/3"),
                 "\(missing.stderr)")
@@ -82,8 +82,8 @@ struct ShardedBuildTests {
     @Test("merge refuses parts of different inputs, device lists and shard counts, naming both files and what differs")
     func differentBuilds() async throws {
         let fixture = try await F.shared.value
-        let (two, _) = await try fixture.parts(2)
-        let (three, _) = await try fixture.parts(3)
+        let (two, _) = try await fixture.parts(2)
+        let (three, _) = try await fixture.parts(3)
         let counts = try await KilnProcess.run(["merge", two[0], three[1], "-o", fixture.folder + "/x.kiln"])
         #expect(counts.status != 0 && counts.stderr.contains("shard 1/3") && counts.stderr.contains(two[0]), "\(counts.stderr)")
 
@@ -106,7 +106,7 @@ struct ShardedBuildTests {
     @Test("merge refuses a truncated part, a damaged part and a file that is not a part, naming the file")
     func damaged() async throws {
         let fixture = try await F.shared.value
-        let (parts, _) = await try fixture.parts(2)
+        let (parts, _) = try await fixture.parts(2)
         let original = try F.bytes(parts[1])
         let truncated = fixture.folder + "/truncated-1.kiln"
         try Data(original.prefix(original.count - 100)).write(to: URL(fileURLWithPath: truncated))
@@ -153,7 +153,7 @@ struct ShardedBuildTests {
         #expect(merge.status == 0, "\(merge.stderr)")
         #expect(try F.bytes(merged) == F.bytes(signedSingle))
 
-        let (unsigned, _) = await try fixture.parts(2)
+        let (unsigned, _) = try await fixture.parts(2)
         let refused = try await KilnProcess.run(["merge", "--no-cache", "-o", fixture.folder + "/x.kiln", signedParts[0], unsigned[1]],
                                           environment: ["KILN_TRUSTED_KEYS": key + ".pub"])
         #expect(refused.status != 0 && refused.stderr.contains(unsigned[1]) && refused.stderr.contains("not signed"), "\(refused.stderr)")

@@ -15,7 +15,7 @@ import Testing
 struct SlurmShardTests {
     @Test("a 4-shard Slurm array job and a dependent merge give the single build's bundle byte for byte")
     func slurmArray() async throws {
-        await try SlurmService.requireUsable()
+        try await SlurmService.requireUsable()
         let root = KilnProcess.projectRoot()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-slurm-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

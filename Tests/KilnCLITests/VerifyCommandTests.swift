@@ -59,7 +59,7 @@ struct VerifyCommandTests {
 
     @Test("with cpu left out, the same kernels pass through the JIT, and strict mode fails clearly")
     func jit() async throws {
-        let bundle = await try Self.bundle("sm_90")
+        let bundle = try await Self.bundle("sm_90")
         let run = try await KilnProcess.run(["verify", bundle, "--json"], environment: Self.environment())
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         for (name, module) in try Self.cpuModules(run.stdout) {
@@ -73,7 +73,7 @@ struct VerifyCommandTests {
 
     @Test("a bundle with one image corrupted fails, naming that image")
     func corrupted() async throws {
-        let path = await try Self.bundle("cpu")
+        let path = try await Self.bundle("cpu")
         try Self.damage(path, module: "softmax", target: "cpu")
         let run = try await KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
@@ -85,7 +85,7 @@ struct VerifyCommandTests {
 
     @Test("an image no device here uses is checked too: damaged, it fails verify by name, though every module loads")
     func unusedImageDamaged() async throws {
-        let path = await try Self.bundle("cpu")
+        let path = try await Self.bundle("cpu")
         try Self.damage(path, module: "gelu", target: "source")
         let run = try await KilnProcess.run(["verify", path, "--json"], environment: Self.environment())
         #expect(run.status == 1)
@@ -103,7 +103,7 @@ struct VerifyCommandTests {
 
     @Test("--trace writes the start-up phases to stderr as JSON lines, stdout unchanged")
     func trace() async throws {
-        let path = await try Self.bundle("cpu")
+        let path = try await Self.bundle("cpu")
         let run = try await KilnProcess.run(["verify", path, "--trace", "--json"], environment: Self.environment().merging(["KILN_TRACE": ""]) { $1 })
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stderr.split(separator: "\n")
@@ -124,7 +124,7 @@ struct VerifyCommandTests {
 struct SharedCacheTests {
     @Test("8 `kiln verify --jit always` on a cold cache: each module compiled by exactly one, all 8 pass")
     func eightProcesses() async throws {
-        let bundle = await try VerifyCommandTests.bundle("sm_90")
+        let bundle = try await VerifyCommandTests.bundle("sm_90")
         let environment = VerifyCommandTests.environment()
         let runs = (0..<8).map { _ in KilnProcess.start(["verify", bundle, "--jit", "always", "--json"], environment: environment) }
         var outcomes: [KilnProcess.Outcome] = []

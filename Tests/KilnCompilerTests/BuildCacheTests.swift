@@ -80,8 +80,8 @@ struct BuildCacheTests {
     func prune() throws {
         let cache = try Self.cache(maximumBytes: 10_000)
         for key in ["a", "b", "c"] { cache.store(Self.image, key: key); usleep(20_000) }
-        FileManager.default.createFile(atPath: cache.directory + "/.dat.nosync1a2b.XYZ", contents: Data(count: 100))
-        FileManager.default.createFile(atPath: cache.directory + "/.abc.123.456.tmp", contents: Data(count: 100))
+        #expect(FileManager.default.createFile(atPath: cache.directory + "/.dat.nosync1a2b.XYZ", contents: Data(count: 100)))
+        #expect(FileManager.default.createFile(atPath: cache.directory + "/.abc.123.456.tmp", contents: Data(count: 100)))
         #expect(cache.totals().leftovers == 2)
         let result = cache.prune()
         #expect(result.leftovers >= 2)

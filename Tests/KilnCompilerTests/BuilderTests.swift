@@ -118,7 +118,7 @@ struct BuilderTests {
     @Test("a CUDA module is not built for Intel or CPU targets, and says so")
     func cudaOnlyForNVIDIA() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = await try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
+        let module = try await Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
         let folder = try Self.workspace()
         let builder = Builder(deviceList: try DeviceList.parse("sm_90,spirv"), toolchains: [SourceToolchain(), toolchain],
                               options: .init(jobs: 1, cache: nil))

@@ -115,7 +115,7 @@ struct ClangNVIDIAToolchainTests {
           arguments: ["Kernels/saxpy.cl", "Kernels/transpose.cl", "Kernels/softmax.cl"])
     func cubins(_ path: String) async throws {
         let toolchain = try #require(await Fixtures.nvidiaCL)
-        let module = await try Fixtures.module(path)
+        let module = try await Fixtures.module(path)
         for number in Self.architectures {
             let image = try await toolchain.compile(module, for: .sm(number))
             let header = try #require(CUBINHeader(image.bytes), "sm_\(number) output of \(path) is not an ELF file")
@@ -127,7 +127,7 @@ struct ClangNVIDIAToolchainTests {
 
     @Test("PTX declares its target, its ISA version and every kernel as an entry")
     func ptx() async throws {
-        let module = await try Fixtures.module("Kernels/saxpy.cl")
+        let module = try await Fixtures.module("Kernels/saxpy.cl")
         let image = try await #require(await Fixtures.nvidiaCL).compile(module, for: .compute(80))
         let text = String(decoding: image.bytes, as: UTF8.self)
         #expect(text.contains(".target sm_80"))
@@ -137,7 +137,7 @@ struct ClangNVIDIAToolchainTests {
 
     @Test("local pointer parameters are rebased on the dynamic shared array; other kernels are untouched")
     func localParameters() async throws {
-        let module = await try Fixtures.module(name: "loc", text: """
+        let module = try await Fixtures.module(name: "loc", text: """
             kernel void with_local(global float* out, local float* a, local float* b) {
                 size_t l = get_local_id(0);
                 a[l] = 1.0f; b[l] = 2.0f;

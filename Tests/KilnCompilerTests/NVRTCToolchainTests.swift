@@ -16,7 +16,7 @@ struct NVRTCToolchainTests {
     func cubins() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
         let path = "Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu"
-        let module = await try Fixtures.module(path)
+        let module = try await Fixtures.module(path)
         for number in Self.architectures {
             let image = try await toolchain.compile(module, for: .sm(number))
             let header = try #require(CUBINHeader(image.bytes), "sm_\(number) output of \(path) is not an ELF file")
@@ -57,7 +57,7 @@ struct NVRTCToolchainTests {
           .enabled(if: !NVRTCCompiler.cudaIncludeDirectories().isEmpty, "the CUDA headers are not installed: run scripts/setup.sh"))
     func cudaHeaders() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = await try Fixtures.module("Tests/KilnCompilerTests/Fixtures/cuda_headers.cu")
+        let module = try await Fixtures.module("Tests/KilnCompilerTests/Fixtures/cuda_headers.cu")
         let image = try await toolchain.compile(module, for: .compute(80))
         #expect(ImageKernels.ptxEntries(String(decoding: image.bytes, as: UTF8.self)) == ["half_scale"])
     }
@@ -65,7 +65,7 @@ struct NVRTCToolchainTests {
     @Test("a cubin's kernels are read from its ELF symbols; a symbol whose name lies outside the string table is an error")
     func cubinKernels() async throws {
         let toolchain = try #require(Fixtures.nvrtc)
-        let module = await try Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
+        let module = try await Fixtures.module("Tests/KilnCompilerTests/Fixtures/gemm_tiles.cu")
         let image = try await toolchain.compile(module, for: .sm(90))
         let names = try #require(try ImageKernels.names(in: image.bytes, format: .cubin))
         #expect(names == Set(module.kernels.map { image.symbols[$0.name] ?? $0.name }))
