@@ -10,10 +10,14 @@ import html
 import json
 import math
 import pathlib
+import random
+import statistics
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 USED = set()  # results files a chart or table read
+MISMATCHES = []  # a value a file states that its own samples do not give
 
 
 def load(name):
@@ -43,7 +47,11 @@ def tick_count(end):
     return next((n for n in (5, 4, 6, 3, 8, 2) if is_round(end / n)), 4)
 
 
-def fmt(value):
+def fmt(value, digits=None):
+    """A number for a label: `digits` decimals when given (a ratio's third decimal matters),
+    otherwise fewer decimals the larger the number."""
+    if digits is not None:
+        return f"{value:,.{digits}f}"
     if value == 0:
         return "0"
     if abs(value) >= 100 or float(value).is_integer():
@@ -73,13 +81,15 @@ def wrap(text, width):
     return lines + [line] if line else lines
 
 
-def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None, spread="min–max"):
+def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None,
+          spread="the min–max of the recorded samples", digits=None):
     """A horizontal bar chart as inline SVG, axis from zero.
 
     rows: (label, value) or (label, value, low, high) where low–high is the spread (min–max).
     goal: (value, text) drawn as a dashed vertical line.
-    unit names the axis; short, if given, follows each bar's value instead. spread names what
-    the whiskers span.
+    unit names the axis and follows each bar's value; short, if given, follows it instead ("" for
+    nothing). spread names what
+    the whiskers span; digits, if given, is how many decimals each bar's value shows.
     """
     rows = [r for r in rows if r[1] is not None]
     if not rows:
@@ -116,7 +126,8 @@ def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None
             p.append(f'<text x="{label_w}" y="{first + i * line_h:.1f}" text-anchor="end">{html.escape(line)}</text>')
         w = max(1.0, value * scale)
         p.append(f'<rect x="{x0}" y="{y + 5}" width="{w:.1f}" height="{h - 10}" fill="#3b7dd8" rx="2"/>')
-        shown = f"{fmt(value)} {short or unit}"
+        suffix = unit if short is None else short
+        shown = fmt(value, digits) + (f" {suffix}" if suffix else "")
         right = x0 + w
         if len(r) > 3 and r[2] is not None:
             lo, hi = x0 + r[2] * scale, x0 + r[3] * scale
@@ -124,7 +135,7 @@ def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None
             p.append(f'<line x1="{lo:.1f}" y1="{mid}" x2="{hi:.1f}" y2="{mid}" stroke="#111" stroke-width="1.5"/>')
             for x in (lo, hi):
                 p.append(f'<line x1="{x:.1f}" y1="{mid - 5}" x2="{x:.1f}" y2="{mid + 5}" stroke="#111" stroke-width="1.5"/>')
-            shown += f" ({fmt(r[2])}–{fmt(r[3])})"
+            shown += f" ({fmt(r[2], digits)}–{fmt(r[3], digits)})"
             right = max(right, hi)
         p.append(f'<text x="{right + 6:.1f}" y="{y + h / 2 + 4:.1f}">{html.escape(shown)}</text>')
     if goal:
@@ -133,7 +144,7 @@ def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None
         p.append(f'<text x="{gx:.1f}" y="{top - 11}" text-anchor="middle" fill="#d9534f">{html.escape(goal[1])}</text>')
     p.append("</svg>")
     has_spread = any(len(r) > 3 and r[2] is not None for r in rows)
-    legend = f" Whiskers: the spread ({spread}) of the recorded samples." if has_spread else " No spread: the file records one value per bar."
+    legend = f" Whiskers: {spread}." if has_spread else " No spread: the file records one value per bar."
     links = ", ".join(f'<a href="results/{html.escape(s)}">{html.escape(s)}</a>' for s in sources)
     notes = f"<p class=note>{html.escape(note)}</p>" if note else ""
     return (f"<section><h2>{html.escape(title)}</h2><p>{html.escape(subtitle + legend)}</p>{notes}{''.join(p)}"
@@ -144,7 +155,103 @@ def spread_of(samples, scale=1.0):
     return (min(samples) * scale, max(samples) * scale) if samples else (None, None)
 
 
+STARTUP_GOAL = 1.03  # issue 13: Kiln AOT ÷ the C floor, process start to first checked result
+STARTUP_BEST = "startup-h200-2026-12-03f.json"  # 121 interleaved rounds: the best estimate
+STARTUP_ROWS = {
+    "floor": "C floor: cuModuleLoadData of the sm_90 cubin (bench/gpu/floor.c)",
+    "aot": "Kiln AOT: KilnStartupProbe, ComputeDevice.first()",
+    "aot_traced": "Kiln AOT with KILN_TRACE (its phases are charted below)",
+    "aot_every": "Kiln AOT, every device family enumerated",
+}
+
+
+def median(values):
+    return statistics.median(list(values))
+
+
+def bootstrap(rounds, statistic, resamples=4000, seed=13):
+    """The 95% percentile interval of statistic(rounds) over resamples of whole rounds, drawn with
+    replacement (a round's rows ran back to back, so they stay together). Seeded: the report
+    draws the same interval at every run."""
+    rng = random.Random(seed)
+    values = sorted(statistic([rng.choice(rounds) for _ in rounds]) for _ in range(resamples))
+    return values[int(0.025 * resamples)], values[int(0.975 * resamples) - 1]
+
+
+def ratio_of_medians(rounds):
+    return median(a for a, _ in rounds) / median(f for _, f in rounds)
+
+
+def paired_ratio(rounds):
+    return median(a / f for a, f in rounds)
+
+
+def startup_rounds(run):
+    """(aot µs, floor µs) for each round of a start-up run: the samples are stored in round order."""
+    return list(zip(run["samplesUs"]["aot"], run["samplesUs"]["floor"]))
+
+
+def stated(name, field, value, computed, places=3):
+    """computed, after checking it against the value the file states (rounded as the file rounds);
+    a difference is printed and listed at the end of the report, never drawn silently."""
+    if value is not None and round(computed, places) != round(value, places):
+        MISMATCHES.append(f"{name}: {field} is {value}, its samples give {computed:.{places}f}")
+        print(f"bench_report: {MISMATCHES[-1]}", file=sys.stderr)
+    return computed
+
+
 def startup_charts():
+    """The H200 start-up runs of bench/gpu/startup.sh: the C floor and Kiln AOT in one run, rows
+    interleaved round by round."""
+    out = []
+    best = load(STARTUP_BEST)
+    if best:
+        samples, medians = best["samplesUs"], best["medianMs"]
+        rows = []
+        for key, label in STARTUP_ROWS.items():
+            lo, hi = spread_of(samples[key], 1e-3)
+            rows.append((label, stated(STARTUP_BEST, f"medianMs.{key}", medians[key], median(samples[key]) / 1e3, 2), lo, hi))
+        difference = median(a - f for a, f in startup_rounds(best)) / 1e3
+        out.append(chart(f'Start-up on the H200: process start → first checked result, {best["rounds"]} interleaved rounds',
+                         f'{best["card"]}, driver {best["driver"]}, {best["date"]}; {best["module"]}; {best["statistic"]}.',
+                         rows, "ms", [STARTUP_BEST], digits=2,
+                         note=f'AOT ÷ floor: {best["aotOverFloor"]:.3f} as a ratio of medians, {best["pairedAotOverFloor"]:.3f} as the median '
+                              f'of each round\'s own ratio; the median of each round\'s difference is {difference:.1f} ms.'))
+    runs = sorted(((p.name, load(p.name)) for p in RESULTS.glob("startup-h200-*.json")), key=lambda r: r[1]["date"])
+    if runs:
+        rows, unpaired = [], [name for name, run in runs if "pairedAotOverFloor" not in run]
+        for name, run in runs:
+            rounds = startup_rounds(run)
+            when = f'{run["date"][:10]} {run["date"][11:16]}, {run["rounds"]} rounds{" (the best estimate)" if name == STARTUP_BEST else ""}'
+            for field, label, statistic in [("aotOverFloor", "ratio of medians", ratio_of_medians),
+                                            ("pairedAotOverFloor", "median of each round's ratio", paired_ratio)]:
+                value = stated(name, field, run.get(field), statistic(rounds))
+                rows.append((f"{when}: {label}", value, *bootstrap(rounds, statistic)))
+        out.append(chart("Start-up on the H200: Kiln AOT ÷ C floor, every run",
+                         f'{runs[0][1]["card"]}, driver {runs[0][1]["driver"]}; each run of bench/gpu/startup.sh, {runs[0][1]["module"]}; '
+                         f'every file names the build only as kiln {runs[0][1]["kiln"]} (the commit that added it says which). '
+                         "Intervals are computed here from the file's samples: 4,000 resamples of whole rounds, seed 13.",
+                         rows, "AOT ÷ floor", [name for name, _ in runs], short="", digits=3,
+                         goal=(STARTUP_GOAL, f"goal ≤ {STARTUP_GOAL}"), spread="the bootstrap 95% interval",
+                         note="Single samples spread over tens of ms and the floor moves between runs, so short runs swing; "
+                              f"the longest run ({STARTUP_BEST}) is the estimate to quote. Files without a pairedAotOverFloor field "
+                              f"({', '.join(unpaired) or 'none'}): their paired ratio is computed here from the samples."))
+    if best:
+        traced = best["tracedPhases"]
+        rows = [(f'outside main: exec, loading, runtime start, exit (wall less first-result)', traced["median_outside_main_ms"])]
+        rows += [(f'{p["phase"]}{" (the probe: main → checked result)" if p["phase"] == "first-result" else ""}', p["median_ms"])
+                 for p in traced["phases"] if p["phase"] != "process"]
+        out.append(chart(f'Start-up on the H200: where the traced run\'s {traced["median_wall_ms"]:.0f} ms go, {traced["runs"]} runs',
+                         f'{best["card"]}, {best["date"]}; median of each KILN_TRACE phase over the aot_traced rows. '
+                         "Phases nest: module.load holds cuda.context, first-result holds every phase after it.",
+                         rows, "ms", [STARTUP_BEST], digits=3,
+                         note="The trace's 'process' phase (start to Kiln's first traced call) is left out: it is read from "
+                              "/proc/self/stat in 10 ms clock ticks (Sources/KilnCore/StartupTrace.swift)."))
+    return out
+
+
+def first_kernel_charts():
+    """The older start-up tables: nvcc's programs and the JIT rows on the H200, and the PoCL JIT cache."""
     out = []
     s = load("nvidia-first-kernel-nvcc-h200.json")
     if s:
@@ -153,12 +260,12 @@ def startup_charts():
         for key, meaning in s["rowsMeaning"].items():
             lo, hi = spread_of(samples.get(key, []), 1e-3)
             rows.append((meaning, m.get(key), lo, hi))
-        out.append(chart("Process start → first checked result, 160-kernel module",
+        out.append(chart(f'Process start → first checked result, 160-kernel module, against nvcc ({s["date"][:10]}, older binaries)',
                          f'{s["card"]}, driver {s["driver"]}, nvcc {s["nvcc"]}, {s["date"]}; median of {s["runs"]} fresh processes, rows interleaved.',
                          rows, "ms", ["nvidia-first-kernel-nvcc-h200.json"], note=s.get("note", "").split(" nvcc programs:")[0]))
     r = load("nvidia-first-kernel-h200.json")
     if r:
-        out.append(chart("Process start → first checked result, rerun with the final binaries",
+        out.append(chart(f'Process start → first checked result, JIT rows ({r["date"][:10]}, older binaries)',
                          f'{r["card"]}, driver {r["driver"]}, {r["date"]}; median of {r["runs"]} fresh processes.',
                          [("C floor: cuModuleLoadData of the sm_90 cubin", r["floorMs"]), ("Kiln AOT (sm_90 cubin)", r["aotMs"]),
                           ("Kiln JIT from PTX, nothing cached", r["jitNoCacheMs"]), ("Kiln JIT path, Kiln's cache warm", r["jitKilnCacheHitMs"]),
@@ -275,7 +382,7 @@ def bundle_charts():
         out.append(chart("Opening a bundle and reading one 64 KiB image: 1 target vs 32",
                          f'{o["machine"]}, {o["cores"]} cores, {o["date"]}; median of {o["rounds"]} rounds; the file records p10 and p90, not min and max.',
                          [(f'{c["name"]} ({c["bundleBytes"]:,} B bundle)', c["medianMicroseconds"], c["p10Microseconds"], c["p90Microseconds"]) for c in o["cases"]],
-                         "µs", ["bundle-open.json"], spread="p10–p90"))
+                         "µs", ["bundle-open.json"], spread="p10–p90 of the recorded samples"))
     cur, old = load("bundle-read-current.json"), load("bundle-read-no-references.json")
     if cur and old:
         rows = []
@@ -308,6 +415,13 @@ REASONS = {
 }
 
 
+def mismatches():
+    if not MISMATCHES:
+        return ""
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in MISMATCHES)
+    return f"<section><h2>Values a file states that its samples do not give</h2><ul>{items}</ul></section>"
+
+
 def unlisted():
     items = []
     for path in sorted(RESULTS.iterdir()):
@@ -319,8 +433,9 @@ def unlisted():
 
 
 def main():
-    sections = startup_charts() + speed_charts() + size_charts() + build_charts() + bundle_charts()
+    sections = startup_charts() + first_kernel_charts() + speed_charts() + size_charts() + build_charts() + bundle_charts()
     sections.append(conformance_table())
+    sections.append(mismatches())
     sections.append(unlisted())
     page = f"""<!doctype html><meta charset=utf-8><title>Kiln benchmarks</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1020px;margin:2em auto;color:#222}}
