@@ -318,33 +318,73 @@ def speed_charts():
     return out
 
 
+SIZE_GOAL = 0.80  # issue 13: Kiln bundle ÷ nvcc's --compress-mode=size fatbin
+ADDED_TARGET_GOAL = 0.5  # issue 13: each added NVIDIA target at most half of what it cost before
+SIZE_NOW, SIZE_BEFORE = "kiln-bundle-size.json", "kiln-bundle-size-2026-11-26.json"
+REFERENCE_GROWTH = [("reference-growth-base.json", "before cross-target references"),
+                    ("reference-growth-current.json", "with references"),
+                    ("reference-growth-transforms-2026-12-03.json", "with references and format 3's transforms")]
+
+
+def nvcc_cubins(fatbin, device_list):
+    """The bytes of nvcc's --compress-mode=size fatbin of the same cubins, or None where nvcc built none."""
+    rows = {"sm_90": "sm_90 size", "sm_80,sm_90": "sm_80,sm_90 size",
+            fatbin["8cubins"].split(", ")[0]: "8cubins size"}  # "sm_75,…,sm_120, no PTX"
+    return fatbin["bytes"].get(rows.get(device_list, ""))
+
+
 def size_charts():
+    """gemm_variants (160 kernels) against nvcc's fatbins, what each added target costs, and
+    Kernels/ over 1…6 NVIDIA targets."""
     out = []
-    size, growth = load("nvidia-fatbin-size.json"), load("kiln-bundle-size.json")
-    if size and growth:
-        k, b = size["kilnVsNvcc"]["sm_80,sm_90 + compute_90 PTX"], size["bytes"]
+    fatbin, now, before = load("nvidia-fatbin-size.json"), load(SIZE_NOW), load(SIZE_BEFORE)
+    if fatbin and now and before:
+        nvcc = fatbin["bytes"]["sm_80,sm_90+compute_90 size"]
+        key = "sm_80,sm_90,compute_90 no-source"
         out.append(chart("Size: Kiln bundle vs nvcc fatbin, 160 kernels, sm_80 + sm_90 + compute_90 PTX",
-                         f'nvcc {size["nvcc"]} on {size["card"]}, {size["date"]}; Kiln bundles built on {growth["machine"]} with NVRTC 13.0.88.',
-                         [("Kiln bundle (zstd per image), no source", growth["fatbinComparison"]["sm_80,sm_90,compute_90 no-source"] / 1024),
-                          ("Kiln bundle, with the source form", growth["fatbinComparison"]["sm_80,sm_90,compute_90 + source"] / 1024),
-                          ("nvcc fatbin, default", b["sm_80,sm_90+compute_90 default"] / 1024),
-                          ("nvcc fatbin, --compress-mode=size", b["sm_80,sm_90+compute_90 size"] / 1024),
-                          ("nvcc fatbin, --compress-mode=none", b["sm_80,sm_90+compute_90 none"] / 1024)],
-                         "KiB", ["nvidia-fatbin-size.json", "kiln-bundle-size.json"],
-                         note=f'The kilnVsNvcc table of nvidia-fatbin-size.json gives {k["kilnNoSource"] / 1024:,.0f} KiB for a Kiln bundle of the same targets, from another build; the bars use kiln-bundle-size.json, as the README does.'))
-        out.append(chart("Size: how a Kiln bundle of gemm_variants grows with NVIDIA targets",
-                         f'{growth["machine"]}, {growth["date"]}; {growth["module"]}; cubins plus PTX and source.',
-                         [(f'{g["targets"]} target(s): {g["deviceList"]}', g["bytesWithPTXAndSource"] / 1024) for g in growth["growth"]],
-                         "KiB", ["kiln-bundle-size.json"]))
-    base, current = load("reference-growth-base.json"), load("reference-growth-current.json")
-    if base and current:
+                         f'Kiln: {now["machine"]}, {now["nvrtc"].split(" in ")[0]}, {before["date"][:10]} (before) and {now["date"][:10]} (now); '
+                         f'nvcc {fatbin["nvcc"]} on the {fatbin["card"]} machine, {fatbin["date"][:10]}. Byte counts are exact.',
+                         [(f'Kiln bundle, no source, before ({before["date"][:10]})', before["fatbinComparison"][key]),
+                          (f'Kiln bundle, no source, now ({now["date"][:10]})', now["fatbinComparison"][key]),
+                          (f'Kiln bundle with the source form, now', now["fatbinComparison"]["sm_80,sm_90,compute_90 + source"]),
+                          ("nvcc fatbin, --compress-mode=size", nvcc)],
+                         "bytes", ["nvidia-fatbin-size.json", SIZE_NOW, SIZE_BEFORE], short="B",
+                         goal=(SIZE_GOAL * nvcc, f"goal ≤ {SIZE_GOAL:.2f} × nvcc's"),
+                         note=f'Now ÷ nvcc: {now["fatbinComparison"][key] / nvcc:.3f}. nvcc\'s default fatbin is '
+                              f'{fatbin["bytes"]["sm_80,sm_90+compute_90 default"]:,} B and --compress-mode=none '
+                              f'{fatbin["bytes"]["sm_80,sm_90+compute_90 none"]:,} B (not drawn: they would flatten the rest). '
+                              "The kilnVsNvcc table of nvidia-fatbin-size.json holds Kiln sizes of an older build; the bars use the kiln-bundle-size files."))
         rows = []
-        for b, c in zip(base["growth"], current["growth"]):
-            rows.append((f'{b["deviceList"]}: before cross-target references', b["bytesWithPTX"] / 1024))
-            rows.append((f'{c["deviceList"]}: with references (now)', c["bytesWithPTX"] / 1024))
-        out.append(chart("Size: Kernels/ for 1…6 NVIDIA targets, before and after cross-target references",
-                         f'{current["machine"]}, {current["date"]}; {current["sources"]}, + compute_80 PTX, no source, zstd level {current["compressionLevel"]}.',
-                         rows, "KiB", ["reference-growth-base.json", "reference-growth-current.json"]))
+        for b, n in zip(before["growth"], now["growth"]):
+            rows.append((f'{n["deviceList"]}: Kiln before', b["bytesCubinsOnly"]))
+            rows.append((f'{n["deviceList"]}: Kiln now', n["bytesCubinsOnly"]))
+            nvcc_bytes = nvcc_cubins(fatbin, n["deviceList"])
+            if nvcc_bytes:
+                rows.append((f'{n["deviceList"]}: nvcc --compress-mode=size', nvcc_bytes))
+        out.append(chart("Size: gemm_variants' cubins by number of NVIDIA targets, Kiln vs nvcc",
+                         f'Kiln: {now["machine"]}, {before["date"][:10]} (before) and {now["date"][:10]} (now), {now["module"]}, cubins only; '
+                         f'nvcc {fatbin["nvcc"]}, {fatbin["date"][:10]}.',
+                         rows, "bytes", [SIZE_NOW, SIZE_BEFORE, "nvidia-fatbin-size.json"], short="B",
+                         note="nvcc built no cubins-only fatbin of the 4-target list (its 4-target fatbins carry compute_75 PTX)."))
+        rows = []
+        for (b0, n0), (b1, n1) in zip(zip(before["growth"], now["growth"]), zip(before["growth"][1:], now["growth"][1:])):
+            added = n1["targets"] - n0["targets"]
+            cost_before = (b1["bytesCubinsOnly"] - b0["bytesCubinsOnly"]) / added
+            cost_now = (n1["bytesCubinsOnly"] - n0["bytesCubinsOnly"]) / added
+            rows.append((f'{n1["targets"]} targets ({n1["deviceList"]}): {cost_before:,.0f} → {cost_now:,.0f} B a target', cost_now / cost_before))
+        out.append(chart("Size: what each added NVIDIA target costs now, as a share of what it cost before",
+                         f'{now["machine"]}; gemm_variants\' cubins, {before["date"][:10]} (before) and {now["date"][:10]} (now); '
+                         "each row: bytes added since the row above ÷ targets added.",
+                         rows, "now ÷ before", [SIZE_NOW, SIZE_BEFORE], short="", digits=2,
+                         goal=(ADDED_TARGET_GOAL, f"goal ≤ {ADDED_TARGET_GOAL}")))
+    runs = [(load(name), label) for name, label in REFERENCE_GROWTH]
+    if all(run for run, _ in runs):
+        rows = [(f'{step["deviceList"]}: {label} ({run["date"][:10]})', step["bytesWithPTX"])
+                for steps in zip(*(run["growth"] for run, _ in runs)) for step, (run, label) in zip(steps, runs)]
+        last = runs[-1][0]
+        out.append(chart("Size: Kernels/ for 1…6 NVIDIA targets",
+                         f'{last["machine"]}; {last["sources"]}, + compute_80 PTX, no source, zstd level {last["compressionLevel"]}. Byte counts are exact.',
+                         rows, "bytes", [name for name, _ in REFERENCE_GROWTH], short="B"))
     return out
 
 
