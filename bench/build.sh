@@ -8,7 +8,7 @@ devices=${DEVICES:-sm_80,sm_90,pvc,cpu}
 kiln="$(swift build -c release --product kiln --show-bin-path)/kiln"
 swift build -c release --product kiln >&2
 work=$(mktemp -d); cp -r Kernels "$work/src"
-seconds() { local s=$(date +%s%N); "$@" > /dev/null; awk -v s="$s" -v e="$(date +%s%N)" 'BEGIN { printf "%.2f\n", (e - s) / 1e9 }'; }
+source bench/timing.sh
 cores=$(nproc)
 serial=$(seconds "$kiln" build "$work/src" --devices "$devices" -o "$work/a.kiln" --no-cache --jobs 1)
 parallel=$(seconds "$kiln" build "$work/src" --devices "$devices" -o "$work/a.kiln" --build-cache "$work/cache" --jobs "$cores")

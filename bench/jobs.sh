@@ -17,11 +17,10 @@ cores=$(nproc)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+source bench/timing.sh
 run() {  # $1 = jobs; prints seconds
   local cache; cache=$(mktemp -d "$work/cache.XXXX")
-  local s; s=$(date +%s%N)
-  KILN_CACHE_DIR=$cache "$kiln" build Kernels --devices "$devices" -o "$work/out.kiln" --no-cache --jobs "$1" > /dev/null 2>&1
-  awk -v s="$s" -v e="$(date +%s%N)" 'BEGIN { printf "%.2f", (e - s) / 1e9 }'
+  seconds env KILN_CACHE_DIR="$cache" "$kiln" build Kernels --devices "$devices" -o "$work/out.kiln" --no-cache --jobs "$1"
 }
 serial=() parallel=()
 for ((r = 1; r <= rounds; r++)); do

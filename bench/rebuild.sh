@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 kiln=$1; label=${2:-current}; repeats=${3:-5}
 devices=${DEVICES:-sm_80,sm_90,pvc,ats-m150,cpu}
 work=$(mktemp -d); cp -r Kernels "$work/src"
-seconds() { local s=$(date +%s%N); "$@" > /dev/null; awk -v s="$s" -v e="$(date +%s%N)" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'; }
+source bench/timing.sh
 median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 build() { "$kiln" build "$work/src" --devices "$devices" -o "$work/a.kiln" "$@"; }
 cold1=$(seconds build --build-cache "$work/c1" --jobs 1)

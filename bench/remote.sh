@@ -13,7 +13,8 @@ devices=${DEVICES:-sm_80,sm_90,pvc,ats-m150,cpu}
 bash scripts/services/nginx.sh
 store="http://127.0.0.1:${KILN_TEST_REMOTE_PORT:-18080}/bench-$(date +%s)-$$"
 work=$(mktemp -d)
-seconds() { local s=$(date +%s%N); "$@" > "$work/out" 2>"$work/err"; awk -v s="$s" -v e="$(date +%s%N)" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'; }
+source bench/timing.sh
+TIMED_OUTPUT=$work/out
 build() { KILN_CACHE_DIR="$1" KILN_REMOTE_CACHE="$store/build" "$kiln" build Kernels --devices "$devices" -o "$2"; }
 first=$(seconds build "$work/m1" "$work/one.kiln"); firstLine=$(cat "$work/out")
 second=$(seconds build "$work/m2" "$work/two.kiln"); secondLine=$(cat "$work/out")

@@ -8,8 +8,15 @@ import KilnCore
 /// bytes; a failed store is theirs to report, not the launch's.
 public protocol JITCache: Sendable {
     /// The bytes stored under a key, or nil.
+    ///
+    /// - Parameter key: What the bytes were compiled from, for and by.
+    /// - Returns: The stored bytes, checked; nil when there are none or they fail their check.
     func lookup(key: JITCacheKey) -> [UInt8]?
     /// Stores bytes under a key.
+    ///
+    /// - Parameters:
+    ///   - key: What the bytes were compiled from, for and by.
+    ///   - bytes: The device binary the compile made.
     func store(key: JITCacheKey, bytes: [UInt8])
     /// The bytes under a key, compiling and storing them if there are none. A cache shared
     /// between processes compiles each key once: the others wait, then read.
@@ -21,6 +28,8 @@ public protocol JITCache: Sendable {
     /// - Throws: What `compile` throws; a cache may refuse a key it must not serve (`.cacheRefused`).
     func compileOnce(key: JITCacheKey, compile: () throws(KilnError) -> [UInt8]) throws(KilnError) -> (bytes: [UInt8], cached: Bool)
     /// Drops an entry that turned out unusable (a driver refused it).
+    ///
+    /// - Parameter key: The entry's key.
     func remove(key: JITCacheKey)
 }
 
@@ -33,6 +42,9 @@ extension JITCache {
         return (bytes, false)
     }
 
+    /// Keeps the entry: a cache that cannot drop one need not.
+    ///
+    /// - Parameter key: The entry's key.
     public func remove(key: JITCacheKey) {}
 }
 
@@ -41,8 +53,17 @@ public struct NoJITCache: JITCache {
     /// Creates the cache.
     public init() {}
 
+    /// Nothing is kept, so nothing is found.
+    ///
+    /// - Parameter key: The key asked for.
+    /// - Returns: nil.
     public func lookup(key: JITCacheKey) -> [UInt8]? { nil }
 
+    /// Keeps nothing.
+    ///
+    /// - Parameters:
+    ///   - key: The key given.
+    ///   - bytes: The bytes given.
     public func store(key: JITCacheKey, bytes: [UInt8]) {}
 }
 

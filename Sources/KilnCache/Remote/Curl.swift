@@ -125,7 +125,9 @@ package final class Curl: @unchecked Sendable {
         switch code {
         case 6: return "its host name does not resolve"
         case 7: return "nothing listens there (connection refused)"
-        case 63, 23 where maximum != nil: return "an answer over \(maximum.map(String.init) ?? "the size limit in") bytes"
+        // 63: libcurl's own size limit; 23: the sink stopped writing, which it does only over `maximum`.
+        case 63,
+             23 where maximum != nil: return "an answer over \(maximum.map(String.init) ?? "the size limit in") bytes"
         case 28:
             if let totalTimeout { return "no whole answer within \(totalTimeout) s (KILN_REMOTE_CACHE_TIMEOUT)" }
             return "no answer within the timeout (KILN_REMOTE_CACHE_CONNECT_TIMEOUT, KILN_REMOTE_CACHE_TIMEOUT)"
