@@ -87,11 +87,11 @@ def chart(title, subtitle, rows, unit, sources, goal=None, note=None, short=None
           spread="the min–max of the recorded samples", digits=None):
     """A horizontal bar chart as inline SVG, axis from zero.
 
-    rows: (label, value) or (label, value, low, high) where low–high is the spread (min–max).
+    rows: (label, value) or (label, value, low, high) where low–high is the whisker.
     goal: (value, text) drawn as a dashed vertical line.
     unit names the axis and follows each bar's value; short, if given, follows it instead ("" for
-    nothing). spread names what
-    the whiskers span; digits, if given, is how many decimals each bar's value shows.
+    nothing). spread says what the whiskers span; digits, if given, is how many decimals each
+    bar's value shows.
     """
     rows = [r for r in rows if r[1] is not None]
     if not rows:
@@ -171,7 +171,15 @@ def median(values):
     return statistics.median(list(values))
 
 
-def bootstrap(rounds, statistic, resamples=4000, seed=13):
+def median_row(label, samples):
+    """A bar: the median of samples, whiskers at their min and max."""
+    return (label, median(samples), min(samples), max(samples))
+
+
+BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 4000, 13
+
+
+def bootstrap(rounds, statistic, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):
     """The 95% percentile interval of statistic(rounds) over resamples of whole rounds, drawn with
     replacement (a round's rows ran back to back, so they stay together). Seeded: the report
     draws the same interval at every run."""
@@ -232,7 +240,8 @@ def startup_charts():
         out.append(chart("Start-up on the H200: Kiln AOT ÷ C floor, every run",
                          f'{runs[0][1]["card"]}, driver {runs[0][1]["driver"]}; each run of bench/gpu/startup.sh, {runs[0][1]["module"]}; '
                          f'every file names the build only as kiln {runs[0][1]["kiln"]} (the commit that added it says which). '
-                         "Intervals are computed here from the file's samples: 4,000 resamples of whole rounds, seed 13.",
+                         f"Intervals are computed here from the file's samples: {BOOTSTRAP_RESAMPLES:,} resamples of whole rounds, "
+                         f"seed {BOOTSTRAP_SEED}.",
                          rows, "AOT ÷ floor", [name for name, _ in runs], short="", digits=3,
                          goal=(STARTUP_GOAL, f"goal ≤ {STARTUP_GOAL}"), spread="the bootstrap 95% interval",
                          note="Single samples spread over tens of ms and the floor moves between runs, so short runs swing; "
@@ -396,11 +405,6 @@ JOBS = [("jobs-2026-12-03.json", "compiles in plan order"), ("jobs-2026-12-03b.j
 REBUILDS = [("rebuild-base.json", "main 72817d7, every image recompressed"),
             ("rebuild-current.json", "compressed frames from the build cache"),
             ("rebuild-transforms-2026-12-03.json", "with format 3's transforms")]
-
-
-def median_row(label, samples):
-    """A bar: the median of samples, whiskers at their min and max."""
-    return (label, median(samples), min(samples), max(samples))
 
 
 def build_charts():
