@@ -232,14 +232,14 @@ def startup_charts():
         rows, unpaired = [], [name for name, run in runs if "pairedAotOverFloor" not in run]
         for name, run in runs:
             rounds = startup_rounds(run)
-            when = f'{run["date"][:10]} {run["date"][11:16]}, {run["rounds"]} rounds{" (the best estimate)" if name == STARTUP_BEST else ""}'
-            for field, label, statistic in [("aotOverFloor", "ratio of medians", ratio_of_medians),
-                                            ("pairedAotOverFloor", "median of each round's ratio", paired_ratio)]:
+            when = f'{run["date"][:10]} {run["date"][11:16]}, {run["rounds"]} rounds{" (best)" if name == STARTUP_BEST else ""}'
+            for field, label, statistic in [("aotOverFloor", "medians", ratio_of_medians), ("pairedAotOverFloor", "paired", paired_ratio)]:
                 value = stated(name, field, run.get(field), statistic(rounds))
                 rows.append((f"{when}: {label}", value, *bootstrap(rounds, statistic)))
         out.append(chart("Start-up on the H200: Kiln AOT ÷ C floor, every run",
                          f'{runs[0][1]["card"]}, driver {runs[0][1]["driver"]}; each run of bench/gpu/startup.sh, {runs[0][1]["module"]}; '
                          f'every file names the build only as kiln {runs[0][1]["kiln"]} (the commit that added it says which). '
+                         "medians: the ratio of the medians; paired: the median of each round's own ratio. "
                          f"Intervals are computed here from the file's samples: {BOOTSTRAP_RESAMPLES:,} resamples of whole rounds, "
                          f"seed {BOOTSTRAP_SEED}.",
                          rows, "AOT ÷ floor", [name for name, _ in runs], short="", digits=3,
@@ -390,11 +390,12 @@ def size_charts():
                          goal=(ADDED_TARGET_GOAL, f"goal ≤ {ADDED_TARGET_GOAL}")))
     runs = [(load(name), label) for name, label in REFERENCE_GROWTH]
     if all(run for run, _ in runs):
-        rows = [(f'{step["deviceList"]}: {label} ({run["date"][:10]})', step["bytesWithPTX"])
+        rows = [(f'{step["targets"]} target{"s" if step["targets"] > 1 else ""}: {label} ({run["date"][:10]})', step["bytesWithPTX"])
                 for steps in zip(*(run["growth"] for run, _ in runs)) for step, (run, label) in zip(steps, runs)]
         last = runs[-1][0]
         out.append(chart("Size: Kernels/ for 1…6 NVIDIA targets",
-                         f'{last["machine"]}; {last["sources"]}, + compute_80 PTX, no source, zstd level {last["compressionLevel"]}. Byte counts are exact.',
+                         f'{last["machine"]}; {last["sources"]} for {last["growth"][-1]["deviceList"].replace(",", ", ")} (the first 1…6 of them), '
+                         f'+ compute_80 PTX, no source, zstd level {last["compressionLevel"]}. Byte counts are exact.',
                          rows, "bytes", [name for name, _ in REFERENCE_GROWTH], short="B"))
     return out
 
