@@ -11,7 +11,9 @@ work=$(mktemp -d); cp -r Kernels "$work/src"
 source bench/timing.sh
 median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 build() { "$kiln" build "$work/src" --devices "$devices" -o "$work/a.kiln" "$@"; }
-cold1=$(seconds build --build-cache "$work/c1" --jobs 1)
+# Each cold build gets a cache root of its own, so PoCL's and ocloc's caches start empty too.
+cold1=$(KILN_CACHE_DIR="$work/root1" seconds build --build-cache "$work/c1" --jobs 1)
+export KILN_CACHE_DIR="$work/root2"
 cold2=$(seconds build --build-cache "$work/c2" --jobs 2)
 same1=(); same2=(); touched1=(); touched2=()
 for i in $(seq "$repeats"); do
