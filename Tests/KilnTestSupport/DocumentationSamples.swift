@@ -23,6 +23,18 @@ public enum DocumentationSamples {
         return blocks
     }
 
+    /// The fenced code blocks of one language in a Swift file's documentation comments: the
+    /// `///` lines read as Markdown, as DocC reads them.
+    public static func docCommentBlocks(_ language: String, in source: String) -> [String] {
+        let markdown = source.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> Substring? in
+            let text = line.drop { $0 == " " }
+            guard text.hasPrefix("///") else { return nil }
+            let comment = text.dropFirst(3)
+            return comment.hasPrefix(" ") ? comment.dropFirst() : comment
+        }
+        return blocks(language, in: markdown.joined(separator: "\n"))
+    }
+
     /// The lines of a source file between the line ending in `begin` and the line ending in
     /// `end`, each with up to `indent` leading spaces removed.
     ///
