@@ -183,6 +183,7 @@ struct CacheCommand: ParsableCommand {
             abstract: "Compile, for every device of this machine, each module of a bundle that would need a JIT, so the first run is fast.")
         @Argument(help: "The .kiln bundle to warm the cache for.")
         var file: String
+        @OptionGroup var trust: TrustOptions
         @OptionGroup var output: OutputOptions
 
         /// Fails, printing nothing on stdout, when the bundle cannot be read, when this machine has no
@@ -190,6 +191,7 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let cache = try CacheCommand.open()
             let reader = try BundleReader.checked(path: file)
+            let trusted = try trust.keys()
             let found = ComputeDevice.all()
             guard !found.devices.isEmpty else {
                 let why = found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; ")
@@ -199,7 +201,7 @@ struct CacheCommand: ParsableCommand {
             var failures: [(device: String, error: KilnError)] = []
             for device in found.devices {
                 do throws(KilnError) {
-                    records += try BundleSession(reader: reader, device: device, policy: .auto, cache: cache).loadAll()
+                    records += try BundleSession(reader: reader, device: device, policy: .auto, cache: cache, trustedKeys: trusted).loadAll()
                 } catch {
                     failures.append((device.summary, error))
                 }

@@ -32,8 +32,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The JIT policy: auto, never or always (default: KILN_JIT, else auto).")
     var jit: JITPolicy?
 
-    @Option(name: .long, help: ArgumentHelp("Refuse the bundle unless this public key signed it (repeatable; default: KILN_TRUSTED_KEYS).", valueName: "key.pub"))
-    var trust: [String] = []
+    @OptionGroup var trust: TrustOptions
 
     @Flag(name: .long, help: "Write each start-up phase (bundle open, manifest, image reads and checks, driver start, module loads, first launch) to standard error as a JSON line, as KILN_TRACE=1 does.")
     var trace = false
@@ -46,9 +45,7 @@ struct VerifyCommand: ParsableCommand {
         let traceSetting = getenv(StartupTrace.environmentVariable).map { String(cString: $0) } ?? ""
         if trace, traceSetting.isEmpty || traceSetting == "0" { setenv(StartupTrace.environmentVariable, "1", 1) }
         let policy = try jit ?? JITPolicy(environment: ProcessInfo.processInfo.environment)
-        let environment = ProcessInfo.processInfo.environment
-        let trusted = trust.isEmpty ? try TrustedKeys(environment: environment) : try TrustedKeys(files: trust)
-        let report = try Verifier.verify(bundle: file, policy: policy, trustedKeys: trusted,
+        let report = try Verifier.verify(bundle: file, policy: policy, trustedKeys: trust.keys(),
                                          jobs: ProcessInfo.processInfo.activeProcessorCount)
         if output.json {
             try output.printJSON(report)

@@ -70,4 +70,29 @@ struct SigningCommandTests {
         let verify = try await KilnProcess.run(["verify", output, "--trust", folder + "/k.pub"], environment: cache)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+    @Test("cache warm --trust warms a bundle the key signed and refuses an unsigned one or another key's, naming the key",
+          .enabled(if: FileManager.default.fileExists(atPath: "/etc/OpenCL/vendors/pocl.icd"), "needs PoCL (pocl-opencl-icd)"))
+    func warmTrust() async throws {
+        let folder = try Self.folder()
+        #expect(try await KilnProcess.run(["keygen", "-o", folder + "/k"]).status == 0)
+        #expect(try await KilnProcess.run(["keygen", "-o", folder + "/other"]).status == 0)
+        let fingerprint = try SigningPublicKey(file: folder + "/k.pub").fingerprint
+        let saxpy = KilnProcess.projectRoot().appendingPathComponent("Kernels/saxpy.cl").path
+        let cache = ["KILN_CACHE_DIR": folder + "/cache"]
+        // No device targets: every module is a JIT on this machine, which is what warming is for.
+        let signed = folder + "/s.kiln", unsigned = folder + "/u.kiln"
+        let builds = [try await KilnProcess.run(["build", saxpy, "--devices", "none", "-o", signed, "--sign", folder + "/k"], environment: cache),
+                      try await KilnProcess.run(["build", saxpy, "--devices", "none", "-o", unsigned], environment: cache)]
+        for build in builds { #expect(build.status == 0, "\(build.stderr)") }
+        let notSigned = try await KilnProcess.run(["cache", "warm", unsigned, "--trust", folder + "/k.pub"], environment: cache)
+        #expect(notSigned.status != 0 && notSigned.stderr.contains("not signed") && notSigned.stderr.contains(fingerprint), "\(notSigned.stderr)")
+        let otherKey = try await KilnProcess.run(["cache", "warm", signed, "--trust", folder + "/other.pub"], environment: cache)
+        let otherFingerprint = try SigningPublicKey(file: folder + "/other.pub").fingerprint
+        #expect(otherKey.status != 0 && otherKey.stderr.contains(otherFingerprint), "\(otherKey.stderr)")
+        #expect(!otherKey.stdout.contains("saxpy"), "a refused bundle was warmed: \(otherKey.stdout)")
+        let warmed = try await KilnProcess.run(["cache", "warm", signed, "--trust", folder + "/k.pub"], environment: cache)
+        #expect(warmed.status == 0, "\(warmed.stdout)\(warmed.stderr)")
+        let environment = try await KilnProcess.run(["cache", "warm", unsigned], environment: cache.merging(["KILN_TRUSTED_KEYS": folder + "/k.pub"]) { $1 })
+        #expect(environment.status != 0 && environment.stderr.contains(fingerprint), "\(environment.stderr)")
+    }
 }
