@@ -59,6 +59,33 @@ struct RemoteCacheTests {
         #expect(uploaded.remoteBytesUploaded > Int64(Self.payload(1).count))
     }
 
+    @Test("an https:// store is used when its certificate chains to KILN_REMOTE_CACHE_CA, and given up with a TLS reason when it does not")
+    func https() throws {
+        try TestStore.require()
+        let prefix = "t-https-\(UUID().uuidString.prefix(8))"
+        let url = TestStore.httpsURL + "/" + prefix
+        func store(trusting authorities: String?) throws -> RemoteCache {
+            try RemoteCache(configuration: RemoteCacheConfiguration(url: url, certificateAuthorities: authorities))
+        }
+        let first = try Self.jitCache(try store(trusting: TestStore.certificate))
+        #expect(try Self.compileOnce(first, 1).compiled)
+        #expect(first.finishUploads(timeout: 20))
+        #expect(first.stats().counters.remoteUploads == 1)
+        let written = (try? FileManager.default.subpathsOfDirectory(atPath: TestStore.root + "/" + prefix)) ?? []
+        #expect(!written.isEmpty, "nothing reached the store's folder over https")
+
+        let second = try Self.jitCache(try store(trusting: TestStore.certificate))
+        let reused = try Self.compileOnce(second, 1)
+        #expect(!reused.compiled && reused.cached && reused.bytes == Self.payload(1))
+
+        // The system's authorities do not know the store's self-signed certificate.
+        let untrusted = try store(trusting: nil)
+        let local = try Self.compileOnce(try Self.jitCache(untrusted), 1)
+        #expect(local.compiled && local.bytes == Self.payload(1), "a store whose certificate is not trusted was used")
+        let reason = try #require(untrusted.unavailableReason)
+        #expect(reason.contains("TLS") && reason.contains("KILN_REMOTE_CACHE_CA"), "\(reason)")
+    }
+
     @Test("a key is claimed once (MKCOL): another cache waits for the claimer's entry instead of compiling; a failed compile releases the claim")
     func claims() throws {
         try TestStore.require()
@@ -310,6 +337,7 @@ struct RemoteCacheConfigurationTests {
         (["KILN_REMOTE_CACHE": "http://cache.example/kiln?x=1"], "base URL only"),
         (["KILN_REMOTE_CACHE": "http://c/k", "KILN_REMOTE_CACHE_READONLY": "maybe"], "set it to 1"),
         (["KILN_REMOTE_CACHE": "http://c/k", "KILN_REMOTE_CACHE_TIMEOUT": "soon"], "KILN_REMOTE_CACHE_TIMEOUT='soon' is not a number of seconds"),
+        (["KILN_REMOTE_CACHE": "https://c/k", "KILN_REMOTE_CACHE_CA": "/nonexistent/ca.pem"], "KILN_REMOTE_CACHE_CA='/nonexistent/ca.pem' is not a readable file"),
     ])
     func malformed(_ environment: [String: String], _ expected: String) throws {
         let error = #expect(throws: KilnError.self) { try RemoteCacheConfiguration(environment: environment) }

@@ -14,6 +14,10 @@ public enum TestStore {
     public static let port = environment["KILN_TEST_REMOTE_PORT"].flatMap(UInt16.init) ?? 18080
     /// The store's base URL.
     public static let url = "http://127.0.0.1:\(port)"
+    /// The same store over https (`KILN_TEST_REMOTE_TLS_PORT`, default 18443).
+    public static let httpsURL = "https://127.0.0.1:\(environment["KILN_TEST_REMOTE_TLS_PORT"].flatMap(UInt16.init) ?? 18443)"
+    /// The https store's self-signed certificate, which is its own authority.
+    public static let certificate = (environment["KILN_TEST_REMOTE_DIR"] ?? "/tmp/kiln-nginx") + "/tls/cert.pem"
     /// The folder nginx serves (`KILN_TEST_REMOTE_DIR`/root, default /tmp/kiln-nginx/root), which
     /// the tests write into directly to damage entries.
     public static let root = (environment["KILN_TEST_REMOTE_DIR"] ?? "/tmp/kiln-nginx") + "/root"
@@ -63,6 +67,6 @@ public enum TestStore {
         var buffer = [UInt8](repeating: 0, count: 64)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return n > 12 && String(decoding: buffer[0..<n], as: UTF8.self).hasPrefix("HTTP/1.1 200")
-            && (try? String(contentsOfFile: root + "/kiln-nginx-ok", encoding: .utf8)) == "kiln-nginx 3\n"  // the version scripts/services/nginx.sh writes
+            && (try? String(contentsOfFile: root + "/kiln-nginx-ok", encoding: .utf8)) == "kiln-nginx 4\n"  // the version scripts/services/nginx.sh writes
     }
 }

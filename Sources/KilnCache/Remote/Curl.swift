@@ -73,8 +73,9 @@ package final class Curl: @unchecked Sendable {
     ///   - idleTimeout: Seconds to connect, and seconds without a byte that give up a transfer.
     ///   - totalTimeout: Seconds the whole request may take.
     ///   - maximumBody: The longest answer accepted; a longer one is cut off and fails.
+    ///   - certificateAuthorities: A PEM file of the authorities to trust instead of the system's.
     package func send(_ method: String, _ url: String, headers: [String], body: [UInt8]?, idleTimeout: Int, totalTimeout: Int,
-              maximumBody: Int) -> Outcome {
+              maximumBody: Int, certificateAuthorities: String? = nil) -> Outcome {
         guard let handle = idle.withLock({ $0.popLast()?.handle }) ?? easyInit() else { return .failed("libcurl could not make a request") }
         defer {
             easyReset(handle)
@@ -102,6 +103,8 @@ package final class Curl: @unchecked Sendable {
                 set(handle, Option.httpHeader, UnsafeRawPointer(list))
                 set(handle, Option.writeFunction, unsafeBitCast(Self.write, to: UnsafeRawPointer.self))
                 set(handle, Option.writeData, UnsafeRawPointer(context.toOpaque()))
+                // libcurl copies a string option, so the pointer need live only for this call.
+                if let certificateAuthorities { certificateAuthorities.withCString { set(handle, Option.caInfo, $0) } }
                 guard let body else { return easyPerform(handle) }
                 let bytes = body.isEmpty ? [0] : body  // libcurl needs a pointer even for no bytes
                 return bytes.withUnsafeBytes { bytes in
@@ -132,7 +135,7 @@ package final class Curl: @unchecked Sendable {
             if let totalTimeout { return "no whole answer within \(totalTimeout) s (KILN_REMOTE_CACHE_TIMEOUT)" }
             return "no answer within the timeout (KILN_REMOTE_CACHE_CONNECT_TIMEOUT, KILN_REMOTE_CACHE_TIMEOUT)"
         case 35, 51, 53, 54, 58, 59, 60, 66, 77, 80, 82, 83, 90, 91:
-            return "its TLS connection failed (libcurl error \(code)): check the certificate and the https:// URL"
+            return "its TLS connection failed (libcurl error \(code)): check the https:// URL, and for a store with a private authority set KILN_REMOTE_CACHE_CA to its PEM file"
         default: return "libcurl error \(code) (see `man libcurl-errors`)"
         }
     }
@@ -185,6 +188,7 @@ package final class Curl: @unchecked Sendable {
     /// The `CURLoption` numbers used, as curl.h defines them (type base + number).
     private enum Option {
         package static let writeData: Int32 = 10_001
+        package static let caInfo: Int32 = 10_065
         package static let url: Int32 = 10_002
         package static let postFields: Int32 = 10_015
         package static let httpHeader: Int32 = 10_023

@@ -163,7 +163,7 @@ package final class HTTPStore: Sendable {
         if body != nil { headers.append("Content-Type: application/octet-stream") }
         switch curl.send(method, configuration.url + "/" + path, headers: headers, body: body,
                          idleTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout,
-                         maximumBody: maximumBody) {
+                         maximumBody: maximumBody, certificateAuthorities: configuration.certificateAuthorities) {
         case .answered(let status, let body): return .answered(status, body)
         case .failed(let reason): return .failed(reason)
         }

@@ -23,6 +23,9 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     public var totalTimeout: Int
     /// How many times a request that got a 5xx answer is tried again.
     public var retries: Int
+    /// A PEM file of the certificate authorities an https:// store's certificate must chain to,
+    /// instead of the system's (`KILN_REMOTE_CACHE_CA`): for a store with a private CA.
+    public var certificateAuthorities: String?
 
     /// The default connect timeout: 2 seconds.
     public static let defaultConnectTimeout = 2
@@ -31,11 +34,28 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
 
     /// A configuration for a store.
     ///
+    /// - Parameters:
+    ///   - url: The store's base URL.
+    ///   - readOnly: Whether this process only reads.
+    ///   - tokenFile: The file holding the bearer token, if any.
+    ///   - connectTimeout: Seconds to connect, and to wait for each next byte.
+    ///   - totalTimeout: Seconds one request may take in all.
+    ///   - retries: How many times a request that got a 5xx answer is tried again.
+    ///   - certificateAuthorities: A PEM file of the authorities to trust instead of the system's.
+    ///   - setting: The name the URL came from, for errors.
     /// - Throws: `KilnError.invalidArgument` for a URL that is not `http://` or `https://` with a
-    ///   host, or that carries a user name, password, query or fragment.
+    ///   host, or that carries a user name, password, query or fragment, and for authorities that
+    ///   are not a readable file.
     public init(url: String, readOnly: Bool = false, tokenFile: String? = nil,
                 connectTimeout: Int = defaultConnectTimeout, totalTimeout: Int = defaultTotalTimeout, retries: Int = 2,
-                setting: String = "KILN_REMOTE_CACHE") throws(KilnError) {
+                certificateAuthorities: String? = nil, setting: String = "KILN_REMOTE_CACHE") throws(KilnError) {
+        if let file = certificateAuthorities {
+            var info = stat()
+            guard stat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(file, R_OK) == 0 else {
+                throw KilnError(.invalidArgument, "KILN_REMOTE_CACHE_CA='\(file.terminalSafe())' is not a readable file — name the PEM file of the authority that signed the store's certificate, or unset it to trust the system's")
+            }
+        }
+        self.certificateAuthorities = certificateAuthorities
         self.url = try Self.checkedURL(url, setting: setting)
         self.readOnly = readOnly
         self.tokenFile = tokenFile
@@ -45,7 +65,8 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
     }
 
     /// Reads `KILN_REMOTE_CACHE` (nil when it is unset or empty), `KILN_REMOTE_CACHE_READONLY`,
-    /// `KILN_REMOTE_CACHE_TOKEN_FILE`, `KILN_REMOTE_CACHE_CONNECT_TIMEOUT` and `KILN_REMOTE_CACHE_TIMEOUT`.
+    /// `KILN_REMOTE_CACHE_TOKEN_FILE`, `KILN_REMOTE_CACHE_CONNECT_TIMEOUT`, `KILN_REMOTE_CACHE_TIMEOUT`
+    /// and `KILN_REMOTE_CACHE_CA`.
     ///
     /// - Parameters:
     ///   - environment: The process's environment.
@@ -72,6 +93,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
         try self.init(url: url, readOnly: readOnly, tokenFile: token,
                       connectTimeout: try seconds("KILN_REMOTE_CACHE_CONNECT_TIMEOUT", Self.defaultConnectTimeout),
                       totalTimeout: try seconds("KILN_REMOTE_CACHE_TIMEOUT", Self.defaultTotalTimeout),
+                      certificateAuthorities: environment["KILN_REMOTE_CACHE_CA"].flatMap { $0.isEmpty ? nil : $0 },
                       setting: given == nil ? "remoteCache" : "KILN_REMOTE_CACHE")
     }
 
