@@ -67,6 +67,6 @@ public enum TestStore {
         var buffer = [UInt8](repeating: 0, count: 64)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return n > 12 && String(decoding: buffer[0..<n], as: UTF8.self).hasPrefix("HTTP/1.1 200")
-            && (try? String(contentsOfFile: root + "/kiln-nginx-ok", encoding: .utf8)) == "kiln-nginx 4\n"  // the version scripts/services/nginx.sh writes
+            && (try? String(contentsOfFile: root + "/kiln-nginx-ok", encoding: .utf8)) == "kiln-nginx 5\n"  // the version scripts/services/nginx.sh writes
     }
 }

@@ -22,7 +22,7 @@ url="http://127.0.0.1:$port"
 
 # The version of this script's configuration, served as kiln-nginx-ok: an nginx started by an
 # older version is given the new configuration.
-version="kiln-nginx 4"
+version="kiln-nginx 5"
 answers() { [ "$(curl -fsS --max-time 2 "$url/kiln-nginx-ok" 2>/dev/null)" = "$version" ]; }
 if answers; then echo "nginx already answers at $url" >&2; exit 0; fi
 
@@ -63,6 +63,10 @@ http {
   default_type application/octet-stream;
   server {
     listen 127.0.0.1:$port;
+    # The same store over TLS, for the https:// tests.
+    listen 127.0.0.1:$tls_port ssl;
+    ssl_certificate $dir/tls/cert.pem;
+    ssl_certificate_key $dir/tls/key.pem;
     root $dir/root;
     client_max_body_size 1100m;
     location / {
@@ -85,19 +89,6 @@ http {
     }
     location /auth/ {
       if (\$http_authorization != "Bearer kiln-test-token") { return 401; }
-      dav_methods PUT DELETE MKCOL;
-      create_full_put_path on;
-      dav_access user:rw;
-    }
-  }
-  # The same store over TLS, for the https:// tests.
-  server {
-    listen 127.0.0.1:$tls_port ssl;
-    ssl_certificate $dir/tls/cert.pem;
-    ssl_certificate_key $dir/tls/key.pem;
-    root $dir/root;
-    client_max_body_size 1100m;
-    location / {
       dav_methods PUT DELETE MKCOL;
       create_full_put_path on;
       dav_access user:rw;
