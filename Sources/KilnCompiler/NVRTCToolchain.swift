@@ -56,9 +56,10 @@ public struct NVRTCToolchain: Toolchain {
         // Every kernel is a name expression, so the symbols NVRTC emitted (mangled unless
         // `extern "C"`) are recorded and checked against the image.
         let expressions = module.kernels.map(\.name)
-        let output = try compiler.compile(source: module.text, name: module.path,
-                                          options: options(for: module, target: target), nameExpressions: expressions,
-                                          headers: [])
+        let (compiler, options) = (compiler, options(for: module, target: target))
+        let output = try await runBlocking { () throws(KilnError) in
+            try compiler.compile(source: module.text, name: module.path, options: options, nameExpressions: expressions, headers: [])
+        }
         var isa: String?
         if output.kind == .ptx {
             let text = String(decoding: output.code, as: UTF8.self)

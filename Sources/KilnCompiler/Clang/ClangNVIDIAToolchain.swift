@@ -63,7 +63,10 @@ public struct ClangNVIDIAToolchain: Toolchain {
         guard case .cubin = target.kind else {
             return CompiledImage(bytes: Array(ptx.utf8), ptxISAVersion: isa)
         }
-        return CompiledImage(bytes: try linker.cubin(ptx: Array(ptx.utf8), name: module.path, architecture: target.name))
+        let linker = linker
+        return CompiledImage(bytes: try await runBlocking { () throws(KilnError) in
+            try linker.cubin(ptx: Array(ptx.utf8), name: module.path, architecture: target.name)
+        })
     }
 
     /// Refuses PTX that calls a function nothing defines: a builtin libclc has no NVIDIA version of

@@ -59,9 +59,13 @@ public struct PoCLToolchain: Toolchain {
             throw KilnError(.invalidArgument, "\(module.path): PoCL compiles OpenCL C (.cl), not \(module.language.rawValue)")
         }
         // Result(catching:), not do/catch: Swift 6.3's MandatoryAllocBoxToStack crashes on a typed-throws catch here.
-        switch Result(catching: { () throws(KilnError) -> OpenCLCompiledBinary in
-            try OpenCLProgram.compileBinary(.source(Array(module.text.utf8)), name: module.name, device: device)
-        }) {
+        let device = device
+        let built = await runBlocking {
+            Result { () throws(KilnError) -> OpenCLCompiledBinary in
+                try OpenCLProgram.compileBinary(.source(Array(module.text.utf8)), name: module.name, device: device)
+            }
+        }
+        switch built {
         case .success(let built):
             return CompiledImage(bytes: built.bytes, log: built.log, hostString: hostString, kernelNames: built.kernelNames)
         case .failure(let error) where error.code == .compilationFailed:
