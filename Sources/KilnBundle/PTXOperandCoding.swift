@@ -117,8 +117,13 @@ enum PTXOperandCoding {
         let capacity = Int(min(limit, UInt64(coded.count) * 19))
         return try [UInt8](capacity: capacity) { (out: inout OutputSpan<UInt8>) throws(ImageCodingFault) in
             try out.withUnsafeMutableBufferPointer { (text, written) throws(ImageCodingFault) in
+                guard let base = text.baseAddress else {
+                    // No room at all: only nothing decodes to nothing.
+                    guard coded.isEmpty else { throw tooLong(limit) }
+                    return
+                }
                 try Coder.withTable { (coder: inout Coder) throws(ImageCodingFault) in
-                    var decoder = Decoder(text: text, limit: limit, coder: coder)
+                    var decoder = Decoder(base: base, capacity: text.count, limit: limit, coder: coder)
                     try decoder.run(coded.span)
                     written = decoder.written
                 }
@@ -127,22 +132,18 @@ enum PTXOperandCoding {
     }
 
     /// The decoder's walk over the coded bytes (`input` in each method), writing the text into a
-    /// buffer of its final capacity. Every write checks that capacity first: `text` is written
-    /// through its base address with no check of its own.
+    /// buffer of its final capacity. Every write checks that capacity first: `base` is written
+    /// with no check of its own.
     private struct Decoder {
-        let text: UnsafeMutableBufferPointer<UInt8>
+        /// The text's buffer, of `capacity` bytes.
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
         let limit: UInt64
         var coder: Coder
         /// The next coded byte.
         var at = 0
-        /// How many bytes of `text` are written.
+        /// How many bytes of the text are written.
         var written = 0
-
-        init(text: UnsafeMutableBufferPointer<UInt8>, limit: UInt64, coder: Coder) {
-            self.text = text
-            self.limit = limit
-            self.coder = coder
-        }
 
         mutating func run(_ input: Span<UInt8>) throws(ImageCodingFault) {
             let special = specialBelow64
@@ -152,7 +153,7 @@ enum PTXOperandCoding {
                 // properties: the compiler cannot keep those in registers across the writes.)
                 let runStart = at
                 var from = at, to = written
-                let end = min(input.count, at + (text.count - written)), base = text.baseAddress.unsafelyUnwrapped
+                let end = min(input.count, at + (capacity - written))
                 while from < end {
                     let byte = input[from]
                     if byte < 64, (special &>> UInt64(byte)) & 1 != 0 { break }
@@ -255,9 +256,9 @@ enum PTXOperandCoding {
 
         /// Appends coded bytes as they are, or fails when the text would pass its capacity.
         @inline(__always) mutating func put(_ input: Span<UInt8>, _ bytes: Range<Int>) throws(ImageCodingFault) {
-            guard bytes.count <= text.count - written else { throw tooLong }
+            guard bytes.count <= capacity - written else { throw tooLong }
             for index in bytes {
-                text.baseAddress.unsafelyUnwrapped[written] = input[index]
+                base[written] = input[index]
                 written += 1
             }
         }
@@ -274,15 +275,20 @@ enum PTXOperandCoding {
                 let long = Array(String(number).utf8)
                 return try put(long.span, long.indices)
             }
-            guard count <= text.count - written else { throw tooLong }
+            guard count <= capacity - written else { throw tooLong }
             for _ in 0..<count {
-                text.baseAddress.unsafelyUnwrapped[written] = UInt8(truncatingIfNeeded: digits)
+                base[written] = UInt8(truncatingIfNeeded: digits)
                 written += 1
                 digits >>= 8
             }
         }
 
-        var tooLong: ImageCodingFault { ImageCodingFault("it decodes to more than the \(limit) bytes its entry records") }
+        var tooLong: ImageCodingFault { PTXOperandCoding.tooLong(limit) }
+    }
+
+    /// The fault of text that would pass the image's raw size.
+    private static func tooLong(_ limit: UInt64) -> ImageCodingFault {
+        ImageCodingFault("it decodes to more than the \(limit) bytes its entry records")
     }
 
     /// What each register class and the labels have seen so far, in one table of ``stride`` slots

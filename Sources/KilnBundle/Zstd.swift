@@ -117,11 +117,12 @@ enum Zstd {
     ///     must decode to exactly that many bytes.
     ///   - limit: the largest size accepted at all.
     ///   - prefix: the raw bytes the frame was compressed against (its reference image), or nil.
-    ///   - contexts: where to take the decompression context from and give it back; nil makes one.
+    ///   - contexts: where to take the decompression context from and give it back; by default
+    ///     a pool of this call's own, so the context is made and freed here.
     /// - Throws: `KilnError.corruptBundle` if the frame is damaged, truncated, followed by other
     ///   bytes, or its size differs from `rawSize` or passes `limit`.
     static func decompress(_ frame: [UInt8], rawSize: UInt64, limit: UInt64, what: String,
-                           prefix: [UInt8]? = nil, contexts: DecompressionContexts? = nil) throws(KilnError) -> [UInt8] {
+                           prefix: [UInt8]? = nil, contexts: DecompressionContexts = DecompressionContexts()) throws(KilnError) -> [UInt8] {
         func damaged(_ reason: String) -> KilnError {
             KilnError(.corruptBundle, "\(what): zstd could not decompress it (\(reason)) — the bundle is damaged; rebuild it")
         }
@@ -132,8 +133,8 @@ enum Zstd {
         guard declared == rawSize else {
             throw KilnError(.corruptBundle, "\(what): its zstd frame declares \(declared) bytes, the bundle \(rawSize) — the bundle is damaged; rebuild it")
         }
-        guard let stream = contexts?.take() ?? ZSTD_createDCtx() else { throw damaged("out of memory") }
-        defer { if let contexts { contexts.give(stream) } else { ZSTD_freeDCtx(stream) } }
+        guard let stream = contexts.take() else { throw damaged("out of memory") }
+        defer { contexts.give(stream) }
         if rawSize <= oneShotLimit {
             return try decompressOnce(frame, rawSize: Int(rawSize), context: stream, prefix: prefix, damaged: damaged)
         }

@@ -82,6 +82,9 @@ public struct Builder: Sendable {
         var target: Target
         var toolchain: any Toolchain
         var key: String
+
+        /// What the compile is reckoned to cost (``Shard/cost(sourceBytes:format:)``).
+        var cost: Int { Shard.cost(sourceBytes: module.text.utf8.count, format: target.format) }
     }
 
     /// Builds the sources into a bundle at `output`.
@@ -156,8 +159,7 @@ public struct Builder: Sendable {
         await withTaskGroup(of: (Int, Result<CompiledImage, KilnError>, Double).self) { group in
             // Dearest first (``Shard/cost(sourceBytes:format:)``), so that one long compile (PoCL
             // on a large module) starts at once, beside the rest, instead of last and alone.
-            let cost = { (index: Int) in Shard.cost(sourceBytes: plan[index].module.text.utf8.count, format: plan[index].target.format) }
-            var waiting = plan.indices.filter { cached[$0] == nil }.sorted { (cost($1), $0) < (cost($0), $1) }[...]
+            var waiting = plan.indices.filter { cached[$0] == nil }.sorted { (plan[$1].cost, $0) < (plan[$0].cost, $1) }[...]
             for _ in 0..<options.jobs {
                 guard let index = waiting.popFirst() else { break }
                 group.addTask { await compile(index) }
@@ -231,7 +233,7 @@ public struct Builder: Sendable {
                 units.append(name)
                 costs.append(0)
             }
-            costs[unitOf[name]!] += Shard.cost(sourceBytes: job.module.text.utf8.count, format: job.target.format)
+            costs[unitOf[name]!] += job.cost
             return unitOf[name]!
         }
         let owner = Shard.assign(costs: costs, count: shard.count)

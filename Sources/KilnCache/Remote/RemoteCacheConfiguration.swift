@@ -50,8 +50,7 @@ public struct RemoteCacheConfiguration: Sendable, Hashable {
                 connectTimeout: Int = defaultConnectTimeout, totalTimeout: Int = defaultTotalTimeout, retries: Int = 2,
                 certificateAuthorities: String? = nil, setting: String = "KILN_REMOTE_CACHE") throws(KilnError) {
         if let file = certificateAuthorities {
-            var info = stat()
-            guard stat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(file, R_OK) == 0 else {
+            guard (try? FileStatus.of(file, followingLinks: true))??.kind == .regular, access(file, R_OK) == 0 else {
                 throw KilnError(.invalidArgument, "KILN_REMOTE_CACHE_CA='\(file.terminalSafe())' is not a readable file — name the PEM file of the authority that signed the store's certificate, or unset it to trust the system's")
             }
         }
