@@ -5,16 +5,18 @@ public enum BundleFormat {
     /// The eight bytes every bundle starts with.
     public static let magic: [UInt8] = Array("KILNBNDL".utf8)
     /// The newest format version this Kiln writes: when an image is coded before compression
-    /// (an ``ImageTransform``). A bundle without one is written as version 2 when an image is
-    /// stored against a reference (``ImageCodec/zstdReferenced``), else as version 1, so that
-    /// older readers read what they can.
-    public static let version: UInt32 = 3
+    /// (an ``ImageTransform``) and stored against a reference. A bundle without one is written as
+    /// version 3 when an image is coded, else 2 when an image is stored against a reference
+    /// (``ImageCodec/zstdReferenced``), else 1, so that older readers read what they can.
+    public static let version: UInt32 = 4
     /// The format versions this Kiln reads.
-    public static let readableVersions: ClosedRange<UInt32> = 1...3
+    public static let readableVersions: ClosedRange<UInt32> = 1...4
     /// The first format version with ``ImageCodec/zstdReferenced``.
     static let referencesVersion: UInt32 = 2
-    /// The first format version with an ``ImageTransform`` other than none.
+    /// The first format version with an ``ImageTransform`` other than none (with ``ImageCodec/zstd``).
     static let transformsVersion: UInt32 = 3
+    /// The first format version with a coded image stored against a reference.
+    static let codedReferencesVersion: UInt32 = 4
     /// The size of the version-1 header.
     public static let headerSize = 160
     /// The size of one version-1 image-table entry.
@@ -38,7 +40,9 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
     case zstd = 1
     /// One zstd frame compressed against the raw bytes of another image of the bundle (its
     /// reference, named by the entry) as zstd's raw-content prefix. The reference is itself
-    /// stored with ``none`` or ``zstd``, never against a third image (format version 2).
+    /// stored with ``none`` or ``zstd``, never against a third image (format version 2). The
+    /// frame may hold the image coded by its ``ImageTransform`` (format version 4); the prefix is
+    /// the reference's raw bytes all the same.
     case zstdReferenced = 2
 
     public var description: String {
@@ -51,15 +55,16 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
 }
 
 /// How an image's raw bytes are rewritten, losslessly, before they are compressed (format
-/// version 3). The entry's SHA-256 and raw size are of the bytes before the rewrite.
+/// version 3; against a reference, version 4). The entry's SHA-256 and raw size are of the bytes
+/// before the rewrite.
 public enum ImageTransform: UInt8, Sendable, CustomStringConvertible {
     /// Compressed as they are.
     case none = 0
     /// PTX whose register and label numbers are written relative to the ones before
-    /// (`PTXOperandCoding`); only with ``ImageCodec/zstd``.
+    /// (`PTXOperandCoding`); only in PTX images.
     case ptxOperands = 1
     /// A cubin whose section-header and symbol tables are written as differences, the header
-    /// table column by column (`CubinTableCoding`); only with ``ImageCodec/zstd``.
+    /// table column by column (`CubinTableCoding`); only in cubins.
     case cubinTables = 2
 
     public var description: String {

@@ -229,6 +229,10 @@ public final class BundleReader: Sendable {
         let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) { () throws(KilnError) in
             try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         }
+        // A coded image is compressed against its reference coded the same way (format version 4).
+        let prefix = entry.transform == .none ? prefix : prefix.map { reference in
+            StartupTrace.measure("image.prefix", detail: name, bytes: reference.count) { entry.transform.prefix(coding: reference) }
+        }
         var bytes: [UInt8] = switch entry.codec {
         case .none: stored
         case .zstd, .zstdReferenced:

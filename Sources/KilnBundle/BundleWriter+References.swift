@@ -5,7 +5,9 @@ import Synchronization
 ///
 /// The distinct images of one module and one format form a group, taken in architecture order
 /// (`sm_80`, `sm_86`, `sm_89`, `sm_90`, `sm_100`, `sm_120`; `compute_` likewise; other targets
-/// by name). Each image is compressed alone and against each neighbour in that order; then
+/// by name). Each image is compressed alone and against each neighbour in that order, each of
+/// these raw and coded by its format's transform (a coded frame against a neighbour, format
+/// version 4, is compressed against the neighbour coded the same way); then
 /// every image is given a role — stored alone (a *base*), or against the base just before or
 /// just after it — so that the group's stored bytes are smallest (an exact dynamic program over
 /// the sequence). A reference is always a base, so reading any image reads at most two.
@@ -58,18 +60,43 @@ extension BundleWriter {
         }
         groups = groups.map { $0.sorted { architectureOrder(sorted[$0].target, sorted[$1].target) } }
 
-        // Every compression the choice needs: each image alone (also coded, for PTX and cubins), and against each neighbour.
+        // Each image's bytes as a frame may hold them: raw, and coded by its format's transform
+        // where the coding applies and gives the bytes back. A coded frame against a reference is
+        // compressed against the reference's prefix coding (ImageTransform.prefix(coding:)), as
+        // the reader rebuilds it: the checked coding where there is one (the same bytes), else
+        // the unchecked one or the raw bytes.
+        typealias Bytes = (bytes: [UInt8], digest: [UInt8])
+        struct Form: Hashable { var image: Int; var transform: ImageTransform }
+        let codings = groups.joined().compactMap { image in ImageTransform.candidate(for: sorted[image].format).map { Form(image: image, transform: $0) } }
+        let coded = Mutex<[Form: (content: Bytes?, prefix: Bytes)]>([:])
+        forEachConcurrently(codings.count, jobs: jobs) { claimed in
+            let form = codings[claimed], raw = sorted[form.image].bytes
+            let content = form.transform.encode(raw).map { ($0, Digest.sha256($0)) }
+            let prefix = content ?? { let bytes = form.transform.prefix(coding: raw); return (bytes, Digest.sha256(bytes)) }()
+            coded.withLock { $0[form] = (content, prefix) }
+        }
+        let codedForms = coded.withLock { $0 }
+        /// An image's bytes coded by a transform (raw for none), or nil where the coding does not give them back.
+        @Sendable func content(_ image: Int, _ transform: ImageTransform) -> Bytes? {
+            transform == .none ? (sorted[image].bytes, digests[image]) : codedForms[Form(image: image, transform: transform)]?.content
+        }
+        /// What a frame coded by a transform is compressed against when stored against `image`.
+        @Sendable func prefix(_ image: Int, _ transform: ImageTransform) -> Bytes {
+            transform == .none ? (sorted[image].bytes, digests[image]) : codedForms[Form(image: image, transform: transform)]!.prefix
+        }
+
+        // Every compression the choice needs: each image alone and against each neighbour, raw and coded.
         struct Task: Hashable { var image: Int; var reference: Int?; var transform = ImageTransform.none }
         var tasks: [Task] = []
         for group in groups {
             for (position, image) in group.enumerated() {
-                tasks.append(Task(image: image, reference: nil))
-                if let transform = ImageTransform.candidate(for: sorted[image].format) {
-                    tasks.append(Task(image: image, reference: nil, transform: transform))
+                var neighbours: [Int?] = [nil]
+                if references && position > 0 { neighbours.append(group[position - 1]) }
+                if references && position + 1 < group.count { neighbours.append(group[position + 1]) }
+                let transforms = [ImageTransform.none] + codings.filter { $0.image == image && codedForms[$0]?.content != nil }.map(\.transform)
+                for reference in neighbours {
+                    tasks += transforms.map { Task(image: image, reference: reference, transform: $0) }
                 }
-                guard references else { continue }
-                if position > 0 { tasks.append(Task(image: image, reference: group[position - 1])) }
-                if position + 1 < group.count { tasks.append(Task(image: image, reference: group[position + 1])) }
             }
         }
         // The largest first, so that one big image does not start last; the order does not change the output.
@@ -77,33 +104,30 @@ extension BundleWriter {
         let frames = Mutex<[Task: Stored]>([:])
         forEachConcurrently(work.count, jobs: jobs) { claimed in
             let task = work[claimed]
-            let stored: Stored?
-            if task.transform != .none {
-                stored = task.transform.encode(sorted[task.image].bytes).map { coded in
-                    Stored(codec: .zstd, body: compressor.frame(coded, digest: Digest.sha256(coded), reference: nil),
-                           transform: task.transform, transformedSize: coded.count)
-                }
-            } else {
-                let frame = compressor.frame(sorted[task.image].bytes, digest: digests[task.image],
-                                             reference: task.reference.map { (sorted[$0].bytes, digests[$0]) })
-                stored = Stored(codec: task.reference == nil ? .zstd : .zstdReferenced, body: frame, reference: task.reference)
-            }
-            if let stored { frames.withLock { $0[task] = stored } }
+            let content = content(task.image, task.transform)!
+            let frame = compressor.frame(content.bytes, digest: content.digest, reference: task.reference.map { prefix($0, task.transform) })
+            let stored = Stored(codec: task.reference == nil ? .zstd : .zstdReferenced, body: frame, reference: task.reference,
+                                transform: task.transform, transformedSize: task.transform == .none ? nil : content.bytes.count)
+            frames.withLock { $0[task] = stored }
         }
         let compressed = frames.withLock { $0 }
+        /// The smallest frame of an image against a reference (or none), raw or coded; ties keep the raw one.
+        func smallest(_ image: Int, against reference: Int?) -> Stored? {
+            [ImageTransform.none, ImageTransform.candidate(for: sorted[image].format)].compactMap { $0 }
+                .compactMap { compressed[Task(image: image, reference: reference, transform: $0)] }
+                .reduce(nil) { best, next in best.map { next.body.count < $0.body.count ? next : $0 } ?? next }
+        }
 
         var stored: [Int: Stored] = [:]
         for group in groups {
             // Alone: the smallest of the raw bytes, their frame and the coded bytes' frame; ties keep the simpler.
             let alone = group.map { image -> Stored in
-                let coded = ImageTransform.candidate(for: sorted[image].format)
-                    .flatMap { compressed[Task(image: image, reference: nil, transform: $0)] }
-                return [compressed[Task(image: image, reference: nil)]!, coded].compactMap { $0 }
-                    .reduce(Stored(codec: .none, body: sorted[image].bytes)) { $1.body.count < $0.body.count ? $1 : $0 }
+                let frame = smallest(image, against: nil)!
+                return frame.body.count < sorted[image].bytes.count ? frame : Stored(codec: .none, body: sorted[image].bytes)
             }
             func against(_ position: Int, _ neighbour: Int) -> Stored? {
                 guard group.indices.contains(neighbour),
-                      let stored = compressed[Task(image: group[position], reference: group[neighbour])] else { return nil }
+                      let stored = smallest(group[position], against: group[neighbour]) else { return nil }
                 guard Double(stored.body.count) <= Double(alone[position].body.count) * (1 - minimumSaving) else { return nil }
                 return stored
             }

@@ -111,7 +111,9 @@ public struct BundleWriter: Sendable {
             rows.append((image, digests[index], placed[first]!, stored))
         }
         // The oldest version that holds every image as stored, so that older readers read what they can.
-        let version = rows.contains { $0.stored.transform != .none } ? BundleFormat.transformsVersion
+        let coded = rows.filter { $0.stored.transform != .none }
+        let version = coded.contains { $0.stored.codec == .zstdReferenced } ? BundleFormat.codedReferencesVersion
+            : !coded.isEmpty ? BundleFormat.transformsVersion
             : rows.contains { $0.stored.codec == .zstdReferenced } ? BundleFormat.referencesVersion : 1
         let fileSize = dataOffset + data.bytes.count
 

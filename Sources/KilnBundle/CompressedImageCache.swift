@@ -12,14 +12,15 @@ public protocol CompressedImageCache: Sendable {
     func store(_ frame: [UInt8], for key: CompressionKey)
 }
 
-/// What a compressed frame depends on: the raw bytes, the zstd level, the reference's raw bytes
-/// (the frame's prefix), and the zstd library's version.
+/// What a compressed frame depends on: its content (an image's raw or coded bytes), the zstd
+/// level, its prefix (a reference's bytes, raw or coded the same way), and the zstd library's version.
 public struct CompressionKey: Sendable, Hashable {
-    /// The SHA-256 of the raw bytes.
+    /// The SHA-256 of the frame's content: an image's raw bytes, or their coding.
     public var rawSHA256: [UInt8]
     /// The zstd level.
     public var level: Int32
-    /// The SHA-256 of the reference's raw bytes, or nil for a frame without one.
+    /// The SHA-256 of the frame's prefix (a reference's bytes as the frame was compressed
+    /// against them), or nil for a frame without one.
     public var referenceSHA256: [UInt8]?
     /// The zstd library that compresses (its output may change between versions).
     public var zstdVersion: String

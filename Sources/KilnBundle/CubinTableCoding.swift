@@ -27,8 +27,18 @@ enum CubinTableCoding {
     static let symbolTableType: UInt32 = 2
     static let noBitsType: UInt32 = 8
 
-    /// The coded bytes, or nil when the image is not a cubin of the shape above.
+    /// The coded bytes, or nil when the image is not a cubin of the shape above or its coding does
+    /// not decode to it.
     static func encode(_ image: [UInt8]) -> [UInt8]? {
+        guard let out = coded(image) else { return nil }
+        var decoded = out
+        guard (try? decode(&decoded)) != nil, decoded == image else { return nil }
+        return out
+    }
+
+    /// The coded bytes, unchecked (for a prefix, where only writer and reader agreeing matters), or
+    /// nil when the image is not a cubin of the shape above.
+    static func coded(_ image: [UInt8]) -> [UInt8]? {
         guard let layout = try? Layout(image, headersDecoded: true) else { return nil }
         var out = image
         out.withUnsafeMutableBytes { bytes in
@@ -48,8 +58,6 @@ enum CubinTableCoding {
         for column in 0..<headerSize {
             for row in 0..<layout.count { out[layout.tableOffset + column * layout.count + row] = rows[row * headerSize + column] }
         }
-        var decoded = out
-        guard (try? decode(&decoded)) != nil, decoded == image else { return nil }
         return out
     }
 

@@ -127,8 +127,9 @@ struct ImageTable: Sendable {
         // Version 3: how the raw bytes were rewritten, and the rewritten size.
         let (transformCode, transformedSize) = (layout.transform, layout.codedSize)
         guard let transform = ImageTransform(rawValue: transformCode),
-              transform == .none || (formatVersion >= BundleFormat.transformsVersion && codec == .zstd
-                                     && ImageTransform.candidate(for: format) == transform) else {
+              transform == .none || (ImageTransform.candidate(for: format) == transform
+                                     && (codec == .zstd && formatVersion >= BundleFormat.transformsVersion
+                                         || codec == .zstdReferenced && formatVersion >= BundleFormat.codedReferencesVersion)) else {
             throw KilnError(.corruptBundle, "bundle '\(path)': \(what) has transform \(transformCode) with codec \(codecCode) and format \(format) in format version \(formatVersion), which this Kiln does not know — rebuild it, or read it with a newer Kiln")
         }
         if transform != .none {

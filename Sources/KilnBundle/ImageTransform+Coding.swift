@@ -26,6 +26,20 @@ extension ImageTransform {
         }
     }
 
+    /// What a frame of bytes coded by this transform is compressed against, given its reference's
+    /// raw bytes: the reference coded the same way, or its raw bytes where the coding does not
+    /// apply to it (format version 4). The writer and the reader both call this, so they agree;
+    /// the coding is not checked to decode (a prefix is never decoded), which saves a reader a
+    /// millisecond on a large cubin.
+    func prefix(coding reference: [UInt8]) -> [UInt8] {
+        let coded = switch self {
+        case .none: reference
+        case .ptxOperands: PTXOperandCoding.encode(reference)
+        case .cubinTables: CubinTableCoding.coded(reference)
+        }
+        return coded ?? reference
+    }
+
     /// Turns coded bytes into the raw image they stand for, exactly `rawSize` bytes (in place
     /// where the transform keeps the size, so a large cubin is not copied).
     ///

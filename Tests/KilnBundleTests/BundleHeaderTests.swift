@@ -56,7 +56,7 @@ struct BundleHeaderTests {
     /// Each damage, applied to a valid header's fields or bytes, and the words its refusal names.
     static let damages: [(String, KilnError.Code, String)] = [
         ("magic", .corruptBundle, "is not a Kiln bundle"),
-        ("format version", .unsupportedBundleVersion, "format version 4"),
+        ("format version", .unsupportedBundleVersion, "format version 5"),
         ("header size", .corruptBundle, "header size 161"),
         ("header check", .corruptBundle, "header's checksum"),
         ("file size", .corruptBundle, "its header says"),
@@ -84,7 +84,7 @@ struct BundleHeaderTests {
         }
         switch damage.field {
         case "magic": patch = { $0[Field.magic.lowerBound + 7] = UInt8(ascii: "X") }
-        case "format version": header.formatVersion = 4
+        case "format version": header.formatVersion = BundleFormat.version + 1
         case "header size": patch = resealed { var out = ByteWriter(bytes: $0); out.set(UInt32(161), at: Field.headerSize); $0 = out.bytes }
         case "header check": patch = { $0[Field.check] ^= 1 }
         case "file size": header.fileSize += 1

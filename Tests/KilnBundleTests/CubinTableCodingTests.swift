@@ -10,12 +10,14 @@ struct CubinTableCodingTests {
     /// An ELF file shaped like a cubin: per kernel a `.text`, `.nv.info` and a NOBITS `.nv.shared`
     /// section, a string table, a symbol table with a symbol per kernel, and the section-header
     /// table at the end. `symbolTables` adds that many symbol tables (a cubin has one).
-    static func cubin(kernels: Int = 40, symbolTables: Int = 1, tableOverlapsSymbols: Bool = false) -> [UInt8] {
+    /// `longerFirstKernel` adds that many zero bytes to the first kernel's code, which moves every
+    /// later section: a cubin for a neighbouring architecture, as far as the tables go.
+    static func cubin(kernels: Int = 40, symbolTables: Int = 1, tableOverlapsSymbols: Bool = false, longerFirstKernel: Int = 0) -> [UInt8] {
         var sections: [(name: String, type: UInt32, data: [UInt8], entrySize: UInt64)] = [("", 0, [], 0)]
         var generator = SplitMix64(seed: UInt64(kernels))
         for kernel in 0..<kernels {
             let code = (0..<(64 + kernel % 7 * 32)).map { _ in UInt8(truncatingIfNeeded: generator.next() % 4) }
-            sections.append((".text.k\(kernel)", 1, code, 0))
+            sections.append((".text.k\(kernel)", 1, code + [UInt8](repeating: 0, count: kernel == 0 ? longerFirstKernel : 0), 0))
             sections.append((".nv.info.k\(kernel)", 0x7000_0000, [4, 0x11, 8, 0] + [UInt8](repeating: UInt8(kernel), count: 8), 0))
             sections.append((".nv.shared.k\(kernel)", CubinTableCoding.noBitsType, [], 0))
         }
@@ -131,5 +133,42 @@ struct CubinTableCodingTests {
             #expect(error?.code == .corruptBundle)
             bytes[offset] ^= 0x10
         }
+    }
+
+    @Test("a cubin near another is stored coded against it coded the same way (format version 4), read back byte for byte; version 3 may not hold one")
+    func codedAgainstReference() throws {
+        let base = Self.cubin(), near = Self.cubin(longerFirstKernel: 24)
+        let manifest = Manifest(
+            deviceList: "sm_80,sm_90,no-ptx,no-source",
+            modules: [ModuleRecord(name: "m", language: .openCLC, sourceSHA256: String(repeating: "0", count: 64),
+                                   kernels: [KernelRecord(name: "k0", parameters: [])])],
+            targets: [TargetRecord(name: "sm_80", format: .cubin, toolchain: "t"), TargetRecord(name: "sm_90", format: .cubin, toolchain: "t")],
+            toolchains: ["t": "1"])
+        var writer = BundleWriter(manifest: manifest, compressionLevel: 19)
+        try writer.add(module: "m", target: "sm_80", format: .cubin, toolchain: "t", bytes: base)
+        try writer.add(module: "m", target: "sm_90", format: .cubin, toolchain: "t", bytes: near)
+        var bytes = try writer.serialize()
+        let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(bytes))
+        #expect(reader.formatVersion == 4)
+        let entries = try reader.entries()
+        let referenced = try #require(entries.first { $0.codec == .zstdReferenced })
+        let reference = try reader.entry(at: try #require(referenced.reference))
+        #expect(referenced.transform == .cubinTables && reference.transform == .cubinTables)
+        #expect(try reader.image(module: "m", target: "sm_80") == base)
+        #expect(try reader.image(module: "m", target: "sm_90") == near)
+        // Every later section moved, so the raw tables differ in every offset and the coded ones in one size.
+        let (image, prefix) = referenced.target == "sm_90" ? (near, base) : (base, near)
+        let rawAgainstRaw = Zstd.compress(image, level: 19, prefix: prefix).count
+        let codedAgainstRaw = Zstd.compress(try #require(CubinTableCoding.encode(image)), level: 19, prefix: prefix).count
+        #expect(Int(referenced.storedSize) < rawAgainstRaw && Int(referenced.storedSize) < codedAgainstRaw,
+                "\(referenced.storedSize) bytes, raw against raw \(rawAgainstRaw), coded against raw \(codedAgainstRaw)")
+
+        // The same table as version 3 (which has no coded image against a reference) is refused.
+        var header = try BundleHeader(bytes: Array(bytes.prefix(BundleFormat.headerSize)), fileSize: UInt64(bytes.count), path: "b.kiln")
+        header.formatVersion = 3
+        bytes.replaceSubrange(0..<BundleFormat.headerSize, with: header.bytes)
+        let older = try BundleReader(path: try SyntheticBundle.temporaryFile(bytes))
+        let error = #expect(throws: KilnError.self) { _ = try older.entries() }
+        #expect(error?.code == .corruptBundle && error?.message.contains("transform 2 with codec 2") == true, "\(error?.message ?? "")")
     }
 }
