@@ -191,5 +191,11 @@ extension KilnError {
         public static let timedOut = Code(.timedOut)
 
         public var description: String { value.rawValue }
+
+        /// The code whose ``description`` is `name` (as `--json` errors print it), or nil.
+        public init?(named name: String) {
+            guard let value = Value(rawValue: name) else { return nil }
+            self.value = value
+        }
     }
 }

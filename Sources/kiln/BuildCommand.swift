@@ -112,7 +112,8 @@ struct BuildCommand: AsyncParsableCommand {
             toolchains.append(try await OclocToolchain(environment: environment, deviceList: list))
         }
         if list.targets.contains(.cpu), languages.contains(.openCLC) {
-            toolchains.append(try PoCLToolchain())
+            // Each module compiles in a child `kiln pocl-compile`, so that several compile at once (PoCLWorker).
+            toolchains.append(try PoCLToolchain(worker: Self.executable))
         }
         let cache = try cacheOptions.cache(environment: environment, remoteCache: configuration?.remoteCache)
         let builder = Builder(deviceList: list, toolchains: toolchains,
@@ -132,6 +133,12 @@ struct BuildCommand: AsyncParsableCommand {
                 print("not built (CUDA C++ builds for NVIDIA only): \(report.skipped.joined(separator: ", ").terminalSafe())")
             }
         }
+    }
+
+    /// This `kiln` executable's path (`/proc/self/exe`), or nil where it cannot be read, and then
+    /// PoCL compiles in this process.
+    static var executable: String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     }
 }
 

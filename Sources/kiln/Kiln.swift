@@ -12,7 +12,8 @@ struct Kiln: AsyncParsableCommand {
         commandName: "kiln",
         abstract: "Compile compute kernels ahead of time for a list of devices, and explain what each device will load.",
         version: KilnVersion.current,
-        subcommands: [BuildCommand.self, MergeCommand.self, TargetsCommand.self, InspectCommand.self, ExtractCommand.self, ExplainCommand.self, DevicesCommand.self, VerifyCommand.self, CacheCommand.self, KeygenCommand.self, SignCommand.self]
+        subcommands: [BuildCommand.self, MergeCommand.self, TargetsCommand.self, InspectCommand.self, ExtractCommand.self, ExplainCommand.self, DevicesCommand.self, VerifyCommand.self, CacheCommand.self, KeygenCommand.self, SignCommand.self,
+                      PoCLCompileCommand.self]
     )
 
     /// Runs the command the arguments name; a failure ends the process through ``fail(_:)``.

@@ -14,11 +14,17 @@ import KilnDrivers
 public struct PoCLToolchain: Toolchain {
     /// The PoCL CPU device that builds.
     public let device: OpenCLDevice
+    /// The `kiln` executable that compiles each module in a child process (``PoCLWorker``), so
+    /// that several modules compile at once; nil compiles in this process, one at a time.
+    public let worker: String?
 
     /// Finds PoCL's CPU device through the OpenCL ICD loader.
     ///
+    /// - Parameter worker: The `kiln` executable to compile in (`kiln build` passes itself), or
+    ///   nil to compile in this process.
     /// - Throws: `KilnError.toolchainUnavailable` naming what to install.
-    public init() throws(KilnError) {
+    public init(worker: String? = nil) throws(KilnError) {
+        self.worker = worker
         let runtime: OpenCLRuntime
         switch Result(catching: { () throws(KilnError) -> OpenCLRuntime in try OpenCLRuntime.load() }) {
         case .success(let loaded):
@@ -59,10 +65,14 @@ public struct PoCLToolchain: Toolchain {
             throw KilnError(.invalidArgument, "\(module.path): PoCL compiles OpenCL C (.cl), not \(module.language.rawValue)")
         }
         // Result(catching:), not do/catch: Swift 6.3's MandatoryAllocBoxToStack crashes on a typed-throws catch here.
-        let device = device
-        let built = await runBlocking {
-            Result { () throws(KilnError) -> OpenCLCompiledBinary in
-                try OpenCLProgram.compileBinary(.source(Array(module.text.utf8)), name: module.name, device: device)
+        let device = device, source = Array(module.text.utf8)
+        let built = if let worker {
+            await PoCLWorker.compile(worker, source: source, name: module.name, hostString: hostString)
+        } else {
+            await runBlocking {
+                Result { () throws(KilnError) -> OpenCLCompiledBinary in
+                    try OpenCLProgram.compileBinary(.source(source), name: module.name, device: device)
+                }
             }
         }
         switch built {

@@ -9,6 +9,12 @@ public struct OpenCLCompiledBinary: Sendable {
     public var log: String
     /// The kernels the program holds, as the driver reports them.
     public var kernelNames: [String]
+
+    public init(bytes: [UInt8], log: String, kernelNames: [String]) {
+        self.bytes = bytes
+        self.log = log
+        self.kernelNames = kernelNames
+    }
 }
 
 extension OpenCLProgram {
