@@ -39,10 +39,12 @@ public final class BundleReader: Sendable {
     let loadedTable = Mutex<ImageTable?>(nil)
     /// The key whose signature has been checked over the whole file, once.
     let verifiedSigner = Mutex<SigningPublicKey?>(nil)
-    /// Reference images already read, raw and checked, by table position: the few most recent,
-    /// at most ``referenceCacheBytes`` in all. A base read for itself is kept too when the table
-    /// says another image is stored against it, so reading a module's images decodes each once.
-    private let references = Mutex<[(index: Int, bytes: [UInt8])]>([])
+    /// Reference images already read, by table position and the transform of the images stored
+    /// against them: the bytes those images were compressed against (raw for none; see
+    /// ``ImageTransform/prefix(coding:)``). The few most recent, at most
+    /// ``referenceCacheBytes`` in all. A base read for itself is kept too when the table says
+    /// another image is stored against it, so reading a module's images decodes each once.
+    private let references = Mutex<[(index: Int, transform: ImageTransform, bytes: [UInt8])]>([])
     /// zstd's decompression contexts, kept from one image to the next.
     private let decompressionContexts = Zstd.DecompressionContexts()
     /// The most bytes of reference images a reader keeps.
@@ -157,70 +159,120 @@ public final class BundleReader: Sendable {
 
     /// The raw bytes of an image, decompressed and checked against its SHA-256.
     ///
-    /// An image stored against a reference (``ImageCodec/zstdReferenced``) reads the reference
-    /// first — itself checked against its SHA-256, and itself stored without one — so one image
-    /// costs at most two reads and two decompressions.
+    /// An image stored against a reference (``ImageCodec/zstdReferenced``) is decompressed
+    /// against bytes taken from the reference's frame (itself stored without one), so one image
+    /// costs at most two reads and two decompressions. The reference is not checked on the way:
+    /// bytes decompressed against a wrong one cannot pass the image's own SHA-256 check. Only
+    /// when the image fails is the reference checked, to say which of the two is damaged.
     /// - Throws: `KilnError.corruptBundle` naming the image if its bytes are damaged, and naming
     ///   both if its reference is damaged or is itself stored against a reference.
     public func image(_ entry: ImageEntry) throws(KilnError) -> [UInt8] {
         let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
-        var prefix: [UInt8]? = nil
-        if entry.codec == .zstdReferenced {
-            guard let index = entry.reference else {
-                throw KilnError(.corruptBundle, "\(what) is stored against a reference it does not name — the file is damaged; rebuild it")
-            }
-            prefix = try referenceBytes(index, of: entry, what)
+        // A base is kept when it is this file's entry, as the table has it (a caller may pass any
+        // entry) and another image is stored against it: raw, and when coded also as its frame
+        // holds it, what the images coded the same way are compressed against.
+        guard entry.codec != .zstdReferenced, let table = try? table(), let index = table.position(entry.module, entry.target),
+              table.referenced.contains(index), (try? table.entry(at: index)) == entry else {
+            return try read(entry, what, checked: true)
         }
-        let bytes = try storedImage(entry, what, prefix: prefix)
-        // Kept only when it is this file's entry, as the table has it (a caller may pass any entry).
-        if entry.codec != .zstdReferenced, let table = try? table(), let index = table.position(entry.module, entry.target),
-           table.referenced.contains(index), (try? table.entry(at: index)) == entry {
-            keepReference(index, bytes)
-        }
+        let content = try storedImage(entry, what, prefix: nil, decoding: false)
+        let bytes = try decoded(content, entry, what, checked: true)
+        keepReference(index, .none, bytes)
+        if entry.transform != .none { keepReference(index, entry.transform, content) }
         return bytes
     }
 
-    /// The raw bytes of the reference at a table position, for `entry`: read and checked, or kept
-    /// from an earlier read.
-    private func referenceBytes(_ index: Int, of entry: ImageEntry, _ what: String) throws(KilnError) -> [UInt8] {
-        if let kept = references.withLock({ $0.first { $0.index == index } }) { return kept.bytes }
-        let reference: ImageEntry
-        let bytes: [UInt8]
-        do throws(KilnError) {
-            reference = try self.entry(at: index)
-            guard reference.codec != .zstdReferenced else {
-                throw KilnError(.corruptBundle, "it is itself stored against a reference, and a bundle holds one level of references at most")
-            }
-            bytes = try storedImage(reference, "image \(reference.module) × \(reference.target)", prefix: nil)
-        } catch {
-            let name = (try? table().name(at: index)) ?? "table entry \(index)"
-            throw KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)", cause: error)
-        }
-        keepReference(index, bytes)
-        return bytes
-    }
-
-    /// Keeps a checked reference image, dropping the oldest past four or ``referenceCacheBytes``.
-    private func keepReference(_ index: Int, _ bytes: [UInt8]) {
-        guard bytes.count <= Self.referenceCacheBytes else { return }
-        references.withLock { kept in
-            kept.removeAll { $0.index == index }
-            kept.insert((index, bytes), at: 0)
-            while kept.count > 4 || kept.reduce(0, { $0 + $1.bytes.count }) > Self.referenceCacheBytes { kept.removeLast() }
-        }
-    }
-
-    /// An image's bytes decompressed but not checked against its SHA-256 (its reference still is):
-    /// for benchmarks that time decompression alone. Never hand these bytes to a driver.
+    /// An image's bytes decompressed but not checked against its SHA-256: for benchmarks that
+    /// time decompression alone. Never hand these bytes to a driver.
     @_spi(Benchmarks)
     public func imageSkippingChecksum(_ entry: ImageEntry) throws(KilnError) -> [UInt8] {
-        let what = "bundle '\(path)': image \(entry.module) × \(entry.target)"
-        let prefix = try entry.reference.map { (index) throws(KilnError) in try referenceBytes(index, of: entry, what) }
-        return try storedImage(entry, what, prefix: entry.codec == .zstdReferenced ? prefix : nil, checked: false)
+        try read(entry, "bundle '\(path)': image \(entry.module) × \(entry.target)", checked: false)
     }
 
-    /// The raw bytes of an entry whose reference (if it has one) is `prefix`, checked against its SHA-256.
-    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true) throws(KilnError) -> [UInt8] {
+    /// An image's raw bytes, checked unless `checked` is false; for an image stored against a
+    /// reference, the reference is checked when the image fails (see ``image(_:)``).
+    private func read(_ entry: ImageEntry, _ what: String, checked: Bool) throws(KilnError) -> [UInt8] {
+        guard entry.codec == .zstdReferenced else { return try storedImage(entry, what, prefix: nil, checked: checked) }
+        guard let index = entry.reference else {
+            throw KilnError(.corruptBundle, "\(what) is stored against a reference it does not name — the file is damaged; rebuild it")
+        }
+        let prefix = try prefix(index, for: entry, what)
+        do throws(KilnError) {
+            return try storedImage(entry, what, prefix: prefix, checked: checked)
+        } catch {
+            try checkReference(index, for: what)
+            throw error
+        }
+    }
+
+    /// What an image's frame was compressed against: its reference's raw bytes, or for a coded
+    /// image the reference coded the same way (``ImageTransform/prefix(coding:)``). A reference
+    /// stored coded by that transform holds exactly that coding as its frame's content
+    /// (docs/FORMAT.md), which is taken as it decompresses; kept from an earlier read where it can be.
+    private func prefix(_ index: Int, for entry: ImageEntry, _ what: String) throws(KilnError) -> [UInt8] {
+        let transform = entry.transform
+        if let kept = references.withLock({ $0.first { $0.index == index && $0.transform == transform } }) { return kept.bytes }
+        let prefix: [UInt8]
+        do throws(KilnError) {
+            let reference = try referenceEntry(index)
+            let name = "image \(reference.module) × \(reference.target)"
+            if transform != .none, reference.transform == transform {
+                prefix = try storedImage(reference, name, prefix: nil, checked: false, decoding: false)
+            } else {
+                let raw = try storedImage(reference, name, prefix: nil, checked: false)
+                let detail = StartupTrace.isEnabled ? "\(entry.module) × \(entry.target)" : ""
+                prefix = transform == .none ? raw
+                    : StartupTrace.measure("image.prefix", detail: detail, bytes: raw.count) { transform.prefix(coding: raw) }
+            }
+        } catch {
+            throw blame(index, error, what)
+        }
+        keepReference(index, transform, prefix)
+        return prefix
+    }
+
+    /// The entry of the reference at a table position, which may not itself have one.
+    private func referenceEntry(_ index: Int) throws(KilnError) -> ImageEntry {
+        let reference = try entry(at: index)
+        guard reference.codec != .zstdReferenced else {
+            throw KilnError(.corruptBundle, "it is itself stored against a reference, and a bundle holds one level of references at most")
+        }
+        return reference
+    }
+
+    /// Reads the reference at a table position and checks it against its SHA-256; when it fails,
+    /// forgets what was kept of it and throws an error that names both images.
+    private func checkReference(_ index: Int, for what: String) throws(KilnError) {
+        do throws(KilnError) {
+            let reference = try referenceEntry(index)
+            _ = try storedImage(reference, "image \(reference.module) × \(reference.target)", prefix: nil)
+        } catch {
+            references.withLock { kept in kept.removeAll { $0.index == index } }
+            throw blame(index, error, what)
+        }
+    }
+
+    /// The error for an image whose reference cannot be used.
+    private func blame(_ index: Int, _ error: KilnError, _ what: String) -> KilnError {
+        let name = (try? table().name(at: index)) ?? "table entry \(index)"
+        return KilnError(.corruptBundle, "\(what) is stored against image \(name) (table entry \(index)), which cannot be used: \(error.message)", cause: error)
+    }
+
+    /// Keeps the bytes images are compressed against, dropping the oldest past eight or ``referenceCacheBytes``.
+    private func keepReference(_ index: Int, _ transform: ImageTransform, _ bytes: [UInt8]) {
+        guard bytes.count <= Self.referenceCacheBytes else { return }
+        references.withLock { kept in
+            kept.removeAll { $0.index == index && $0.transform == transform }
+            kept.insert((index, transform, bytes), at: 0)
+            while kept.count > 8 || kept.reduce(0, { $0 + $1.bytes.count }) > Self.referenceCacheBytes { kept.removeLast() }
+        }
+    }
+
+    /// The raw bytes of an entry whose frame was compressed against `prefix` (if it has one),
+    /// checked against its SHA-256 unless `checked` is false; without `decoding`, what the frame
+    /// holds, its transform not undone and unchecked.
+    private func storedImage(_ entry: ImageEntry, _ what: String, prefix: [UInt8]?, checked: Bool = true,
+                             decoding: Bool = true) throws(KilnError) -> [UInt8] {
         try ByteReader.check(entry.offset, entry.storedSize, within: header.data.offset + header.data.size, subject, "\(entry.module) × \(entry.target)")
         guard entry.storedSize <= BundleFormat.maximumImageSize else {
             throw KilnError(.corruptBundle, "\(what) is stored in \(entry.storedSize) bytes, over the limit of \(BundleFormat.maximumImageSize) — the file is damaged; rebuild it")
@@ -229,11 +281,7 @@ public final class BundleReader: Sendable {
         let stored = try StartupTrace.measure("image.read", detail: name, bytes: Int(entry.storedSize)) { () throws(KilnError) in
             try file.read(entry.offset, entry.storedSize, subject: subject, "\(entry.module) × \(entry.target)")
         }
-        // A coded image is compressed against its reference coded the same way (format version 4).
-        let prefix = entry.transform == .none ? prefix : prefix.map { reference in
-            StartupTrace.measure("image.prefix", detail: name, bytes: reference.count) { entry.transform.prefix(coding: reference) }
-        }
-        var bytes: [UInt8] = switch entry.codec {
+        let bytes: [UInt8] = switch entry.codec {
         case .none: stored
         case .zstd, .zstdReferenced:
             try StartupTrace.measure("image.decompress", detail: name, bytes: Int(entry.rawSize)) { () throws(KilnError) in
@@ -241,6 +289,14 @@ public final class BundleReader: Sendable {
                                     what: what, prefix: prefix, contexts: decompressionContexts)
             }
         }
+        return decoding ? try decoded(bytes, entry, what, checked: checked) : bytes
+    }
+
+    /// The raw bytes of an image from what its frame holds: its transform undone, and checked
+    /// against its SHA-256 unless `checked` is false.
+    private func decoded(_ content: [UInt8], _ entry: ImageEntry, _ what: String, checked: Bool) throws(KilnError) -> [UInt8] {
+        var bytes = content
+        let name = StartupTrace.isEnabled ? "\(entry.module) × \(entry.target)" : ""
         if entry.transform != .none {
             try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { () throws(KilnError) in try decode(&bytes, entry, what) }
         }

@@ -126,20 +126,35 @@ struct BundleReferenceTests {
         #expect(bytes[BundleHeader.Field.formatVersion] == 1)
     }
 
-    @Test("a damaged reference fails the image that uses it, naming both")
+    @Test("a damaged reference: the image stored against it reads right or is refused naming both, never wrong; the reference is refused")
     func damagedReference() throws {
-        var bytes = try Self.bundle()
+        let bytes = try Self.bundle()
         let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(bytes))
         let user = try #require(try reader.entries().first { $0.module == "gemm" && $0.codec == .zstdReferenced })
         let base = try reader.entry(at: try #require(user.reference))
-        bytes[Int(base.offset + base.storedSize / 2)] ^= 0x04
-        let damaged = try BundleReader(path: try SyntheticBundle.temporaryFile(bytes))
-        let error = try #require(throws: KilnError.self) { _ = try damaged.image(module: "gemm", target: user.target).count }
-        #expect(error.code == .corruptBundle)
-        #expect(error.message.contains("gemm × \(user.target)"))
-        #expect(error.message.contains("gemm × \(base.target)"))
-        // The other module's images are untouched.
-        #expect(try damaged.image(module: "saxpy", target: user.target) == SyntheticBundle.relatedImage(module: "saxpy", target: user.target))
+        let expected = SyntheticBundle.relatedImage(module: "gemm", target: user.target)
+        var refused = 0
+        // One flipped bit at a time through the base's frame, then the whole frame zeroed.
+        let damages: [(inout [UInt8]) -> Void] = stride(from: Int(base.offset), to: Int(base.offset + base.storedSize), by: 7).map { at in
+            { $0[at] ^= 0x04 }
+        } + [{ $0.replaceSubrange(Int(base.offset)..<Int(base.offset + base.storedSize), with: [UInt8](repeating: 0, count: Int(base.storedSize))) }]
+        for damage in damages {
+            var copy = bytes
+            damage(&copy)
+            let damaged = try BundleReader(path: try SyntheticBundle.temporaryFile(copy))
+            // The image's own SHA-256 proves it whatever its reference holds; a failure names both.
+            do throws(KilnError) {
+                #expect(try damaged.image(module: "gemm", target: user.target) == expected)
+            } catch {
+                refused += 1
+                #expect(error.code == .corruptBundle)
+                #expect(error.message.contains("gemm × \(user.target)") && error.message.contains("gemm × \(base.target)"), "\(error.message)")
+            }
+            #expect(throws: KilnError.self) { _ = try damaged.image(module: "gemm", target: base.target).count }
+            // The other module's images are untouched.
+            #expect(try damaged.image(module: "saxpy", target: user.target) == SyntheticBundle.relatedImage(module: "saxpy", target: user.target))
+        }
+        #expect(refused > 0, "no damage reached the image stored against the base")
     }
 
     @Test("a base read for itself is kept and serves the images stored against it")
@@ -150,9 +165,9 @@ struct BundleReferenceTests {
         let user = try #require(try reader.entries().first { $0.codec == .zstdReferenced })
         let base = try reader.entry(at: try #require(user.reference))
         #expect(try reader.image(base) == SyntheticBundle.relatedImage(module: base.module, target: base.target))
-        // Damage the base in place: the reader already holds it, checked, and does not read it again.
+        // Damage the base in place (its frame zeroed): the reader already holds it, checked, and does not read it again.
         var damaged = bytes
-        damaged[Int(base.offset + base.storedSize / 2)] ^= 0x01
+        damaged.replaceSubrange(Int(base.offset)..<Int(base.offset + base.storedSize), with: [UInt8](repeating: 0, count: Int(base.storedSize)))
         try Data(damaged).write(to: URL(fileURLWithPath: path))
         #expect(try reader.image(user) == SyntheticBundle.relatedImage(module: user.module, target: user.target))
         // A fresh reader reads the damaged base and refuses the image.
