@@ -289,13 +289,14 @@ public final class BundleReader: Sendable {
                                     what: what, prefix: prefix, contexts: decompressionContexts)
             }
         }
-        return decoding ? try decoded(bytes, entry, what, checked: checked) : bytes
+        guard decoding else { return bytes }
+        return try decoded(consume bytes, entry, what, checked: checked)
     }
 
-    /// The raw bytes of an image from what its frame holds: its transform undone, and checked
-    /// against its SHA-256 unless `checked` is false.
-    private func decoded(_ content: [UInt8], _ entry: ImageEntry, _ what: String, checked: Bool) throws(KilnError) -> [UInt8] {
-        var bytes = content
+    /// The raw bytes of an image from what its frame holds: its transform undone (in place, so
+    /// a caller that gives up the bytes spares a copy of the image), and checked against its
+    /// SHA-256 unless `checked` is false.
+    private func decoded(_ bytes: consuming [UInt8], _ entry: ImageEntry, _ what: String, checked: Bool) throws(KilnError) -> [UInt8] {
         let name = StartupTrace.isEnabled ? "\(entry.module) × \(entry.target)" : ""
         if entry.transform != .none {
             try StartupTrace.measure("image.decode", detail: name, bytes: Int(entry.rawSize)) { () throws(KilnError) in try decode(&bytes, entry, what) }

@@ -24,6 +24,7 @@ step() { echo "== $1"; shift; fresh "$@" || { echo "FAILED: $*"; status=1; }; }
 step "proof" .gpu/GPUCheck proof .gpu/bundles
 step "kiln verify Kernels/ (sm_90 cubins; PoCL from source)" .gpu/kiln verify .gpu/bundles/kernels.kiln
 step "kiln verify Kernels/ --jit always (compute_90 PTX; PoCL from source)" .gpu/kiln verify .gpu/bundles/kernels.kiln --jit always
+step "kiln verify Kernels/ for 6 targets (each sm_90 cubin stored against a neighbour; format 4)" .gpu/kiln verify .gpu/bundles/kernels6.kiln
 step "kiln verify Kernels/ with KILN_CHECKED=1 (guarded buffers, no false alarms)" env KILN_CHECKED=1 .gpu/kiln verify .gpu/bundles/kernels.kiln
 step "checked mode catches overruns on the GPU" env KILN_CHECKED=1 .gpu/GPUCheck checked .gpu/bundles/overrun.kiln
 # On the GPU only: this machine's PoCL 5.0 reports 0 bytes of CL_KERNEL_LOCAL_MEM_SIZE for a kernel's

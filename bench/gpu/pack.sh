@@ -24,6 +24,9 @@ proof=(Kernels/saxpy.cl Kernels/transpose.cl Kernels/reduce_sum.cl Kernels/histo
 "$kiln" build Kernels/gemm_variants.cl --devices sm_90,no-ptx,no-source -o .gpu/bundles/gemm_aot.kiln
 "$kiln" build Kernels/gemm_variants.cl --devices compute_90,no-source -o .gpu/bundles/gemm_jit.kiln
 "$kiln" build Kernels --devices sm_90 -o .gpu/bundles/kernels.kiln
+# Six NVIDIA targets: every module's sm_90 cubin is stored against a neighbour, gemm_variants'
+# and layernorm's coded against the neighbour coded the same way (format 4).
+"$kiln" build Kernels --devices sm_80,sm_86,sm_89,sm_90,sm_100,sm_120 -o .gpu/bundles/kernels6.kiln
 # For bench/gpu/bench.sh: the same 160 kernels with the nvcc comparison's targets, the speed
 # bundles (AOT = sm_90 cubins only, JIT = compute_90 PTX only, same modules), and the prelude as
 # a header for nvcc.
