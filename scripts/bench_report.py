@@ -334,7 +334,8 @@ ADDED_TARGET_GOAL = 0.5  # issue 13: each added NVIDIA target at most half of wh
 SIZE_NOW, SIZE_BEFORE = "kiln-bundle-size.json", "kiln-bundle-size-2026-11-26.json"
 REFERENCE_GROWTH = [("reference-growth-base.json", "before cross-target references"),
                     ("reference-growth-current.json", "with references"),
-                    ("reference-growth-transforms-2026-12-03.json", "with references and format 3's transforms")]
+                    ("reference-growth-transforms-2026-12-03.json", "with references and format 3's transforms"),
+                    ("reference-growth-coded-references-2026-12-03.json", "format 4: coded images against neighbours coded the same way")]
 
 
 def nvcc_cubins(fatbin, device_list):
@@ -402,7 +403,8 @@ def size_charts():
 
 JOBS_GOAL = 0.6  # issue 13: a cold build with --jobs 2 ÷ serial, quiet 2-core machine
 NO_CHANGE_GOAL = 1.0  # issue 13: a rebuild of Kernels/ with nothing changed, seconds
-JOBS = [("jobs-2026-12-03.json", "compiles in plan order"), ("jobs-2026-12-03b.json", "dearest compile first")]
+JOBS = [("jobs-2026-12-03.json", "compiles in plan order"), ("jobs-2026-12-03b.json", "dearest compile first"),
+        ("jobs-2026-12-03c.json", "PoCL in child processes")]
 REBUILDS = [("rebuild-base.json", "main 72817d7, every image recompressed"),
             ("rebuild-current.json", "compressed frames from the build cache"),
             ("rebuild-transforms-2026-12-03.json", "with format 3's transforms")]
@@ -454,7 +456,9 @@ BUNDLE_READS = [("bundle-read-no-references.json", "main 72817d7's bundle (forma
                 ("bundle-read-current.json", "cross-target references"),
                 ("bundle-read-transforms-2026-12-03.json", "format 3's transforms"),
                 ("bundle-read-ptx-spans-2026-12-03.json", "PTX decoded over Spans"),
-                ("bundle-read-decoder-2026-12-03.json", "faster PTX decoder, kept zstd contexts")]
+                ("bundle-read-decoder-2026-12-03.json", "faster PTX decoder, kept zstd contexts"),
+                ("bundle-read-format3-2026-12-03.json", "format 3 bundle, evening reader"),
+                ("bundle-read-format4-2026-12-03.json", "format 4 bundle (coded against coded), evening reader")]
 READ_FIELDS = ["allImagesDecodeOnlyRawMBps", "allImagesRawMBps", "allImagesJobsRawMBps"]
 
 
@@ -502,7 +506,7 @@ def bundle_charts():
         sources = lambda drawn: list(dict.fromkeys(r["file"] for r in drawn))
         subtitle = ("Every image of Kernels/ for sm_80,sm_86,sm_89,sm_90,sm_100,sm_120 (+ compute_80 PTX, no source; "
                     "or the same without PTX), a fresh reader each round, median of 50 rounds, by BundleReadBenchmark (Benchmarks/).")
-        spread = (f"the min–max of the {READ_REPEATS} alternating runs that {BUNDLE_READS[-1][0]} holds of each build "
+        spread = (f"the min–max of the {READ_REPEATS} alternating runs that bundle-read-decoder-2026-12-03.json holds of each build "
                   "(a bar: their median; the first run of each was in the VM's slow state); the other files hold one run")
         machines = lambda drawn: "The machine, as each file states it: " + "; ".join(
             f'{name}: {load(name)["machine"]}' for name in sources(drawn)) + "."
