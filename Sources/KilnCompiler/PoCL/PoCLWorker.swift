@@ -16,7 +16,8 @@ import KilnDrivers
 ///
 /// The child inherits the environment, so it uses the same PoCL, the same PoCL cache folder
 /// (`POCL_CACHE_DIR`) and the same host; it says which host string it compiled for, and a
-/// mismatch is an error, never an image tied to the wrong host.
+/// mismatch is an error, never an image tied to the wrong host. The child runs under the time
+/// limit of Kiln's other compilers (``ChildProcess/compilerTimeLimit``, 15 minutes), as ocloc does.
 public enum PoCLWorker {
     /// The subcommand of the `kiln` executable that compiles one module.
     public static let command = "pocl-compile"
