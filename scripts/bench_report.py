@@ -404,7 +404,8 @@ def size_charts():
 JOBS_GOAL = 0.6  # issue 13: a cold build with --jobs 2 ÷ serial, quiet 2-core machine
 NO_CHANGE_GOAL = 1.0  # issue 13: a rebuild of Kernels/ with nothing changed, seconds
 JOBS = [("jobs-2026-12-03.json", "compiles in plan order"), ("jobs-2026-12-03b.json", "dearest compile first"),
-        ("jobs-2026-12-03c.json", "PoCL in child processes")]
+        ("jobs-2026-12-03c.json", "PoCL in child processes"),
+        ("jobs-2026-12-03d.json", "PoCL in child processes, 5 targets (+ ats-m150)")]
 REBUILDS = [("rebuild-base.json", "main 72817d7, every image recompressed"),
             ("rebuild-current.json", "compressed frames from the build cache"),
             ("rebuild-transforms-2026-12-03.json", "with format 3's transforms")]
