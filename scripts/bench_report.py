@@ -408,7 +408,8 @@ JOBS = [("jobs-2026-12-03.json", "compiles in plan order"), ("jobs-2026-12-03b.j
         ("jobs-2026-12-03d.json", "PoCL in child processes, 5 targets (+ ats-m150)")]
 REBUILDS = [("rebuild-base.json", "main 72817d7, every image recompressed"),
             ("rebuild-current.json", "compressed frames from the build cache"),
-            ("rebuild-transforms-2026-12-03.json", "with format 3's transforms")]
+            ("rebuild-transforms-2026-12-03.json", "with format 3's transforms"),
+            ("rebuild-format4-2026-12-03.json", "format 4")]
 
 
 def build_charts():
@@ -418,20 +419,20 @@ def build_charts():
     if all(run for _, run, _ in runs):
         seconds, ratios = [], []
         for name, run, what in runs:
-            label = f'{run["date"][:10]} {run["date"][11:16]}, {what} ({run["kiln"]})'
+            label = f'{run["date"][:10]} {run["date"][11:16]}, {what} ({run["kiln"]}; {run["devices"]})'
             seconds.append(median_row(f"{label}: --jobs 1", run["serialSeconds"]))
             seconds.append(median_row(f'{label}: --jobs {run["cores"]}', run["parallelSeconds"]))
             ratio = stated(name, "parallelOverSerial", run["parallelOverSerial"],
                            median(run["parallelSeconds"]) / median(run["serialSeconds"]))
             ratios.append((f'{label}, load average {run["loadAverageBefore"].split()[0]} → {run["loadAverageAfter"].split()[0]}', ratio))
         first = runs[0][1]
-        subtitle = (f'{first["machine"]}, {first["cores"]} cores, quiet; {first["sources"]} for {first["devices"]}, '
+        subtitle = (f'{first["machine"]}, {first["cores"]} cores, quiet; {first["sources"]} for the device list each bar names, '
                     f'every build cold (--no-cache, a fresh KILN_CACHE_DIR); medians of {len(first["serialSeconds"])} rounds.')
         out.append(chart("Cold build: serial vs --jobs 2", subtitle, seconds, "s", [name for name, _ in JOBS], digits=2))
         out.append(chart("Cold build: --jobs 2 ÷ serial", subtitle, ratios, "--jobs 2 ÷ --jobs 1", [name for name, _ in JOBS],
                          short="", digits=3, goal=(JOBS_GOAL, f"goal ≤ {JOBS_GOAL}"),
-                         note="Why not 0.6: one compile, gemm_variants for cpu through PoCL, takes most of a --jobs 2 build "
-                              "on its own, so --jobs 2 cannot end before it does (jobs-2026-12-03.md)."))
+                         note="Why not 0.6 for four targets: one compile, gemm_variants for cpu through PoCL, takes most of a --jobs 2 build "
+                              "on its own, so --jobs 2 cannot end before it does; with ats-m150 added there is more work beside it (jobs-2026-12-03.md)."))
     runs = [(load(name), what) for name, what in REBUILDS]
     if all(run for run, _ in runs):
         rows = []
