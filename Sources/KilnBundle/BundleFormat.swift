@@ -42,7 +42,7 @@ public enum ImageCodec: UInt8, Sendable, Codable, CustomStringConvertible {
     /// reference, named by the entry) as zstd's raw-content prefix. The reference is itself
     /// stored with ``none`` or ``zstd``, never against a third image (format version 2). The
     /// frame may hold the image coded by its ``ImageTransform`` (format version 4); the prefix is
-    /// the reference's raw bytes all the same.
+    /// then the reference coded the same way (`ImageTransform.prefix(coding:)`).
     case zstdReferenced = 2
 
     public var description: String {

@@ -80,6 +80,10 @@ extension BundleWriter {
         @Sendable func content(_ image: Int, _ transform: ImageTransform) -> Bytes? {
             transform == .none ? (sorted[image].bytes, digests[image]) : codedForms[Form(image: image, transform: transform)]?.content
         }
+        /// The transforms an image's frames are tried with: none, and its format's where the coding gives the bytes back.
+        func transforms(_ image: Int) -> [ImageTransform] {
+            [ImageTransform.none, ImageTransform.candidate(for: sorted[image].format)].compactMap { $0 }.filter { content(image, $0) != nil }
+        }
         /// What a frame coded by a transform is compressed against when stored against `image`.
         @Sendable func prefix(_ image: Int, _ transform: ImageTransform) -> Bytes {
             transform == .none ? (sorted[image].bytes, digests[image]) : codedForms[Form(image: image, transform: transform)]!.prefix
@@ -93,9 +97,8 @@ extension BundleWriter {
                 var neighbours: [Int?] = [nil]
                 if references && position > 0 { neighbours.append(group[position - 1]) }
                 if references && position + 1 < group.count { neighbours.append(group[position + 1]) }
-                let transforms = [ImageTransform.none] + codings.filter { $0.image == image && codedForms[$0]?.content != nil }.map(\.transform)
                 for reference in neighbours {
-                    tasks += transforms.map { Task(image: image, reference: reference, transform: $0) }
+                    tasks += transforms(image).map { Task(image: image, reference: reference, transform: $0) }
                 }
             }
         }
@@ -113,8 +116,7 @@ extension BundleWriter {
         let compressed = frames.withLock { $0 }
         /// The smallest frame of an image against a reference (or none), raw or coded; ties keep the raw one.
         func smallest(_ image: Int, against reference: Int?) -> Stored? {
-            [ImageTransform.none, ImageTransform.candidate(for: sorted[image].format)].compactMap { $0 }
-                .compactMap { compressed[Task(image: image, reference: reference, transform: $0)] }
+            transforms(image).compactMap { compressed[Task(image: image, reference: reference, transform: $0)] }
                 .reduce(nil) { best, next in best.map { next.body.count < $0.body.count ? next : $0 } ?? next }
         }
 
