@@ -33,6 +33,9 @@ public final class BundleSession: Sendable {
 
     /// Opens a bundle for a device; nothing is loaded until a module is first used.
     ///
+    /// A CUDA GPU's context (about 100 ms of the driver's) starts being made at once, on a thread
+    /// of its own, so that it is ready or nearly so when the first module has been read.
+    ///
     /// - Parameters:
     ///   - reader: The bundle.
     ///   - device: The device to run on.
@@ -45,6 +48,7 @@ public final class BundleSession: Sendable {
     ///   (`.untrustedBundle`) trusted keys are given and none of them signed the bundle as it is.
     public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil,
                 trustedKeys: TrustedKeys? = nil) throws(KilnError) {
+        device.backend.prepare()
         let environment = ProcessInfo.processInfo.environment
         // `if let`, not `??`: `??` rethrows, and so throws `any Error`.
         let policy = if let policy { policy } else { try JITPolicy(environment: environment) }

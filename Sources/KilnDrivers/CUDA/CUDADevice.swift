@@ -29,7 +29,17 @@ public final class CUDADevice: Sendable, CustomStringConvertible {
 
     package let calls: CUDACalls
     package let handle: CUdevice
-    private let context = Mutex<CUDAHandle?>(nil)
+    private let context = Mutex<ContextState>(.none)
+
+    /// Where the primary context stands.
+    private enum ContextState {
+        /// Not retained.
+        case none
+        /// Being retained on a thread of its own (``prepareContext()``).
+        case retaining(BackgroundWork<Result<CUDAHandle, KilnError>>)
+        /// Retained.
+        case retained(CUDAHandle)
+    }
 
     package init(ordinal: Int, driverVersion: Int, calls: CUDACalls) throws(KilnError) {
         self.ordinal = ordinal
@@ -54,7 +64,14 @@ public final class CUDADevice: Sendable, CustomStringConvertible {
     }
 
     deinit {
-        if context.withLock({ $0 }) != nil {
+        let retained: CUDAHandle? = context.withLock { state in
+            switch state {
+            case .none: nil
+            case .retaining(let work): try? work.wait().get()
+            case .retained(let context): context
+            }
+        }
+        if retained != nil {
             _ = calls.releasePrimaryContext(of: handle)
         }
     }
@@ -78,19 +95,41 @@ public final class CUDADevice: Sendable, CustomStringConvertible {
         return "GPU \(ordinal): \(name), compute capability \(computeCapability), \(multiprocessorCount) SMs, \(memory) GiB, PCI \(pciBusID), driver CUDA \(driverVersion / 1000).\(driverVersion % 1000 / 10)"
     }
 
-    /// Retains the primary context on first use, and makes it current on the calling thread.
+    /// Starts retaining the primary context on a thread of its own, unless it is retained or being
+    /// retained: the driver's slowest step before a first launch (about 100 ms on an H200) then
+    /// runs beside the caller's next work, such as reading a bundle. ``makeCurrent()`` waits for it,
+    /// and throws what it threw.
+    package func prepareContext() {
+        context.withLock { state in
+            guard case .none = state else { return }
+            state = .retaining(BackgroundWork { [calls, handle, summary] in
+                Result { () throws(KilnError) in try Self.retainContext(calls, handle, summary) }
+            })
+        }
+    }
+
+    /// Retains the primary context on first use (or waits for ``prepareContext()``'s retain), and
+    /// makes it current on the calling thread.
     ///
     /// - Throws: `KilnError.driverError` if the driver cannot create or bind the context.
     package func makeCurrent() throws(KilnError) {
-        let context = try context.withLock { (slot: inout CUDAHandle?) throws(KilnError) -> CUDAHandle in
-            if let slot { return slot }
-            let retained = CUDAHandle(try StartupTrace.measure("cuda.context") { () throws(KilnError) in
-                try calls.get(calls.retainPrimaryContext(of: handle), "retaining the primary context of \(summary)")
-            })
-            slot = retained
-            return retained
+        let context = try context.withLock { (state: inout ContextState) throws(KilnError) -> CUDAHandle in
+            let retained: Result<CUDAHandle, KilnError> = switch state {
+            case .retained(let context): .success(context)
+            case .retaining(let work): work.wait()
+            case .none: Result { () throws(KilnError) in try Self.retainContext(calls, handle, summary) }
+            }
+            // A failed retain is not kept: the next call tries again.
+            state = if case .success(let context) = retained { .retained(context) } else { .none }
+            return try retained.get()
         }
         try calls.get(calls.setCurrent(context.raw), "making the context of \(summary) current")
+    }
+
+    private static func retainContext(_ calls: CUDACalls, _ handle: CUdevice, _ summary: String) throws(KilnError) -> CUDAHandle {
+        CUDAHandle(try StartupTrace.measure("cuda.context") { () throws(KilnError) in
+            try calls.get(calls.retainPrimaryContext(of: handle), "retaining the primary context of \(summary)")
+        })
     }
 
     /// Waits until all work issued to the device has finished.

@@ -25,6 +25,9 @@ protocol ComputeBackend: ImageLoader, AnyObject, CustomStringConvertible {
     var launchLimits: LaunchLimits { get }
     /// Waits until the device has finished all work given to it.
     func synchronize() throws(KilnError)
+    /// Starts, beside the caller's work, the slow set-up the first module load would otherwise
+    /// wait for (a CUDA GPU's context); errors surface where the set-up is used.
+    func prepare()
 
     /// The alignment the device gives a buffer's start, in bytes; a guard region keeps it.
     func bufferAlignment() throws(KilnError) -> Int
@@ -54,6 +57,7 @@ protocol ComputeBackend: ImageLoader, AnyObject, CustomStringConvertible {
 
 extension ComputeBackend {
     func symbol(of kernel: KernelRecord, in module: Module) -> String { kernel.symbol ?? kernel.name }
+    func prepare() {}
 }
 
 /// What a driver says when asked for a kernel by its symbol.

@@ -37,6 +37,9 @@ extension CUDADevice: ComputeBackend {
         }
     }
 
+    /// Retains the primary context on a thread of its own (``CUDADevice/prepareContext()``).
+    func prepare() { prepareContext() }
+
     /// `cuMemAlloc` aligns to 256 bytes.
     func bufferAlignment() -> Int { 256 }
 
