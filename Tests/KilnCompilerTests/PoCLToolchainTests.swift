@@ -62,6 +62,15 @@ struct PoCLToolchainTests {
         #expect(try program.kernelNames() == ["saxpy"])
     }
 
+    @Test("A module whose name starts with a dash reaches the child as its name, not as an option")
+    func workerDashName() async throws {
+        let module = try SourceModule(name: "-scale", path: "Kernels/-scale.cl", language: .openCLC,
+                                      text: "__kernel void scale(__global float* x) { x[get_global_id(0)] *= 2.0f; }\n")
+        let binary = try await PoCLToolchain(worker: Self.worker).compile(module, for: .cpu)
+        #expect(binary.kernelNames == ["scale"])
+        #expect(!binary.bytes.isEmpty)
+    }
+
     @Test("A kernel PoCL rejects in the child is the same compilation error, with its log")
     func workerRejects() async throws {
         let module = try SourceModule(name: "broken", path: "Kernels/broken.cl", language: .openCLC,

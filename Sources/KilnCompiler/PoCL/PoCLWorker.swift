@@ -75,7 +75,7 @@ public enum PoCLWorker {
             guard FileManager.default.createFile(atPath: sourceFile, contents: Data(source)) else {
                 throw KilnError(.io, "cannot write '\(sourceFile)' for the PoCL worker — check TMPDIR")
             }
-            let child = ChildProcess(executable: worker, arguments: [command, "--name", name, "--source", sourceFile, "--output", binaryFile],
+            let child = ChildProcess(executable: worker, arguments: [command, "--name=\(name)", "--source", sourceFile, "--output", binaryFile],
                                      combinesOutput: false)
             let outcome = try await child.run()
             let decoder = JSONDecoder()
