@@ -5,14 +5,15 @@ import Synchronization
 ///
 /// The distinct images of one module and one format form a group, taken in architecture order
 /// (`sm_80`, `sm_86`, `sm_89`, `sm_90`, `sm_100`, `sm_120`; `compute_` likewise; other targets
-/// by name). Each image is compressed alone and against each neighbour in that order, each of
-/// these raw and coded by its format's transform (a coded frame against a neighbour, format
-/// version 4, is compressed against the neighbour coded the same way); then
-/// every image is given a role — stored alone (a *base*), or against the base just before or
-/// just after it — so that the group's stored bytes are smallest (an exact dynamic program over
-/// the sequence). A reference is always a base, so reading any image reads at most two.
-/// Measured on Kiln's `Kernels/`: `sm_86` and `sm_89` cubins are near copies, `sm_100` and
-/// `sm_120` share much, Hopper and Blackwell share little with Ampere.
+/// by name). Each image is compressed alone and against each image at most ``referenceReach``
+/// places before or after it in that order, each of these raw and coded by its format's
+/// transform (a coded frame against a reference, format version 4, is compressed against the
+/// reference coded the same way); then every image is given a role — stored alone (a *base*), or
+/// against a base within reach — so that the group's stored bytes are smallest (an exact dynamic
+/// program over the sequence). A reference is always a base, so reading any image reads at most
+/// two. Measured on Kiln's `Kernels/`: `sm_86` and `sm_89` cubins are near copies, `sm_100` and
+/// `sm_120` share much, Hopper and Blackwell share little with Ampere; in `sm_75, sm_80, sm_89,
+/// sm_90`, `sm_90` saves 9% against `sm_80`, two places away, and nothing against `sm_89`.
 extension BundleWriter {
     /// How one distinct image is stored.
     struct Stored: Sendable {
@@ -26,12 +27,22 @@ extension BundleWriter {
     }
 
     /// A reference is used only when it saves at least this share of the bytes the image takes
-    /// alone: each one costs a reader a second image's decompression.
-    static let minimumSaving = 0.1
+    /// alone: each one costs a reader a second image's decompression (about 0.5 ms for a 750 KB
+    /// cubin).
+    static let minimumSaving = 0.08
+
+    /// How many places along its group an image's reference may lie, before or after it.
+    static let referenceReach = 2
 
     /// The role of an image in its group.
-    enum Role: CaseIterable {
-        case base, againstPrevious, againstNext
+    enum Role: Hashable {
+        /// Stored alone; images within reach may be stored against it.
+        case base
+        /// Stored against the base this many places along the group (negative: before it).
+        case against(Int)
+
+        /// Every role, in the order that breaks ties: a base, then the nearer reference, the one before first.
+        static let all: [Role] = [.base] + (1...referenceReach).flatMap { [Role.against(-$0), .against($0)] }
     }
 
     /// Chooses how each distinct image is stored and compresses it, `jobs` compressions at once.
@@ -89,15 +100,16 @@ extension BundleWriter {
             transform == .none ? (sorted[image].bytes, digests[image]) : codedForms[Form(image: image, transform: transform)]!.prefix
         }
 
-        // Every compression the choice needs: each image alone and against each neighbour, raw and coded.
+        // Every compression the choice needs: each image alone and against each image within reach, raw and coded.
         struct Task: Hashable { var image: Int; var reference: Int?; var transform = ImageTransform.none }
         var tasks: [Task] = []
         for group in groups {
             for (position, image) in group.enumerated() {
-                var neighbours: [Int?] = [nil]
-                if references && position > 0 { neighbours.append(group[position - 1]) }
-                if references && position + 1 < group.count { neighbours.append(group[position + 1]) }
-                for reference in neighbours {
+                let reach = references ? Role.all.compactMap { role -> Int? in
+                    guard case .against(let offset) = role, group.indices.contains(position + offset) else { return nil }
+                    return group[position + offset]
+                } : []
+                for reference in [nil] + reach {
                     tasks += transforms(image).map { Task(image: image, reference: reference, transform: $0) }
                 }
             }
@@ -127,21 +139,24 @@ extension BundleWriter {
                 let frame = smallest(image, against: nil)!
                 return frame.body.count < sorted[image].bytes.count ? frame : Stored(codec: .none, body: sorted[image].bytes)
             }
-            func against(_ position: Int, _ neighbour: Int) -> Stored? {
-                guard group.indices.contains(neighbour),
-                      let stored = smallest(group[position], against: group[neighbour]) else { return nil }
+            /// The image at `position` stored against the one `offset` places along; nil where that is out of the group or saves too little.
+            func against(_ position: Int, _ offset: Int) -> Stored? {
+                guard group.indices.contains(position + offset),
+                      let stored = smallest(group[position], against: group[position + offset]) else { return nil }
                 guard Double(stored.body.count) <= Double(alone[position].body.count) * (1 - minimumSaving) else { return nil }
                 return stored
             }
-            let previous = group.indices.map { against($0, $0 - 1) }
-            let following = group.indices.map { against($0, $0 + 1) }
-            let roles = plan(alone: alone.map(\.body.count), previous: previous.map { $0?.body.count },
-                             next: following.map { $0?.body.count })
+            let options = group.indices.map { position in
+                Dictionary(uniqueKeysWithValues: Role.all.compactMap { role -> (Int, Stored)? in
+                    guard case .against(let offset) = role, let stored = against(position, offset) else { return nil }
+                    return (offset, stored)
+                })
+            }
+            let roles = plan(alone: alone.map(\.body.count)) { position, offset in options[position][offset]?.body.count }
             for (position, role) in roles.enumerated() {
                 stored[group[position]] = switch role {
                 case .base: alone[position]
-                case .againstPrevious: previous[position]!
-                case .againstNext: following[position]!
+                case .against(let offset): options[position][offset]!
                 }
             }
         }
@@ -149,54 +164,66 @@ extension BundleWriter {
     }
 
     /// The roles that make a group's stored bytes smallest: each image a base, or stored against
-    /// the previous or next image, which must then be a base. Ties go to the first role in
-    /// ``Role`` order, so the choice is deterministic.
+    /// an image at most ``referenceReach`` places along, which must then be a base. Ties go to
+    /// the first role in ``Role/all`` order, position by position, so the choice is deterministic.
+    ///
+    /// A dynamic program over the sequence whose state is the roles of the last ``referenceReach``
+    /// images: every rule joins two images at most that far apart, so it is checked when the later
+    /// of the two is given its role.
     ///
     /// - Parameters:
     ///   - alone: each image's size stored alone.
-    ///   - previous: its size against the image before it, or nil where that is not allowed.
-    ///   - next: its size against the image after it, or nil.
-    /// - Complexity: O(n).
-    static func plan(alone: [Int], previous: [Int?], next: [Int?]) -> [Role] {
-        let roles = Role.allCases
+    ///   - against: an image's size stored against the image `offset` places along, or nil where
+    ///     that is not allowed; only asked for offsets inside the group.
+    /// - Complexity: O(n) (at most (2·reach + 1)^(reach + 1) steps per image).
+    static func plan(alone: [Int], against: (_ position: Int, _ offset: Int) -> Int?) -> [Role] {
+        /// A plan of the images so far, kept by the roles of its last images: its total, and the
+        /// plan of one image fewer it extends (an index into the layer before).
+        struct Partial { var window: [Role]; var total: Int; var previous: Int }
         func cost(_ position: Int, _ role: Role) -> Int? {
             switch role {
             case .base: alone[position]
-            case .againstPrevious: previous[position]
-            case .againstNext: position + 1 < alone.count ? next[position] : nil
+            case .against(let offset): alone.indices.contains(position + offset) ? against(position, offset) : nil
             }
         }
-        func allowed(_ before: Role, _ after: Role) -> Bool {
-            (after != .againstPrevious || before == .base) && (before != .againstNext || after == .base)
+        /// Whether `role` may follow the roles in `window`, which end just before it.
+        func fits(_ role: Role, after window: [Role]) -> Bool {
+            if case .against(let offset) = role, offset < 0 {
+                guard window.indices.contains(window.count + offset), window[window.count + offset] == .base else { return false }
+            }
+            for (k, earlier) in window.enumerated() {
+                if case .against(let offset) = earlier, k + offset == window.count, role != .base { return false }
+            }
+            return true
         }
-        guard !alone.isEmpty else { return [] }
-        // best[i][r]: the smallest total of images 0...i with image i in role r; from[i][r]: the role of i-1.
-        var best: [[Int?]] = [roles.map { role in role == .againstPrevious ? nil : cost(0, role) }]
-        var from: [[Int]] = [roles.map { _ in 0 }]
-        for position in 1..<alone.count {
-            var row: [Int?] = [], back: [Int] = []
-            for role in roles {
-                var choice: (total: Int, previous: Int)? = nil
-                if let own = cost(position, role) {
-                    for (p, before) in roles.enumerated() where allowed(before, role) {
-                        guard let total = best[position - 1][p] else { continue }
-                        if choice == nil || total + own < choice!.total { choice = (total + own, p) }
+        var layers: [[Partial]] = []
+        var last = [Partial(window: [], total: 0, previous: 0)]
+        for position in alone.indices {
+            var layer: [Partial] = []
+            var indexOf: [[Role]: Int] = [:]
+            for (from, partial) in last.enumerated() {
+                for role in Role.all {
+                    guard let own = cost(position, role), fits(role, after: partial.window) else { continue }
+                    let next = Partial(window: Array((partial.window + [role]).suffix(referenceReach)), total: partial.total + own, previous: from)
+                    if let existing = indexOf[next.window] {
+                        if next.total < layer[existing].total { layer[existing] = next }
+                    } else {
+                        indexOf[next.window] = layer.count
+                        layer.append(next)
                     }
                 }
-                row.append(choice?.total)
-                back.append(choice?.previous ?? 0)
             }
-            best.append(row)
-            from.append(back)
+            layers.append(layer)
+            last = layer
         }
-        var role = best[alone.count - 1].indices.filter { best[alone.count - 1][$0] != nil }
-            .min { best[alone.count - 1][$0]! < best[alone.count - 1][$1]! }!
-        var result: [Role] = []
-        for position in stride(from: alone.count - 1, through: 0, by: -1) {
-            result.append(roles[role])
-            role = from[position][role]
+        // Every image can be a base, so each layer has a plan; the first of the smallest wins.
+        guard var at = last.indices.min(by: { last[$0].total < last[$1].total }) else { return [] }
+        var roles: [Role] = []
+        for layer in layers.reversed() {
+            roles.append(layer[at].window.last!)
+            at = layer[at].previous
         }
-        return result.reversed()
+        return roles.reversed()
     }
 
     /// Whether target `a` comes before `b` when choosing references: NVIDIA targets (`sm_`,

@@ -21,7 +21,7 @@ struct BundleReferenceTests {
             .serialize(jobs: jobs, cache: cache)
     }
 
-    @Test("near-copy cubins are stored against an adjacent base, and read back byte for byte")
+    @Test("near-copy cubins are stored against a base within two places, and read back byte for byte")
     func roundTrip() throws {
         let bytes = try Self.bundle()
         let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(bytes))
@@ -38,12 +38,12 @@ struct BundleReferenceTests {
             let base = try reader.entry(at: reference)
             #expect(entry.format == .cubin && base.module == entry.module && base.codec != .zstdReferenced)
             let distance = try #require(order.firstIndex(of: entry.target)) - (try #require(order.firstIndex(of: base.target)))
-            #expect(abs(distance) == 1, "\(entry.target) against \(base.target): not a neighbour")
+            #expect((1...BundleWriter.referenceReach).contains(abs(distance)), "\(entry.target) against \(base.target): out of reach")
             #expect(entry.storedSize * 10 < entry.rawSize, "a near copy of its reference costs little")
         }
-        // Four near copies: two bases, each with a neighbour stored against it.
+        // Four near copies: one base (the second or third), the other three within its reach stored against it.
         for module in Self.modules {
-            #expect(entries.filter { $0.module == module && $0.codec == .zstdReferenced }.count == 2)
+            #expect(entries.filter { $0.module == module && $0.codec == .zstdReferenced }.count == 3)
         }
     }
 
@@ -60,22 +60,70 @@ struct BundleReferenceTests {
         }
     }
 
+    /// `plan` with the sizes against each neighbour given as a table: `against[i][offset]`.
+    static func plan(_ alone: [Int], _ against: [[Int: Int]]) -> [BundleWriter.Role] {
+        BundleWriter.plan(alone: alone) { position, offset in against[position][offset] }
+    }
+
     @Test("the cheapest roles: a base covers its neighbours, and a reference is always a base")
     func plan() {
-        typealias W = BundleWriter
-        #expect(W.plan(alone: [100], previous: [nil], next: [nil]) == [.base])
-        #expect(W.plan(alone: [100, 100, 100], previous: [nil, 10, 10], next: [10, 10, nil]) == [.againstNext, .base, .againstPrevious])
+        #expect(Self.plan([100], [[:]]) == [.base])
+        #expect(Self.plan([100, 100, 100], [[1: 10], [-1: 10, 1: 10], [-1: 10]]) == [.against(1), .base, .against(-1)])
         // sm_80, sm_86, sm_89 as measured on Kernels/gemm_variants: sm_86 is the base.
-        #expect(W.plan(alone: [28756, 29981, 30001], previous: [nil, 13127, 2510], next: [11910, 2840, nil])
-                == [.againstNext, .base, .againstPrevious])
+        #expect(Self.plan([28756, 29981, 30001], [[1: 11910], [-1: 13127, 1: 2840], [-1: 2510]])
+                == [.against(1), .base, .against(-1)])
         // Nothing to gain: every image alone.
-        #expect(W.plan(alone: [10, 10, 10], previous: [nil, nil, nil], next: [nil, nil, nil]) == [.base, .base, .base])
-        // Never a chain, whatever the sizes.
-        let roles = W.plan(alone: [50, 60, 70, 80, 90], previous: [nil, 1, 1, 1, 1], next: [1, 1, 1, 1, nil])
-        for (i, role) in roles.enumerated() {
-            if role == .againstPrevious { #expect(roles[i - 1] == .base) }
-            if role == .againstNext { #expect(roles[i + 1] == .base) }
+        #expect(Self.plan([10, 10, 10], [[:], [:], [:]]) == [.base, .base, .base])
+    }
+
+    @Test("a reference may lie two places away: sm_90 against sm_80 past sm_89")
+    func twoPlacesAway() {
+        // sm_75, sm_80, sm_89, sm_90, coded, the sizes measured on Kernels/gemm_variants (bytes;
+        // the pairs not measured left out): sm_90 saves 9% against sm_80 and too little against sm_89.
+        let alone = [28500, 22520, 23880, 22725]
+        let against: [[Int: Int]] = [[1: 21951], [2: 19909], [-1: 13158], [-2: 20676]]
+        #expect(Self.plan(alone, against) == [.against(1), .base, .against(-1), .against(-2)])
+        // Three places is out of reach, whatever it would save.
+        #expect(Self.plan([100, 100, 100, 100], [[3: 1], [:], [:], [-3: 1]]) == [.base, .base, .base, .base])
+    }
+
+    @Test("the plan is the cheapest valid one, as every assignment of roles finds", arguments: 0..<40)
+    func planIsExact(seed: Int) {
+        var random = SplitMix64(seed: UInt64(seed))
+        let count = 1 + seed % 6
+        let alone = (0..<count).map { _ in 50 + Int(random.next() % 50) }
+        let against: [[Int: Int]] = (0..<count).map { position in
+            var sizes: [Int: Int] = [:]
+            for offset in [-2, -1, 1, 2] where (0..<count).contains(position + offset) && random.next() % 3 != 0 {
+                sizes[offset] = 5 + Int(random.next() % 60)
+            }
+            return sizes
         }
+        func total(_ roles: [BundleWriter.Role]) -> Int? {
+            var sum = 0
+            for (position, role) in roles.enumerated() {
+                switch role {
+                case .base: sum += alone[position]
+                case .against(let offset):
+                    guard roles.indices.contains(position + offset), roles[position + offset] == .base,
+                          let size = against[position][offset] else { return nil }
+                    sum += size
+                }
+            }
+            return sum
+        }
+        var best = Int.max
+        func search(_ roles: [BundleWriter.Role]) {
+            if roles.count == count {
+                best = min(best, total(roles) ?? .max)
+                return
+            }
+            for role in BundleWriter.Role.all { search(roles + [role]) }
+        }
+        search([])
+        let roles = Self.plan(alone, against)
+        #expect(roles.count == count)
+        #expect(total(roles) == best, "alone \(alone), against \(against): \(roles)")
     }
 
     @Test("architecture order is by number for NVIDIA targets")
