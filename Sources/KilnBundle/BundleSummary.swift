@@ -63,6 +63,9 @@ public struct BundleSummary: Encodable, Sendable {
         public var sha256: String
         /// Other images with the same bytes, stored once (`module × target`).
         public var sharedWith: [String]
+        /// With codec `zstd+ref`, the image its frame was compressed against (`module × target`);
+        /// reading this image reads that one's too.
+        public var reference: String?
     }
 
     /// The bundle's totals.
@@ -121,7 +124,8 @@ public struct BundleSummary: Encodable, Sendable {
         images = entries.map { entry in
             Image(module: entry.module, target: entry.target, format: entry.format, codec: entry.codec.description,
                   transform: entry.transform.description, storedBytes: entry.storedSize, rawBytes: entry.rawSize, sha256: entry.sha256Hex,
-                  sharedWith: byOffset[entry.offset, default: []].filter { $0 != entry }.map { "\($0.module) × \($0.target)" })
+                  sharedWith: byOffset[entry.offset, default: []].filter { $0 != entry }.map { "\($0.module) × \($0.target)" },
+                  reference: entry.reference.flatMap { try? reader.entry(at: $0) }.map { "\($0.module) × \($0.target)" })
         }
         targets = manifest.targets.map { record in
             let mine = entries.filter { $0.target == record.name }

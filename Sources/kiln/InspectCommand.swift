@@ -66,11 +66,15 @@ struct InspectCommand: ParsableCommand {
               (shared > 0 ? ", \(shared) identical ones stored once" : ""))
         if images {
             print("\nimages:")
-            var list = TextTable(header: ["module", "target", "format", "codec", "stored", "raw", "sha256", "shared with"],
-                                 rightAligned: [4, 5])
-            list.rows = summary.images.map {
-                [$0.module, $0.target, $0.format.rawValue, $0.transform == "none" ? $0.codec : "\($0.codec) + \($0.transform)", formatBytes($0.storedBytes), formatBytes($0.rawBytes),
-                 String($0.sha256.prefix(16)), $0.sharedWith.joined(separator: ", ")]
+            var list = TextTable(header: ["module", "target", "format", "codec", "against", "stored", "raw", "sha256", "shared with"],
+                                 rightAligned: [5, 6])
+            list.rows = summary.images.map { image in
+                // A reference in the same module is named by its target alone.
+                let against = image.reference.map { $0.hasPrefix(image.module + " × ") ? String($0.dropFirst(image.module.count + 3)) : $0 } ?? ""
+                return [image.module, image.target, image.format.rawValue,
+                        image.transform == "none" ? image.codec : "\(image.codec) + \(image.transform)", against,
+                        formatBytes(image.storedBytes), formatBytes(image.rawBytes), String(image.sha256.prefix(16)),
+                        image.sharedWith.joined(separator: ", ")]
             }
             print(list.render())
         }

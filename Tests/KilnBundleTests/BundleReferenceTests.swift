@@ -47,6 +47,23 @@ struct BundleReferenceTests {
         }
     }
 
+    @Test("the summary names each image's reference, and only for images stored against one")
+    func summaryNamesReference() throws {
+        let reader = try BundleReader(path: try SyntheticBundle.temporaryFile(try Self.bundle()))
+        let summary = try BundleSummary(reader: reader)
+        let entries = try reader.entries()
+        #expect(summary.images.count == entries.count)
+        for (image, entry) in zip(summary.images, entries) {
+            if let reference = entry.reference {
+                let base = try reader.entry(at: reference)
+                #expect(image.reference == "\(base.module) × \(base.target)")
+            } else {
+                #expect(image.reference == nil)
+            }
+        }
+        #expect(summary.images.contains { $0.reference != nil })
+    }
+
     @Test("with references off (a shard part), every image is stored alone and the file is format version 1")
     func referencesOff() throws {
         var writer = try SyntheticBundle.relatedWriter(modules: Self.modules, deviceList: Self.devices)
