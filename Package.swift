@@ -31,13 +31,6 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
-        // OpenSSL 3's libcrypto, for SHA-256 and Ed25519: headers only, so SwiftPM has no C sources of
-        // Kiln's to compile, nor to rebuild when a build's environment changes (the plugin's tool).
-        .systemLibrary(
-            name: "CLibcrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
-        ),
         // libcurl's variadic calls, for the remote cache, which opens libcurl with dlopen (header only).
         .systemLibrary(name: "CCurl"),
         .target(name: "KilnCore"),
@@ -46,7 +39,6 @@ let package = Package(
             dependencies: [
                 "KilnCore",
                 "CZstd",
-                "CLibcrypto",
             ]
         ),
         // Each vendor library's C binding up to safe Swift objects (CUDA driver, OpenCL, NVRTC,

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KilnCore
 
 /// Writes a `.kiln` bundle: deterministic (the same inputs give the same bytes), identical
@@ -69,7 +64,7 @@ public struct BundleWriter: Sendable {
         var canonical = manifest
         canonical.modules.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let manifestJSON: [UInt8]
-        do { manifestJSON = try Array(Self.encoder.encode(canonical)) } catch {
+        do { manifestJSON = try CanonicalJSONEncoder().encode(canonical) } catch {
             throw .wrapping(error, as: .invalidArgument, "the bundle's manifest cannot be written as JSON: \(error) — report this with the build's sources")
         }
         // The manifest is stored with zstd when that is smaller (kernel signatures compress well).
@@ -180,11 +175,6 @@ public struct BundleWriter: Sendable {
         }
     }
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
 }
 
 func align(_ value: Int, _ alignment: Int) -> Int {

@@ -2,7 +2,7 @@ import KilnCore
 
 // How a manifest is read at run time: field by field from the parsed JSON, without Codable's
 // generic machinery (containers, coding paths, dynamic casts, whose first use in a fresh process
-// costs milliseconds of a program's start). Bundles are still written with `JSONEncoder` and the
+// costs milliseconds of a program's start). Bundles are written by `CanonicalJSONEncoder` and the
 // types stay `Codable`; `ManifestJSONTests` checks that this reading equals `JSONDecoder`'s for a
 // manifest with every field set, so a field added to a record and not here fails a test.
 

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,7 +42,7 @@ public struct SigningKey: Sendable {
 
     /// The key file's text.
     public var fileText: String {
-        "\(Self.fileHeader)\n\(Data(seed).base64EncodedString())\n"
+        "\(Self.fileHeader)\n\(Base64.encode(seed))\n"
     }
 
     /// Reads a key from its file's text.

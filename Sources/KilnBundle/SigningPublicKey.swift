@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KilnCore
 
 /// The public half of a bundle-signing key: an Ed25519 key of 32 bytes, named in messages by its
@@ -43,7 +38,7 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The key file's text.
     public var fileText: String {
-        "\(Self.fileHeader)\n\(Data(rawBytes).base64EncodedString())\n"
+        "\(Self.fileHeader)\n\(Base64.encode(rawBytes))\n"
     }
 
     /// Reads a key from its file's text.
@@ -71,10 +66,10 @@ public struct SigningPublicKey: Sendable, Hashable, CustomStringConvertible {
             throw KilnError(.invalidArgument,
                 "'\(name)' is not a Kiln \(what) file: it should be the line '\(header)' and one line of base64\(hint) — make one with `kiln keygen`")
         }
-        guard let data = Data(base64Encoded: String(lines[1])), data.count == 32 else {
+        guard let bytes = Base64.decode(lines[1]), bytes.count == 32 else {
             throw KilnError(.invalidArgument, "'\(name)': the \(what) is not 32 bytes of base64 — the file is damaged; make a new key with `kiln keygen`")
         }
-        return Array(data)
+        return bytes
     }
 
     /// Checks an Ed25519 signature of a message.

@@ -1,11 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KilnBundle
 import KilnCore
 
@@ -278,7 +273,7 @@ public struct CacheFolder: Sendable {
     /// The folder's entries, and its other files: temporary files (of live or killed writers)
     /// and anything else that is neither an entry nor a lock.
     package func list() -> (entries: [Item], leftovers: [Item]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return ([], []) }
+        guard let names = directoryEntries(path) else { return ([], []) }
         var entries: [Item] = [], leftovers: [Item] = []
         for name in names where !name.hasSuffix(".lock") && name != CacheCounters.fileName {
             let file = path + "/" + name
@@ -318,7 +313,7 @@ public struct CacheFolder: Sendable {
     @discardableResult
     public func removeLeftovers() -> Int {
         var removed = list().leftovers.filter { removeIfUnheld($0.path) }.count
-        let locks = (try? FileManager.default.contentsOfDirectory(atPath: path))?.filter { $0.hasSuffix(".lock") } ?? []
+        let locks = directoryEntries(path)?.filter { $0.hasSuffix(".lock") } ?? []
         removed += locks.filter { removeIfUnheld(path + "/" + $0) }.count
         return removed
     }

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KilnBundle
 import KilnCore
 import KilnDrivers
@@ -49,7 +44,7 @@ public final class BundleSession: Sendable {
     public init(reader: BundleReader, device: ComputeDevice, policy: JITPolicy? = nil, cache: (any JITCache)? = nil,
                 trustedKeys: TrustedKeys? = nil) throws(KilnError) {
         device.backend.prepare()
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current
         // `if let`, not `??`: `??` rethrows, and so throws `any Error`.
         let policy = if let policy { policy } else { try JITPolicy(environment: environment) }
         let trustedKeys = if let trustedKeys { trustedKeys } else { try TrustedKeys(environment: environment) }
@@ -63,36 +58,23 @@ public final class BundleSession: Sendable {
         modules = device.backend.modules(reader: reader, manifest: try reader.manifest(), policy: policy, cache: cache)
     }
 
-    /// Opens the bundle at a path for a device.
+    /// Opens the bundle at a path for a device — the one the build plugin put in a target's
+    /// resources: `BundleSession(bundle: Bundle.module.path(forResource: "App", ofType: "kiln"), device: device)`.
     ///
     /// - Parameters:
-    ///   - path: The bundle's path.
+    ///   - path: The bundle's path; nil when the resource is missing.
     ///   - device: The device to run on.
     ///   - policy: When a portable form may be compiled at run time; nil for `KILN_JIT` (else auto).
     ///   - trustedKeys: The keys one of which must have signed the bundle; nil for `KILN_TRUSTED_KEYS`.
-    /// - Throws: `KilnError` if the bundle cannot be read, or as ``init(reader:device:policy:cache:trustedKeys:)``.
-    public convenience init(bundle path: String, device: ComputeDevice, policy: JITPolicy? = nil,
+    /// - Throws: `KilnError.io` for a nil path (the resource is missing: is the target's plugin
+    ///   `KilnBuildPlugin`, and does it hold a `.cl` or `.cu` file?) or a bundle that cannot be
+    ///   read; as ``init(reader:device:policy:cache:trustedKeys:)``.
+    public convenience init(bundle path: String?, device: ComputeDevice, policy: JITPolicy? = nil,
                             trustedKeys: TrustedKeys? = nil) throws(KilnError) {
+        guard let path else {
+            throw KilnError(.io, "no bundle: the path is nil — the target's .kiln resource is missing; add `plugins: [.plugin(name: \"KilnBuildPlugin\", package: …)]` to the target and keep its .cl/.cu files in it")
+        }
         try self.init(reader: BundleReader(path: path), device: device, policy: policy, trustedKeys: trustedKeys)
-    }
-
-    /// Opens the bundle at a file URL for a device — the one the build plugin put in a target's
-    /// resources: `BundleSession(bundle: Bundle.module.url(forResource: "App", withExtension: "kiln"), device: device)`.
-    ///
-    /// - Parameters:
-    ///   - url: The bundle's file URL; nil when the resource is missing.
-    ///   - device: The device to run on.
-    ///   - policy: When a portable form may be compiled at run time; nil for `KILN_JIT` (else auto).
-    /// - Throws: `KilnError.io` for a nil URL (the resource is missing: is the target's plugin
-    ///   `KilnBuildPlugin`, and does it hold a `.cl` or `.cu` file?) or one that is not a file URL.
-    public convenience init(bundle url: URL?, device: ComputeDevice, policy: JITPolicy? = nil) throws(KilnError) {
-        guard let url else {
-            throw KilnError(.io, "no bundle: the URL is nil — the target's .kiln resource is missing; add `plugins: [.plugin(name: \"KilnBuildPlugin\", package: …)]` to the target and keep its .cl/.cu files in it")
-        }
-        guard url.isFileURL else {
-            throw KilnError(.io, "bundle URL '\(url.absoluteString)' is not a file URL — download the bundle to a file first")
-        }
-        try self.init(bundle: url.path, device: device, policy: policy)
     }
 
     /// The bundle's manifest.

@@ -31,13 +31,37 @@ struct ManifestJSONTests {
 
     @Test("reads what the bundle writer writes, every field, equal to JSONDecoder's reading")
     func roundTrip() throws {
-        let json = Array(try BundleWriter.encoder.encode(Self.full))
+        let json = try CanonicalJSONEncoder().encode(Self.full)
         let read = try Manifest(json: json)
         #expect(read == Self.full)
         #expect(read == (try JSONDecoder().decode(Manifest.self, from: Data(json))))
         var plain = Self.full
         plain.shard = nil
-        #expect(try Manifest(json: Array(try BundleWriter.encoder.encode(plain))) == plain)
+        #expect(try Manifest(json: try CanonicalJSONEncoder().encode(plain)) == plain)
+    }
+
+    @Test("the writer's JSON is JSONEncoder's with sorted keys, byte for byte")
+    func sameAsJSONEncoder() throws {
+        let foundation = JSONEncoder()
+        foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var withSlash = Self.full
+        withSlash.deviceList = "sm_90/a,\r\t\u{1F}"
+        for manifest in [Self.full, withSlash] {
+            let ours = try CanonicalJSONEncoder().encode(manifest)
+            #expect(String(decoding: ours, as: UTF8.self) == String(decoding: try foundation.encode(manifest), as: UTF8.self))
+        }
+    }
+
+    @Test("keys come out in one order whatever order they went in; a non-finite number is an error")
+    func canonical() throws {
+        let keys = (0..<50).map { "k\($0 * 7919 % 50)" }
+        let forward = Dictionary(uniqueKeysWithValues: keys.map { ($0, 1) })
+        var backward: [String: Int] = [:]
+        for key in keys.reversed() { backward[key] = 1 }
+        #expect(try CanonicalJSONEncoder().encode(forward) == (try CanonicalJSONEncoder().encode(backward)))
+        #expect(String(decoding: try CanonicalJSONEncoder().encode(["b": [1, 2], "a": [], "B": [3]]), as: UTF8.self) == #"{"B":[3],"a":[],"b":[1,2]}"#)
+        #expect(throws: EncodingError.self) { try CanonicalJSONEncoder().encode([Double.nan]) }
+        #expect(throws: EncodingError.self) { try CanonicalJSONEncoder().encode(["x": Double.infinity]) }
     }
 
     @Test("escapes, surrogate pairs, whitespace and numbers of every form read as JSON says")
@@ -89,14 +113,14 @@ struct ManifestJSONTests {
         ("\"requiredWorkGroupSize\":[16", "\"requiredWorkGroupSize\":[\"16\""), ("\"modules\":[", "\"modules\":{\"a\":1},\"m\":["),
     ])
     func fieldErrors(_ original: String, _ damaged: String) throws {
-        let json = String(decoding: try BundleWriter.encoder.encode(Self.full), as: UTF8.self)
+        let json = String(decoding: try CanonicalJSONEncoder().encode(Self.full), as: UTF8.self)
         #expect(json.contains(original), "the fixture lacks \(original)")
         #expect(throws: ManifestFieldError.self) { try Manifest(json: Array(json.replacingOccurrences(of: original, with: damaged).utf8)) }
     }
 
     @Test("a key the reader does not know is ignored, as JSONDecoder ignores it; null reads as absent")
     func unknownKeys() throws {
-        var json = String(decoding: try BundleWriter.encoder.encode(Self.full), as: UTF8.self)
+        var json = String(decoding: try CanonicalJSONEncoder().encode(Self.full), as: UTF8.self)
         json = json.replacingOccurrences(of: "\"symbol\":\"_Z4gemmILi128ELi64EEvPKfi\"", with: "\"symbol\":null,\"later\":{\"x\":[1,2]}")
         var expected = Self.full
         expected.modules[0].kernels[0].symbol = nil

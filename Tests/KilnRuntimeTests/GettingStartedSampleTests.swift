@@ -87,7 +87,7 @@ struct GettingStartedSampleTests {
             print("no device: " + found.unavailable.map { "\($0.family): \($0.reason)" }.joined(separator: "; "))
             exit(1)
         }
-        let session = try BundleSession(bundle: Bundle.module.url(forResource: "MyApp", withExtension: "kiln"),
+        let session = try BundleSession(bundle: Bundle.module.path(forResource: "MyApp", ofType: "kiln"),
                                         device: device)
         let n = 1_000_000
         let x = try device.makeBuffer([Float](repeating: 1, count: n))

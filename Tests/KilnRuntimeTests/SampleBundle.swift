@@ -2,10 +2,10 @@ import Foundation
 
 /// Stands in for a target's `Bundle.module` in the documentation's samples: its one resource is
 /// a bundle of Kiln's reference kernels (saxpy among them) for PoCL's CPU device, built by the
-/// tests before a sample runs (``prepare()``), since `url(forResource:withExtension:)` is synchronous.
+/// tests before a sample runs (``prepare()``), since `path(forResource:ofType:)` is synchronous.
 struct SampleBundle {
-    func url(forResource name: String, withExtension ext: String) -> URL? {
-        OpenCLFixtures.built("cpu").map { URL(fileURLWithPath: $0) }
+    func path(forResource name: String, ofType ext: String) -> String? {
+        OpenCLFixtures.built("cpu")
     }
 
     /// Builds the resource, once.

@@ -4,7 +4,7 @@
 import Foundation
 import KilnRuntime
 
-guard let bundle = Bundle.module.url(forResource: "Saxpy", withExtension: "kiln") else {
+guard let bundle = Bundle.module.path(forResource: "Saxpy", ofType: "kiln") else {
     fatalError("the plugin's bundle is missing from the resources")
 }
 let (devices, unavailable) = ComputeDevice.all()
@@ -16,7 +16,7 @@ guard !devices.isEmpty else {
 var failed = false
 for device in devices {
     do {
-        let session = try BundleSession(bundle: bundle.path, device: device)
+        let session = try BundleSession(bundle: bundle, device: device)
         let n = 1 << 20, a: Float = 2
         let x = (0..<n).map { _ in Float.random(in: -1...1) }, y = (0..<n).map { _ in Float.random(in: -1...1) }
         let bx = try device.makeBuffer(x), by = try device.makeBuffer(y)

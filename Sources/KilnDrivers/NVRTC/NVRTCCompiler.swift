@@ -55,7 +55,7 @@ package struct NVRTCCompiler: Sendable {
 
     /// The CUDA header folders: `KILN_CUDA_INCLUDE`, else `.toolchains/cuda-headers/nvidia/cu13/include`
     /// here or above the executable, else `/usr/local/cuda/include`; with the `cccl` folder inside when present.
-    package static func cudaIncludeDirectories(environment: [String: String] = NVRTCLocator.processEnvironment()) -> [String] {
+    package static func cudaIncludeDirectories(environment: [String: String] = ProcessEnvironment.current) -> [String] {
         var candidates = NVRTCLocator.toolchainRoots("cuda-headers").map { NVRTCLocator.absolute($0) + "/nvidia/cu13/include" }
         candidates.append("/usr/local/cuda/include")
         if let named = environment["KILN_CUDA_INCLUDE"], !named.isEmpty { candidates = [named] }

@@ -31,7 +31,7 @@ package struct NVRTCLocator: Sendable {
 
     /// A locator reading the process environment and `.toolchains/nvrtc` in the current folder or
     /// beside the running executable (`kiln` built in a Kiln checkout finds what setup.sh installed there).
-    package init(environment: [String: String] = NVRTCLocator.processEnvironment(),
+    package init(environment: [String: String] = ProcessEnvironment.current,
          toolchainRoots: [String] = NVRTCLocator.toolchainRoots("nvrtc")) {
         self.environment = environment
         self.toolchainRoots = toolchainRoots
@@ -54,7 +54,7 @@ package struct NVRTCLocator: Sendable {
     }
 
     /// A locator for libnvJitLink (`KILN_NVJITLINK`, `.toolchains/nvjitlink`, pip's nvidia-nvjitlink).
-    package static func nvJitLink(environment: [String: String] = NVRTCLocator.processEnvironment()) -> NVRTCLocator {
+    package static func nvJitLink(environment: [String: String] = ProcessEnvironment.current) -> NVRTCLocator {
         var locator = NVRTCLocator(environment: environment, toolchainRoots: toolchainRoots("nvjitlink"))
         locator.libraryNames = ["libnvJitLink.so.13", "libnvJitLink.so"]
         locator.pipLayouts = ["nvidia/cu13/lib", "nvidia/nvjitlink/lib"]
@@ -102,20 +102,6 @@ package struct NVRTCLocator: Sendable {
         }
         throw KilnError(.toolchainUnavailable,
             "\(displayName) was not found in \(searched.count) places (first: \(searched.first ?? "none")) — install it: \(install), or point \(overrideVariable) at the file")
-    }
-
-    /// The process environment as a dictionary (via `environ`, no Foundation).
-    package static func processEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let eq = pair.firstIndex(of: "=") {
-                result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
-            }
-            entry += 1
-        }
-        return result
     }
 
     /// True when `path` exists and is not a directory (symlinks are followed).

@@ -1,11 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KilnCore
 import Logging
 import Synchronization
@@ -75,7 +70,7 @@ public final class DiskJITCache: JITCache {
     /// Opens the cache the environment names (`KILN_CACHE_DIR`, `KILN_CACHE_READONLY`,
     /// `KILN_CACHE_MAX_BYTES`), with the remote cache of `KILN_REMOTE_CACHE` if it is set.
     ///
-    /// - Parameter environment: The variables to read, as `ProcessInfo.processInfo.environment` gives them.
+    /// - Parameter environment: The variables to read, as `ProcessEnvironment.current` gives them.
     /// - Throws: `KilnError.invalidArgument` for a malformed setting or an unsafe token file.
     public convenience init(environment: [String: String]) throws(KilnError) {
         try self.init(configuration: CacheConfiguration(environment: environment), remote: RemoteCache.fromEnvironment(environment))
@@ -85,7 +80,7 @@ public final class DiskJITCache: JITCache {
     ///
     /// - Throws: As ``init(environment:)``.
     public static func fromEnvironment() throws(KilnError) -> DiskJITCache {
-        try DiskJITCache(environment: ProcessInfo.processInfo.environment)
+        try DiskJITCache(environment: ProcessEnvironment.current)
     }
 
     /// Why a layer of the cache must not be used, or nil if both are safe.
