@@ -71,6 +71,8 @@ public final class BundleSession: Sendable {
     ///   read; as ``init(reader:device:policy:cache:trustedKeys:)``.
     public convenience init(bundle path: String?, device: ComputeDevice, policy: JITPolicy? = nil,
                             trustedKeys: TrustedKeys? = nil) throws(KilnError) {
+        // Before the bundle is opened (its header read and checked), so that all of it runs beside the context.
+        device.backend.prepare()
         guard let path else {
             throw KilnError(.io, "no bundle: the path is nil — the target's .kiln resource is missing; add `plugins: [.plugin(name: \"KilnBuildPlugin\", package: …)]` to the target and keep its .cl/.cu files in it")
         }

@@ -60,7 +60,7 @@ struct StartupProbeTests {
         #expect(phases.first == "process")
         let process = try #require(lines.first)
         #expect((process["ms"] as? Double).map { $0 >= 0 && $0 < 60_000 } == true, "process start → first call: \(process)")
-        for phase in ["opencl.enumerate", "bundle.open", "manifest.read", "manifest.decode", "bundle.table", "resolve",
+        for phase in ["opencl.enumerate", "bundle.open", "manifest.read", "crypto.dlopen", "manifest.decode", "bundle.table", "resolve",
                       "image.read", "image.sha256", "module.load", "kernel.lookup", "launch.first", "download.first", "first-result"] {
             #expect(phases.filter { $0 == phase }.count == 1, "\(phase) in \(phases)")
         }
@@ -75,6 +75,16 @@ struct StartupProbeTests {
         let total = try #require(lines.first { $0["phase"] as? String == "first-result" }?["ms"] as? Double)
         let load = try #require(lines.first { $0["phase"] as? String == "module.load" }?["ms"] as? Double)
         #expect(load <= total, "a nested phase lasts no longer than the one around it")
+    }
+
+    @Test("a program that links KilnRuntime loads neither Foundation nor libcrypto when it starts")
+    func linkedLibraries() async throws {
+        // The dynamic loader lists what it loads and stops before main (what `ldd` does).
+        let run = try await KilnProcess.run([], program: "KilnStartupProbe", environment: ["LD_TRACE_LOADED_OBJECTS": "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("libc.so"), "the loader listed the libraries: \(run.stdout)")
+        #expect(!run.stdout.contains("Foundation"), "\(run.stdout)")
+        #expect(!run.stdout.contains("libcrypto"), "opened when the first SHA-256 needs it: \(run.stdout)")
     }
 
     @Test("ComputeDevice.first([.nvidia]) never enumerates OpenCL; with CUDA missing, first() falls back to OpenCL")

@@ -78,6 +78,24 @@ python3 bench/gpu/trace_medians.py $W/trace $W/traced-walls.txt > $W/phases.json
 # The rule under test: a CUDA program that found its GPU never enumerates OpenCL.
 if grep -q '"opencl.enumerate"' $W/trace/*.jsonl; then echo "FAIL: a traced run enumerated OpenCL though it found a CUDA GPU"; failed=1
 else echo "PASS: no traced run enumerated OpenCL"; fi
+# The rule under test: the context is being made while the bundle is opened and read (BundleSession
+# starts it on a thread of its own first), so it begins before the bundle's opening ends.
+python3 - $W/trace <<'PY' || failed=1
+import glob, json, sys
+late = []
+for path in sorted(glob.glob(sys.argv[1] + "/*.jsonl")):
+    first = {}
+    for line in open(path):
+        phase = json.loads(line)
+        first.setdefault(phase["phase"], phase)
+    context, opened = first.get("cuda.context"), first.get("bundle.open")
+    if context is None or opened is None or context["at_ms"] > opened["at_ms"] + opened["ms"]:
+        late.append(path.rsplit("/", 1)[-1])
+if late:
+    print(f"FAIL: the context began after the bundle was opened in {len(late)} traced runs: {', '.join(late[:5])}")
+    sys.exit(1)
+print("PASS: in every traced run the context began before the bundle's opening ended")
+PY
 python3 - $W/phases.json <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
