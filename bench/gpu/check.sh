@@ -15,6 +15,7 @@ status=0
 ROUNDS=${ROUNDS:-21} bash bench/gpu/startup.sh || status=1
 exec > >(tee "$OUT/check-results.txt") 2>&1
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"
+echo "kiln built from commit $(cat .gpu/commit.txt 2>/dev/null || echo unknown)"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 # The machine's PoCL 5.0 mis-compiles some GEMM variants under its default work-group method (a
 # known issue `kiln verify` names); its documented workaround keeps the OpenCL rows meaningful.

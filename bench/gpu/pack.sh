@@ -47,6 +47,8 @@ cp bench/gpu/kiln_opencl.h .gpu/kiln_opencl.h
 # For the CUDA-source check (KilnStartupProbe cuda-source): a .cu module with no PTX and no cubin.
 "$kiln" build bench/gpu/kernels/cuda_source.cu --devices none,no-ptx -o .gpu/bundles/cuda_source.kiln
 "$kiln" --version > .gpu/kiln-version.txt 2>&1 || true
+# The commit the binaries were built from, "+changes" when the working tree differed, for the result files.
+echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Tests Package.swift || echo +changes)" > .gpu/commit.txt
 # One xz stream: the three binaries share most of their bytes (bench/gpu/unpack.sh unpacks it).
 tar cf - -C .gpu kiln GPUCheck KilnStartupProbe | xz -9e -T0 > .gpu/binaries.tar.xz
 rm .gpu/kiln .gpu/GPUCheck .gpu/KilnStartupProbe

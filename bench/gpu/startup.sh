@@ -24,6 +24,7 @@ ROUNDS=${ROUNDS:-21}
 source bench/gpu/unpack.sh
 exec > >(tee "$OUT/startup-log.txt") 2>&1
 date -u +"date: %Y-%m-%dT%H:%M:%SZ"
+echo "kiln built from commit $(cat .gpu/commit.txt 2>/dev/null || echo unknown)"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader
 card=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 driver=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader | head -1)
@@ -103,7 +104,7 @@ print(f"traced runs: {p['runs']}; wall {p.get('median_wall_ms')} ms, outside mai
 for ph in p["phases"]:
     print(f"  {ph['phase']:<22} {ph['median_ms']:>9.3f} ms   at {ph['median_at_ms']:>9.3f} ms   ({ph['runs']} runs)")
 PY
-{ echo "{\"benchmark\": \"nvidia-startup-160\", \"card\": \"$card\", \"driver\": \"$driver\", \"kiln\": \"$(cat .gpu/kiln-version.txt 2>/dev/null)\","
+{ echo "{\"benchmark\": \"nvidia-startup-160\", \"card\": \"$card\", \"driver\": \"$driver\", \"kiln\": \"$(cat .gpu/kiln-version.txt 2>/dev/null)\", \"commit\": \"$(cat .gpu/commit.txt 2>/dev/null)\","
   echo " \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"module\": \"Kernels/gemm_variants.cl (160 kernels), sm_90 cubin\", \"rounds\": $ROUNDS,"
   echo " \"statistic\": \"median wall ms, process start to checked result; one fresh process per row per round, order rotated\","
   echo " \"aotOverFloor\": $ratio, \"pairedAotOverFloor\": $paired, \"medianMs\": {"; first=1
