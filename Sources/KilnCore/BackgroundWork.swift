@@ -56,8 +56,8 @@ private final class ThreadEntry {
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
-/// A thread that runs a closure; nil where none could be started.
-private func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+/// A thread that runs a closure; nil where none could be started. The caller joins or detaches it.
+package func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
     var thread = pthread_t()
     let context = Unmanaged.passRetained(ThreadEntry(body)).toOpaque()
     let status = pthread_create(&thread, nil, { context in

@@ -1,4 +1,5 @@
 import Dispatch
+import KilnCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -45,17 +46,9 @@ package final class UploadQueue: Sendable {
 
     /// Starts a detached thread that runs a closure.
     private static func detach(_ body: @escaping @Sendable () -> Void) {
-        final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        let status = pthread_create(&thread, nil, { context in
-            Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
-            return nil
-        }, box)
-        if status == 0 {
+        if let thread = startThread(body) {
             pthread_detach(thread)
         } else {
-            Unmanaged<Box>.fromOpaque(box).release()
             DispatchQueue.global().async(execute: body)  // no thread to be had: borrow one of Dispatch's
         }
     }
