@@ -215,9 +215,8 @@ public final class BundleReader: Sendable {
                 prefix = try storedImage(reference, name, prefix: nil, checked: false, decoding: false)
             } else {
                 let raw = try storedImage(reference, name, prefix: nil, checked: false)
-                let detail = StartupTrace.isEnabled ? "\(entry.module) × \(entry.target)" : ""
                 prefix = transform == .none ? raw
-                    : StartupTrace.measure("image.prefix", detail: detail, bytes: raw.count) { transform.prefix(coding: raw) }
+                    : StartupTrace.measure("image.prefix", detail: "\(entry.module) × \(entry.target)", bytes: raw.count) { transform.prefix(coding: raw) }
             }
         } catch {
             throw blame(index, error, what)

@@ -42,8 +42,10 @@ extension BundleWriter {
         /// Stored against the base this many places along the group (negative: before it).
         case against(Int)
 
-        /// Every role, in the order that breaks ties: a base, then the nearer reference, the one before first.
-        static let all: [Role] = [.base] + (1...referenceReach).flatMap { [Role.against(-$0), .against($0)] }
+        /// Where a reference may lie, in the order that breaks ties: the nearer first, the one before first.
+        static let offsets = (1...referenceReach).flatMap { [-$0, $0] }
+        /// Every role, in the order that breaks ties: a base, then the references by ``offsets``.
+        static let all: [Role] = [.base] + offsets.map(Role.against)
     }
 
     /// Chooses how each distinct image is stored and compresses it, `jobs` compressions at once.
@@ -106,10 +108,7 @@ extension BundleWriter {
         var tasks: [Task] = []
         for group in groups {
             for (position, image) in group.enumerated() {
-                let reach = references ? Role.all.compactMap { role -> Int? in
-                    guard case .against(let offset) = role, group.indices.contains(position + offset) else { return nil }
-                    return group[position + offset]
-                } : []
+                let reach = references ? Role.offsets.map { position + $0 }.filter(group.indices.contains).map { group[$0] } : []
                 for reference in [nil] + reach {
                     tasks += transforms(image).map { Task(image: image, reference: reference, transform: $0) }
                 }
@@ -148,10 +147,7 @@ extension BundleWriter {
                 return stored
             }
             let options = group.indices.map { position in
-                Dictionary(uniqueKeysWithValues: Role.all.compactMap { role -> (Int, Stored)? in
-                    guard case .against(let offset) = role, let stored = against(position, offset) else { return nil }
-                    return (offset, stored)
-                })
+                Dictionary(uniqueKeysWithValues: Role.offsets.compactMap { offset in against(position, offset).map { (offset, $0) } })
             }
             let roles = plan(alone: alone.map(\.body.count)) { position, offset in options[position][offset]?.body.count }
             for (position, role) in roles.enumerated() {

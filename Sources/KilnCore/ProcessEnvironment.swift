@@ -4,8 +4,16 @@ import Glibc
 import Darwin
 #endif
 
-/// The process's environment, read from `environ` (so the runtime needs no Foundation).
+/// The process's environment, read from `environ` (so the runtime needs no Foundation), and
+/// its executable.
 public enum ProcessEnvironment {
+    /// The running executable's path (`/proc/self/exe`, resolved); nil where it cannot be read.
+    public static var executable: String? {
+        guard let path = realpath("/proc/self/exe", nil) else { return nil }
+        defer { free(path) }
+        return String(cString: path)
+    }
+
     /// The variables as they are now; where a name appears twice, its first value, as `getenv` gives it.
     public static var current: [String: String] {
         var result: [String: String] = [:]

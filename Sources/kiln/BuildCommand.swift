@@ -112,8 +112,9 @@ struct BuildCommand: AsyncParsableCommand {
             toolchains.append(try await OclocToolchain(environment: environment, deviceList: list))
         }
         if list.targets.contains(.cpu), languages.contains(.openCLC) {
-            // Each module compiles in a child `kiln pocl-compile`, so that several compile at once (PoCLWorker).
-            toolchains.append(try PoCLToolchain(worker: Self.executable))
+            // Each module compiles in a child `kiln pocl-compile`, so that several compile at once
+            // (PoCLWorker); where this executable's path cannot be read, in this process.
+            toolchains.append(try PoCLToolchain(worker: ProcessEnvironment.executable))
         }
         let cache = try cacheOptions.cache(environment: environment, remoteCache: configuration?.remoteCache)
         let builder = Builder(deviceList: list, toolchains: toolchains,
@@ -135,11 +136,6 @@ struct BuildCommand: AsyncParsableCommand {
         }
     }
 
-    /// This `kiln` executable's path (`/proc/self/exe`), or nil where it cannot be read, and then
-    /// PoCL compiles in this process.
-    static var executable: String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    }
 }
 
 /// Shows a build's progress on stderr: a line that updates on a terminal; elsewhere (a pipe, a

@@ -40,9 +40,7 @@ package struct NVRTCLocator: Sendable {
     /// `.toolchains/NAME` in the current folder, then in each folder above the running executable.
     package static func toolchainRoots(_ name: String) -> [String] {
         var roots = [".toolchains/\(name)"]
-        guard let executable = realpath("/proc/self/exe", nil) else { return roots }
-        defer { free(executable) }
-        var folder = String(cString: executable)
+        guard var folder = ProcessEnvironment.executable else { return roots }
         while let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
             folder = String(folder[..<slash])
             if access(folder + "/.toolchains/\(name)", F_OK) == 0 {
