@@ -29,7 +29,9 @@ import KilnCore
 ///
 /// Both sides read through `Span`s (bounds-checked, no reference counting). The decoder writes the
 /// text into a buffer of its final capacity, checking that capacity before every write, and keeps
-/// its per-class state in a stack allocation: 2.2 ms for gemm_variants' 1.14 MB on the 2-core VM.
+/// its per-class state in a stack allocation. Its time goes to the branches that plain text makes
+/// unpredictable, so it tests a byte without one and writes a short copy or a number's digits in
+/// one 8-byte store where there is room (`bench/results/ptx-decoder-2026-12-04.md`).
 enum PTXOperandCoding {
     static let next: UInt8 = 0x01
     static let below: UInt8 = 0x02
@@ -146,20 +148,25 @@ enum PTXOperandCoding {
         var written = 0
 
         mutating func run(_ input: Span<UInt8>) throws(ImageCodingFault) {
-            let special = specialBelow64
+            let special = tokenStartsBelow64
             while at < input.count {
-                coder.startLine(input, at)
-                // A plain run, copied as it is read: most of the bytes. (Locals, not the
-                // properties: the compiler cannot keep those in registers across the writes.)
-                let runStart = at
+                // A plain run, copied as it is read: most of the bytes, lines included. A `.` that
+                // starts a line ends the function (``Coder/startLine(_:_:)``, which the encoder
+                // calls at every run and token; no token holds a line feed or starts with `.`).
+                // Locals, not the properties: the compiler cannot keep those in registers across
+                // the writes.
+                let runStart = at, text = base
                 var from = at, to = written
+                var previous = at == 0 ? UInt8(ascii: "\n") : input[at - 1]
                 let end = min(input.count, at + (capacity - written))
                 while from < end {
                     let byte = input[from]
-                    if byte < 64, (special &>> UInt64(byte)) & 1 != 0 { break }
-                    base[to] = byte
-                    to += 1
-                    from += 1
+                    if isMember(byte, of: special) { break }
+                    if byte == UInt8(ascii: "."), previous == UInt8(ascii: "\n") { coder.forgetClasses() }
+                    text[to] = byte
+                    previous = byte
+                    to &+= 1
+                    from &+= 1
                 }
                 (at, written) = (from, to)
                 if at > runStart { continue }
@@ -198,7 +205,10 @@ enum PTXOperandCoding {
                 number = coder.largest(in: name) - value(input, digits)
                 guard number >= 0 else { throw ImageCodingFault("a register distance at byte \(end) reaches below zero") }
                 after = digits.upperBound
-                recentIndex = coder.recentIndex(of: number, in: name)
+                // The encoder writes a distance only for a number that is not recent, so it is
+                // new to the recent list (in damaged text it may not be: the ring then holds it
+                // twice, and the image fails its SHA-256 check).
+                recentIndex = nil
             case recent..<(recent + UInt8(recentCount)):
                 guard let found = coder.recentNumber(Int(code - recent), in: name) else {
                     throw ImageCodingFault("a recent register at byte \(end) names a position that is empty")
@@ -257,6 +267,14 @@ enum PTXOperandCoding {
         /// Appends coded bytes as they are, or fails when the text would pass its capacity.
         @inline(__always) mutating func put(_ input: Span<UInt8>, _ bytes: Range<Int>) throws(ImageCodingFault) {
             guard bytes.count <= capacity - written else { throw tooLong }
+            // A short copy as one 8-byte load and store, where both sides have the room (the
+            // bytes stored past the copy lie inside the buffer and are written over next).
+            if bytes.count <= 8, bytes.lowerBound + 8 <= input.count, capacity - written >= 8 {
+                let word = input.bytes.unsafeLoadUnaligned(fromByteOffset: bytes.lowerBound, as: UInt64.self)
+                UnsafeMutableRawPointer(base + written).storeBytes(of: word, as: UInt64.self)
+                written += bytes.count
+                return
+            }
             for index in bytes {
                 base[written] = input[index]
                 written += 1
@@ -265,6 +283,15 @@ enum PTXOperandCoding {
 
         /// Appends a non-negative number's decimal digits.
         @inline(__always) mutating func putDecimal(_ number: Int) throws(ImageCodingFault) {
+            // Below 10^8, with room for 8 bytes: all eight digits at once, the leading zeros
+            // shifted out, without a branch on the number's length.
+            if number < 100_000_000, capacity - written >= 8 {
+                let (digits, count) = eightDigits(number)
+                let text = (digits | asciiZeros) &>> UInt64(8 * (8 - count))
+                UnsafeMutableRawPointer(base + written).storeBytes(of: text.littleEndian, as: UInt64.self)
+                written += count
+                return
+            }
             var digits: UInt64 = 0, count = 0, rest = number
             repeat {
                 digits = digits << 8 | UInt64(UInt8(ascii: "0") + UInt8(rest % 10))
@@ -317,8 +344,11 @@ enum PTXOperandCoding {
 
         /// Forgets every class when `at` starts a line that starts with `.`.
         @inline(__always) mutating func startLine(_ text: Span<UInt8>, _ at: Int) {
-            if text[at] == UInt8(ascii: "."), at == 0 || text[at - 1] == UInt8(ascii: "\n") { classCount = 0 }
+            if text[at] == UInt8(ascii: "."), at == 0 || text[at - 1] == UInt8(ascii: "\n") { forgetClasses() }
         }
+
+        /// Forgets every class: a line that starts with `.` ends the function.
+        @inline(__always) mutating func forgetClasses() { classCount = 0 }
 
         /// The position of a class, added if new; nil past ``PTXOperandCoding/maximumClasses``.
         @inline(__always) mutating func index(of key: UInt64) -> Int? {
@@ -379,24 +409,50 @@ enum PTXOperandCoding {
         }
     }
 
-    /// The bytes that end a plain run, all below 64: `%`, `$`, a line feed and the codes.
-    private static let specialBelow64: UInt64 = {
+    /// Whether a byte is in a set of bytes below 64 (bit `b` of `set` for byte `b`), tested
+    /// without a branch: in plain text the byte's being below 64 or not is a coin toss.
+    @inline(__always) private static func isMember(_ byte: UInt8, of set: UInt64) -> Bool {
+        (set &>> UInt64(byte & 63)) & UInt64(byte &>> 6 == 0 ? 1 : 0) != 0
+    }
+
+    /// `0` in each byte of a word.
+    static let asciiZeros: UInt64 = 0x3030_3030_3030_3030
+
+    /// A number below 10^8 as eight decimal digit values, one a byte, the most significant in the
+    /// lowest byte (first, stored little-endian), and how many digits it has without leading
+    /// zeros (at least one).
+    ///
+    /// Without a branch or a loop: the number splits into two 4-digit halves in 32-bit lanes,
+    /// each into two 2-digit quarters in 16-bit lanes, each into digits in 8-bit lanes; a lane's
+    /// quotient is a multiply and a shift (`x * 10486 >> 20` is `x / 100` below 10^4, and
+    /// `x * 103 >> 10` is `x / 10` below 100), none carrying into the next lane.
+    @inline(__always) static func eightDigits(_ number: Int) -> (digits: UInt64, count: Int) {
+        let value = UInt64(truncatingIfNeeded: number)
+        let high = value / 10_000
+        var lanes = high | (value - high * 10_000) << 32
+        let hundreds = (lanes &* 10_486) >> 20 & 0x0000_007F_0000_007F
+        lanes = hundreds | (lanes - hundreds &* 100) << 16
+        let tens = (lanes &* 103) >> 10 & 0x000F_000F_000F_000F
+        lanes = tens | (lanes - tens &* 10) << 8
+        return (lanes, max(1, 8 - lanes.trailingZeroBitCount / 8))
+    }
+
+    /// The bytes that may start a token, all below 64: `%`, `$` and the codes.
+    private static let tokenStartsBelow64: UInt64 = {
         var mask: UInt64 = 0
         for byte in 0..<64 where isCode(UInt8(byte)) { mask |= 1 << UInt64(byte) }
-        for byte in [UInt8(ascii: "%"), UInt8(ascii: "$"), UInt8(ascii: "\n")] { mask |= 1 << UInt64(byte) }
+        for byte in [UInt8(ascii: "%"), UInt8(ascii: "$")] { mask |= 1 << UInt64(byte) }
         return mask
     }()
+
+    /// The bytes that end the encoder's plain runs: those that may start a token, and a line feed.
+    private static let specialBelow64 = tokenStartsBelow64 | 1 << UInt64(UInt8(ascii: "\n"))
 
     /// The end of the run of bytes from `at` that can start no token, end no line and hold no code.
     private static func plainRunEnd(_ text: Span<UInt8>, _ at: Int) -> Int {
         let special = specialBelow64
         var end = at
-        while end < text.count {
-            let byte = text[end]
-            let below64 = UInt64(byte &>> 6 == 0 ? 1 : 0)
-            if (special &>> UInt64(byte & 63)) & below64 != 0 { break }
-            end += 1
-        }
+        while end < text.count, !isMember(text[end], of: special) { end += 1 }
         return end
     }
 

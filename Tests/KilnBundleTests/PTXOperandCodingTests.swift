@@ -45,6 +45,9 @@ struct PTXOperandCodingTests {
         "%r5\n.entry\n%r5\n%r1\n %r2\n.%r3 %r1",
         "%f1 %f1 %f1 %f2 %f3 %f2 %f1 %f9 %f4 %f200 %f17 %f0 %f0",
         "%abcdefghijkl1 %abcdefghijklm2 %abcdefghijkl2 %abcdefghijklm3 %zzzzzzzzzzzz7 %z8",
+        // Short copies and numbers near the text's end, where the decoder has no room to write
+        // 8 bytes at once; and numbers of 8 and 9 digits, which it writes a digit at a time.
+        "%rd12 %rd99999999 %rd100000000 %rd99999998 %rd100000001 %rd1\n%r1 %r2",
         "$L__BB3_1 $L__BB3_2 $L__BB4_1 $L__BB2_1 $L__BB3_1 $L__BB9_9",
         "", "%", "$", "\n\n.", "%r1", "$L__BB0_", "ptx\u{0}",
     ])
@@ -52,6 +55,34 @@ struct PTXOperandCodingTests {
         let bytes = Array(text.utf8)
         let coded = try #require(PTXOperandCoding.encode(bytes), "text without code bytes is always coded")
         #expect(try PTXOperandCoding.decode(coded, limit: UInt64(bytes.count)) == bytes)
+    }
+
+    @Test("the coding is format 3's as first written: the coded form of a fixed text is known")
+    func codedFormIsFixed() throws {
+        // Old bundles hold this coding: a change to the encoder's rules (and so the decoder's)
+        // shows here, not only as a round trip that still agrees with itself.
+        let text = Self.ptx(kernels: 3, blocks: 6)
+        let coded = try #require(PTXOperandCoding.encode(text))
+        #expect(SHA256Digest.hex(of: coded) == "ce3c9cda6291a312eebc7bee057ce78c3a4f73116903e80ef3b4960e97e6ccd0")
+        #expect(try PTXOperandCoding.decode(coded, limit: UInt64(text.count)) == text)
+    }
+
+    @Test("a number's eight digits, found without a loop, are its decimal digits", arguments: [0, 1, 2, 3])
+    func eightDigits(_ seed: UInt64) {
+        var generator = SplitMix64(seed: seed)
+        let powers = (0...8).map { (0..<$0).reduce(1) { power, _ in power * 10 } }
+        let numbers = (seed * 25_000..<(seed + 1) * 25_000).map { Int($0) }
+            + powers.flatMap { [$0 - 1, $0] }.filter { $0 < 100_000_000 }
+            + (0..<2_000).map { _ in Int(generator.next() % 100_000_000) }
+        for number in numbers {
+            let (digits, count) = PTXOperandCoding.eightDigits(number)
+            let text = (digits | PTXOperandCoding.asciiZeros) >> UInt64(8 * (8 - count))
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: text >> UInt64(8 * $0)) }
+            guard bytes == Array(String(number).utf8) else {
+                Issue.record("\(number): \(String(decoding: bytes, as: UTF8.self))")
+                return
+            }
+        }
     }
 
     @Test("random text made of tokens, near-tokens and noise always round-trips")
