@@ -8,9 +8,11 @@ import Testing
 /// The trust issue's attacks through the runtime, on PoCL: each refused before the driver sees the image.
 @Suite("Images checked before a driver", .enabled(if: OpenCLFixtures.pocl != nil, "PoCL (pocl-opencl-icd) is not installed"))
 struct ImageTrustTests {
-    /// A bundle for `cpu` whose image of `module` × `target` is replaced by `bytes`.
+    /// A bundle for `cpu` whose image of `module` × `target` is replaced by `bytes`; its `cpu`
+    /// image is recorded as built for this machine's PoCL, so a session loads it.
     static func bundle(module: String = "m", target: String, format: ImageFormat, bytes: [UInt8]) throws -> BundleReader {
-        var writer = try SyntheticBundle.writer(modules: [module], deviceList: "cpu", imageSize: 1024)
+        let host = try #require(OpenCLFixtures.pocl?.hostString)
+        var writer = try SyntheticBundle.writer(modules: [module], deviceList: "cpu", imageSize: 1024, cpuHost: host)
         try writer.add(module: module, target: target, format: format, toolchain: "pocl 3.1", bytes: bytes)
         return try BundleReader(path: SyntheticBundle.temporaryFile(try writer.serialize()))
     }

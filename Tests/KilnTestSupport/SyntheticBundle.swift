@@ -9,10 +9,16 @@ import KilnCore
 /// Bundles made of synthetic images, for tests and benchmarks that run before (or
 /// without) the compilers: every image is deterministic bytes derived from its name.
 public enum SyntheticBundle {
+    /// The PoCL host string a synthetic `cpu` image records, unless a test names its own.
+    public static let cpuHost = "pthread-x86_64-pc-linux-gnu-skylake-avx512"
+
     /// A manifest and writer for modules × the targets of a device list, with an image per pair.
+    ///
+    /// - Parameter cpuHost: the host string `cpu` images record; a test that loads one on this
+    ///   machine's PoCL passes the device's, since only an exact match is loaded.
     public static func writer(modules: [String], deviceList: String, imageSize: Int = 4096,
-                              compressible: Bool = true) throws -> BundleWriter {
-        try writer(modules: modules, deviceList: deviceList) { module, target in
+                              compressible: Bool = true, cpuHost: String = cpuHost) throws -> BundleWriter {
+        try writer(modules: modules, deviceList: deviceList, cpuHost: cpuHost) { module, target in
             image(module: module, target: target, size: imageSize, compressible: compressible)
         }
     }
@@ -38,7 +44,7 @@ public enum SyntheticBundle {
         return bytes
     }
 
-    static func writer(modules: [String], deviceList: String, language: SourceLanguage = .openCLC,
+    static func writer(modules: [String], deviceList: String, language: SourceLanguage = .openCLC, cpuHost: String = cpuHost,
                        image: (String, String) -> [UInt8]) throws -> BundleWriter {
         let list = try DeviceList.parse(deviceList)
         let manifest = Manifest(
@@ -54,7 +60,7 @@ public enum SyntheticBundle {
                 TargetRecord(name: target.name, format: target.format, toolchain: toolchain(for: target),
                              ptxISAVersion: target.format == .ptx ? "9.0" : nil,
                              ipVersion: ipVersion(of: target),
-                             hostString: target.kind == .cpu ? "pthread-x86_64-pc-linux-gnu-skylake-avx512" : nil)
+                             hostString: target.kind == .cpu ? cpuHost : nil)
             },
             toolchains: ["synthetic": KilnVersion.current])
         var writer = BundleWriter(manifest: manifest, compressionLevel: 3)
