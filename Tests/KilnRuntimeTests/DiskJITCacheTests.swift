@@ -127,8 +127,12 @@ struct JITCacheProcessTests {
             let root = try DiskJITCacheTests.folder()
             let running = KilnProcess.start(["store-big", "400"], program: "KilnCacheProbe", environment: ["KILN_CACHE_DIR": root])
             let jit = root + "/jit"
+            // Watched until the temporary file shows or a minute passes, by the clock: on a machine
+            // busy with other tests the probe may take seconds to start, and a count of short
+            // sleeps (2,000 once) ran out before it wrote anything, five times in a row.
             var sawTemporary = false
-            for _ in 0..<2000 {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
                 if (try? FileManager.default.contentsOfDirectory(atPath: jit))?.contains(where: { $0.hasSuffix(".tmp") }) == true {
                     sawTemporary = true
                     break
