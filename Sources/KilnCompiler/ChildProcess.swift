@@ -3,6 +3,7 @@ import Glibc
 #endif
 import KilnCore
 import Subprocess
+import Synchronization
 import SystemPackage
 
 /// A program Kiln runs as a child process (ocloc, clang; the tests' `kiln`), through
@@ -75,9 +76,11 @@ public struct ChildProcess: Sendable {
     ///
     /// The limits stop the child itself, not programs it started: those keep running, though the
     /// run does not wait for them (it ends when the child does, even while one of them holds the
-    /// output pipe open). Kiln's tools (ocloc, clang) start none that outlive them. The timer runs
-    /// on Swift's cooperative threads, so a caller that holds them all with synchronous work
-    /// delays it by that long.
+    /// output pipe open). Kiln's tools (ocloc, clang) start none that outlive them. The limit
+    /// counts from the moment the child runs, and a child that has ended is never stopped as past
+    /// it: the timer and the collection of the child's output both run on Swift's cooperative
+    /// threads, and while synchronous work elsewhere holds them all, a child that ended in time
+    /// would otherwise look as if it had run past its limit (a 30 s `sinfo` in a loaded test run).
     ///
     /// - Parameter started: Called once with the child's process id, as soon as it runs.
     /// - Returns: Its status and output; a non-zero status is an outcome, not an error.
@@ -85,13 +88,33 @@ public struct ChildProcess: Sendable {
     ///   ``timeLimit``; `.io` if it printed more than ``outputLimit`` (it is killed in both cases).
     public func run(started: @escaping @Sendable (Int32) -> Void = { _ in }) async throws(KilnError) -> Outcome {
         let limit = timeLimit
+        let running = Started()
         let finished: Outcome?
         do {
             finished = try await withThrowingTaskGroup(of: Outcome?.self) { group in
-                group.addTask { try await collect(self, started: started) }
+                group.addTask {
+                    try await collect(self) { pid in
+                        running.value.withLock { $0 = (pid, .now) }
+                        started(pid)
+                    }
+                }
                 group.addTask {
                     try await Task.sleep(for: limit)
-                    return nil
+                    // Past the limit only when the child has run that long and is still running.
+                    while true {
+                        guard let (pid, since) = running.value.withLock({ $0 }) else {
+                            try await Task.sleep(for: .milliseconds(100))
+                            continue
+                        }
+                        let left = limit - since.duration(to: .now)
+                        if left > .zero {
+                            try await Task.sleep(for: left)
+                        } else if Self.hasEnded(pid) {
+                            try await Task.sleep(for: .milliseconds(100))  // its outcome is on its way
+                        } else {
+                            return nil
+                        }
+                    }
                 }
                 let first = try await group.next() ?? nil
                 // Either the child ended (the timer is stopped) or the timer did (cancelling the
@@ -110,6 +133,19 @@ public struct ChildProcess: Sendable {
             throw KilnError(.timedOut, "'\(commandLine)' ran past its limit of \(limit.components.seconds) s and was stopped — run it by hand to see where it hangs")
         }
         return finished
+    }
+
+    /// The child's process id and when it started running, once it has.
+    private final class Started: Sendable {
+        let value = Mutex<(pid: Int32, since: ContinuousClock.Instant)?>(nil)
+    }
+
+    /// Whether a child process has ended: it is gone, or a zombie its parent has not yet reaped.
+    static func hasEnded(_ pid: Int32) -> Bool {
+        guard let stat = try? InputFile.bytes("/proc/\(pid)/stat", what: "process status") else { return true }
+        // The state is the field after the command's name, which is in parentheses and may hold any byte.
+        guard let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count else { return true }
+        return [UInt8(ascii: "Z"), UInt8(ascii: "X")].contains(stat[close + 2])
     }
 
     /// A tool's executable: the file an override variable names, else the first on `PATH`.

@@ -3,7 +3,8 @@
 //   KilnCacheProbe compile SOURCE.cl LOG [SEED]  compile SOURCE to PTX with NVRTC through the cache
 //                                                (appending "compiled PID" to LOG when it really
 //                                                compiles), print "cached|compiled SHA256"
-//   KilnCacheProbe store-big MEGABYTES           store an entry of that size (to be killed midway)
+//   KilnCacheProbe store-big MEGABYTES PIDFILE   write this process's id to PIDFILE, then store an
+//                                                entry of that size (to be killed midway)
 //
 // The cache is the one the environment names (KILN_CACHE_DIR, …).
 #if canImport(Glibc)
@@ -66,13 +67,17 @@ do {
         }
         print("\(cached ? "cached" : "compiled") \(SHA256Digest.hex(of: bytes))")
         cache.finishUploads(timeout: 30)  // a global cache is never deinitialised
-    case "store-big" where arguments.count == 3:
+    case "store-big" where arguments.count == 4:
         guard let megabytes = Int(arguments[2]) else { fail("store-big takes a number of megabytes") }
+        let pid = Array("\(getpid())\n".utf8)
+        let file = open(arguments[3], O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard file >= 0, pid.withUnsafeBytes({ write(file, $0.baseAddress, $0.count) }) == pid.count else { fail("cannot write \(arguments[3])") }
+        close(file)
         let key = JITCacheKey(portableSHA256: "big", target: "compute_80", device: "probe", compiler: "probe")
         cache.store(key: key, bytes: [UInt8](repeating: 7, count: megabytes << 20))
         print("stored")
     default:
-        fail("usage: KilnCacheProbe compile SOURCE LOG [SEED] | store-big MEGABYTES")
+        fail("usage: KilnCacheProbe compile SOURCE LOG [SEED] | store-big MEGABYTES PIDFILE")
     }
 } catch {
     fail("\(error)")

@@ -63,6 +63,26 @@ struct ChildProcessTests {
         #expect(ContinuousClock.now - start < .seconds(300), "the run ended when the limit passed, not when the child would have")
     }
 
+    @Test("a child that ended within its limit is not called past it while synchronous work holds every cooperative thread")
+    func endedChildUnderHeldThreads() async throws {
+        // The child starts, then every cooperative thread is held (as tests doing PoCL compiles
+        // hold them) for three times the limit; the child ends at once, but until the threads
+        // are free neither its outcome nor the timer can be taken. When they are, the timer must
+        // not win: the child is no longer running.
+        let child = ChildProcess(executable: "/bin/sh", arguments: ["-c", "echo done"], timeLimit: .seconds(1))
+        let (started, startedSignal) = AsyncStream.makeStream(of: Int32.self)
+        let run = Task { try await child.run { pid in startedSignal.yield(pid) } }
+        var starts = started.makeAsyncIterator()
+        let pid = try #require(await starts.next())
+        let holders = (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in
+            Task.detached { usleep(3_000_000) }
+        }
+        let outcome = try await run.value
+        for holder in holders { await holder.value }
+        #expect(outcome.status == 0 && outcome.text == "done\n")
+        #expect(kill(pid, 0) == -1 && errno == ESRCH, "the child \(pid) was reaped")
+    }
+
     @Test("a child's own children are not waited for: the run ends when the child is killed")
     func grandchild() async throws {
         let start = ContinuousClock.now

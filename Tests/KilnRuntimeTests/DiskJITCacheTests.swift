@@ -121,27 +121,19 @@ struct JITCacheProcessTests {
 
     @Test("a writer killed midway leaves nothing that is used, and prune clears its leftovers")
     func killedWriter() async throws {
-        // The kill must land while the temporary file is being written; on a busy machine the
-        // writer can finish first, so a try that misses is made again with a fresh cache.
+        // The kill must land while the temporary file is being written. A thread of its own
+        // watches for it and kills the probe the moment it shows: a watch on Swift's cooperative
+        // threads ran only when tests doing synchronous work let it, and in a loaded CI run missed
+        // the file five times in a row. The probe writes its process id to a file for the same
+        // reason (the id KilnProcess learns also arrives on those threads). On a fast disk the
+        // writer can still finish first; a try that misses is made again with a fresh cache.
         for _ in 0..<5 {
             let root = try DiskJITCacheTests.folder()
-            let running = KilnProcess.start(["store-big", "400"], program: "KilnCacheProbe", environment: ["KILN_CACHE_DIR": root])
-            let jit = root + "/jit"
-            // Watched until the temporary file shows or a minute passes, by the clock: on a machine
-            // busy with other tests the probe may take seconds to start, and a count of short
-            // sleeps (2,000 once) ran out before it wrote anything, five times in a row.
-            var sawTemporary = false
-            let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline {
-                if (try? FileManager.default.contentsOfDirectory(atPath: jit))?.contains(where: { $0.hasSuffix(".tmp") }) == true {
-                    sawTemporary = true
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(1))  // not usleep: the probe's run needs this thread's pool
-            }
-            kill(try #require(running.processIdentifier, "the probe started"), SIGKILL)
+            let pidFile = root + "/probe.pid", jit = root + "/jit"
+            let running = KilnProcess.start(["store-big", "400", pidFile], program: "KilnCacheProbe", environment: ["KILN_CACHE_DIR": root])
+            let watch = BackgroundWork { () -> Bool in Self.killWhileWriting(jit: jit, pidFile: pidFile) }
             let outcome = try await running.wait()
-            guard sawTemporary, outcome.signal == SIGKILL else { continue }
+            guard watch.wait(), outcome.signal == SIGKILL else { continue }
             let cache = try DiskJITCache(configuration: CacheConfiguration(root: root))
             let key = JITCacheKey(portableSHA256: "big", target: "compute_80", device: "probe", compiler: "probe")
             if let bytes = cache.lookup(key: key) {
@@ -152,6 +144,22 @@ struct JITCacheProcessTests {
             return
         }
         Issue.record("in 5 tries the writer was never killed while its temporary file existed")
+    }
+
+    /// Watches a JIT cache folder (for at most five minutes) and kills the writer whose id is in
+    /// `pidFile` as soon as a temporary file shows; false when the writer ended first.
+    static func killWhileWriting(jit: String, pidFile: String) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(300)
+        var pid: Int32?
+        while ContinuousClock.now < deadline {
+            pid = pid ?? (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: jit)) ?? []
+            if let pid, names.contains(where: { $0.hasSuffix(".tmp") }) { return kill(pid, SIGKILL) == 0 }
+            if names.contains(where: { $0.hasSuffix(".kjit") }) { return false }
+            if let pid, kill(pid, 0) == -1 { return false }  // gone without writing
+            usleep(500)
+        }
+        return false
     }
 
     @Test("a cache that cannot be written still compiles, with one warning")
