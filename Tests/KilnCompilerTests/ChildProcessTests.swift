@@ -75,7 +75,7 @@ struct ChildProcessTests {
         var starts = started.makeAsyncIterator()
         let pid = try #require(await starts.next())
         let holders = (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in
-            Task.detached { usleep(3_000_000) }
+            Task.detached { _ = usleep(3_000_000) }
         }
         let outcome = try await run.value
         for holder in holders { await holder.value }
