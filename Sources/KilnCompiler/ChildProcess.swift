@@ -140,11 +140,15 @@ public struct ChildProcess: Sendable {
         let value = Mutex<(pid: Int32, since: ContinuousClock.Instant)?>(nil)
     }
 
-    /// Whether a child process has ended: it is gone, or a zombie its parent has not yet reaped.
+    /// Whether a child process has ended: it is gone, or a zombie its parent has not yet reaped
+    /// (its state in `/proc/PID/stat`; without that file, only a process that is gone has ended,
+    /// so a hung child is still stopped where `/proc` is not mounted).
     static func hasEnded(_ pid: Int32) -> Bool {
-        guard let stat = try? InputFile.bytes("/proc/\(pid)/stat", what: "process status") else { return true }
+        guard let stat = try? InputFile.bytes("/proc/\(pid)/stat", what: "process status") else {
+            return kill(pid, 0) == -1 && errno == ESRCH
+        }
         // The state is the field after the command's name, which is in parentheses and may hold any byte.
-        guard let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count else { return true }
+        guard let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count else { return false }
         return [UInt8(ascii: "Z"), UInt8(ascii: "X")].contains(stat[close + 2])
     }
 
