@@ -29,9 +29,7 @@ struct PoCLCompileCommand: ParsableCommand {
             let toolchain = try PoCLToolchain()
             let text = try InputFile.bytes(source, what: "the OpenCL C source")
             let built = try OpenCLProgram.compileBinary(.source(text), name: name, device: toolchain.device)
-            guard FileManager.default.createFile(atPath: output, contents: Data(built.bytes)) else {
-                throw KilnError(.io, "cannot write '\(output)' — check the folder")
-            }
+            try TemporaryDirectory.write(built.bytes, to: output)
             print(try OutputOptions.json(PoCLWorker.Result(kernels: built.kernelNames, log: built.log, hostString: toolchain.hostString)))
         } catch let error as KilnError {
             print(try OutputOptions.json(PoCLWorker.Failure(error)))

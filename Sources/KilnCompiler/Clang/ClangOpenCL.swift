@@ -127,11 +127,7 @@ public struct ClangOpenCL: Sendable {
         try await TemporaryDirectory.with(prefix: "kiln-clang") { (folder) async throws(KilnError) -> [UInt8] in
             let input = "\(folder)/\(module.name).cl"
             let output = "\(folder)/\(module.name).\(suffix)"
-            do {
-                try Data(module.text.utf8).write(to: URL(fileURLWithPath: input))
-            } catch {
-                throw KilnError(.io, "cannot write '\(input)': \(error) — check TMPDIR", cause: error)
-            }
+            try TemporaryDirectory.write(Array(module.text.utf8), to: input)
             let result = try await ChildProcess(executable: executable, arguments: options + ["-S", input, "-o", output], directory: folder).run()
             let log = result.text.replacingAll(input, with: module.path).trimmingWhitespace()
             guard result.status == 0, let bytes = FileManager.default.contents(atPath: output) else {

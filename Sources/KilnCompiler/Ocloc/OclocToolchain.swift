@@ -91,11 +91,7 @@ public struct OclocToolchain: Toolchain {
         if case .intelDevice(let ip) = target.kind { try await confirm(target, ipVersion: ip) }
         return try await TemporaryDirectory.with(prefix: "kiln-ocloc") { (folder) async throws(KilnError) -> CompiledImage in
             let file = "\(folder)/\(module.name).cl"
-            do {
-                try Data(module.text.utf8).write(to: URL(fileURLWithPath: file))
-            } catch {
-                throw KilnError(.io, "cannot write '\(file)': \(error) — check TMPDIR", cause: error)
-            }
+            try TemporaryDirectory.write(Array(module.text.utf8), to: file)
             let output = try await ChildProcess(executable: executable,
                                                 arguments: arguments(file: file, module: module, target: target, outputFolder: folder),
                                                 directory: folder).run()

@@ -72,9 +72,7 @@ public enum PoCLWorker {
     private static func run(_ worker: String, source: [UInt8], name: String, hostString: String) async throws(KilnError) -> OpenCLCompiledBinary {
         try await TemporaryDirectory.with(prefix: "kiln-pocl") { (folder) async throws(KilnError) -> OpenCLCompiledBinary in
             let sourceFile = folder + "/\(name).cl", binaryFile = folder + "/\(name).pocl"
-            guard FileManager.default.createFile(atPath: sourceFile, contents: Data(source)) else {
-                throw KilnError(.io, "cannot write '\(sourceFile)' for the PoCL worker — check TMPDIR")
-            }
+            try TemporaryDirectory.write(source, to: sourceFile)
             let child = ChildProcess(executable: worker, arguments: [command, "--name=\(name)", "--source", sourceFile, "--output", binaryFile],
                                      combinesOutput: false)
             let outcome = try await child.run()
