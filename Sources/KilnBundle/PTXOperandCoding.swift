@@ -286,8 +286,7 @@ enum PTXOperandCoding {
             // Below 10^8, with room for 8 bytes: all eight digits at once, the leading zeros
             // shifted out, without a branch on the number's length.
             if number < 100_000_000, capacity - written >= 8 {
-                let (digits, count) = eightDigits(number)
-                let text = (digits | asciiZeros) &>> UInt64(8 * (8 - count))
+                let (text, count) = decimalWord(number)
                 UnsafeMutableRawPointer(base + written).storeBytes(of: text.littleEndian, as: UInt64.self)
                 written += count
                 return
@@ -415,18 +414,15 @@ enum PTXOperandCoding {
         (set &>> UInt64(byte & 63)) & UInt64(byte &>> 6 == 0 ? 1 : 0) != 0
     }
 
-    /// `0` in each byte of a word.
-    static let asciiZeros: UInt64 = 0x3030_3030_3030_3030
-
-    /// A number below 10^8 as eight decimal digit values, one a byte, the most significant in the
-    /// lowest byte (first, stored little-endian), and how many digits it has without leading
-    /// zeros (at least one).
+    /// A number below 10^8 as its decimal text in a word, the first digit in the lowest byte (so
+    /// stored little-endian it reads in order), without leading zeros; and how many digits that
+    /// is (at least one). The bytes above them are zero.
     ///
     /// Without a branch or a loop: the number splits into two 4-digit halves in 32-bit lanes,
     /// each into two 2-digit quarters in 16-bit lanes, each into digits in 8-bit lanes; a lane's
     /// quotient is a multiply and a shift (`x * 10486 >> 20` is `x / 100` below 10^4, and
     /// `x * 103 >> 10` is `x / 10` below 100), none carrying into the next lane.
-    @inline(__always) static func eightDigits(_ number: Int) -> (digits: UInt64, count: Int) {
+    @inline(__always) static func decimalWord(_ number: Int) -> (text: UInt64, count: Int) {
         let value = UInt64(truncatingIfNeeded: number)
         let high = value / 10_000
         var lanes = high | (value - high * 10_000) << 32
@@ -434,7 +430,8 @@ enum PTXOperandCoding {
         lanes = hundreds | (lanes - hundreds &* 100) << 16
         let tens = (lanes &* 103) >> 10 & 0x000F_000F_000F_000F
         lanes = tens | (lanes - tens &* 10) << 8
-        return (lanes, max(1, 8 - lanes.trailingZeroBitCount / 8))
+        let count = max(1, 8 - lanes.trailingZeroBitCount / 8)
+        return ((lanes | 0x3030_3030_3030_3030) &>> UInt64(8 * (8 - count)), count)
     }
 
     /// The bytes that may start a token, all below 64: `%`, `$` and the codes.

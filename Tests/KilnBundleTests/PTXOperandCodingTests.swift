@@ -67,18 +67,17 @@ struct PTXOperandCodingTests {
         #expect(try PTXOperandCoding.decode(coded, limit: UInt64(text.count)) == text)
     }
 
-    @Test("a number's eight digits, found without a loop, are its decimal digits", arguments: [0, 1, 2, 3])
-    func eightDigits(_ seed: UInt64) {
+    @Test("a number's decimal text, found without a loop, is its decimal digits", arguments: [0, 1, 2, 3])
+    func decimalWord(_ seed: UInt64) {
         var generator = SplitMix64(seed: seed)
         let powers = (0...8).map { (0..<$0).reduce(1) { power, _ in power * 10 } }
         let numbers = (seed * 25_000..<(seed + 1) * 25_000).map { Int($0) }
             + powers.flatMap { [$0 - 1, $0] }.filter { $0 < 100_000_000 }
             + (0..<2_000).map { _ in Int(generator.next() % 100_000_000) }
         for number in numbers {
-            let (digits, count) = PTXOperandCoding.eightDigits(number)
-            let text = (digits | PTXOperandCoding.asciiZeros) >> UInt64(8 * (8 - count))
+            let (text, count) = PTXOperandCoding.decimalWord(number)
             let bytes = (0..<count).map { UInt8(truncatingIfNeeded: text >> UInt64(8 * $0)) }
-            guard bytes == Array(String(number).utf8) else {
+            guard bytes == Array(String(number).utf8), count == 8 || text >> UInt64(8 * count) == 0 else {
                 Issue.record("\(number): \(String(decoding: bytes, as: UTF8.self))")
                 return
             }
