@@ -43,6 +43,8 @@ struct PTXOperandCodingTests {
         "mov.u32 %r1, %tid.x; %rd12_x %rd12a %R5 %r5Z %%r3 %r",
         "$L__BB0_1 $L__BB00_1 $L__BB5x $L__BB5 $L__BB_3 $L__BB1234567890_2 $L__BB7_",
         "%r5\n.entry\n%r5\n%r1\n %r2\n.%r3 %r1",
+        // CRLF lines: a `.` after "\r\n" starts a line too (the decoder sees the line feed in a run).
+        "%r5\r\n.entry\r\n%r5\r\n%r1\r\n\t%r2\r\n.reg %r3 %r1\r\n",
         "%f1 %f1 %f1 %f2 %f3 %f2 %f1 %f9 %f4 %f200 %f17 %f0 %f0",
         "%abcdefghijkl1 %abcdefghijklm2 %abcdefghijkl2 %abcdefghijklm3 %zzzzzzzzzzzz7 %z8",
         // Short copies and numbers near the text's end, where the decoder has no room to write
